@@ -1,0 +1,185 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyCookie from "@fastify/cookie";
+import fastifyMultipart from "@fastify/multipart";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import { sql } from "drizzle-orm";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Config } from "./config";
+import type { Database } from "./db/connection";
+import { auditRoutes } from "./domains/audit/audit.routes";
+import { authRoutes } from "./domains/auth/auth.routes";
+import { authenticate } from "./domains/auth/auth.service";
+import { closeSolvedCasesJob } from "./domains/cases/cases.jobs";
+import { casesRoutes } from "./domains/cases/cases.routes";
+import { contactsRoutes } from "./domains/contacts/contacts.routes";
+import { customFieldsRoutes } from "./domains/custom-fields/custom-fields.routes";
+import { departmentsRoutes } from "./domains/departments/departments.routes";
+import { messagesRoutes } from "./domains/messages/messages.routes";
+import { organizationsRoutes } from "./domains/organizations/organizations.routes";
+import { teamsRoutes } from "./domains/teams/teams.routes";
+import { usersRoutes } from "./domains/users/users.routes";
+import { auditProcessor } from "./platform/audit";
+import { databaseBlobStore } from "./platform/blob-store";
+import type { ServiceContext } from "./platform/context";
+import { EventDispatcher } from "./platform/events";
+import {
+  CSRF_HEADER,
+  enforceRouteAccessDeclared,
+  installAuthentication,
+  installErrorHandler,
+  SESSION_COOKIE,
+} from "./platform/http";
+import { defineJob, Jobs } from "./platform/jobs";
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  logger?: boolean;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = resolve(here, "../../dist/web");
+
+/** Sends the CSRF header on the API docs page's requests, read from the (non-httpOnly) CSRF cookie. */
+const DOCS_CSRF_SCRIPT = `(() => {
+  const original = window.fetch.bind(window);
+  window.fetch = (input, init = {}) => {
+    const method = (init.method || (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const token = document.cookie.split("; ").find((c) => c.startsWith("extramile_csrf="))?.slice(15);
+    if (token && !["GET", "HEAD", "OPTIONS"].includes(method)) {
+      const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
+      headers.set("${CSRF_HEADER}", decodeURIComponent(token));
+      init = { ...init, headers };
+    }
+    return original(input, init);
+  };
+})();`;
+
+/** Builds the whole application; never listens (main.ts does, tests use inject). */
+export const buildApp = async ({ config, database, logger = false }: BuildOptions): Promise<FastifyInstance> => {
+  const app = Fastify({
+    logger: logger ? { level: config.logLevel } : false,
+    bodyLimit: 2 * 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
+  const events = new EventDispatcher(database.db, (msg, err) => {
+    if (logger) log(msg, err);
+  });
+  events.register(auditProcessor);
+  const jobs = new Jobs(database.url, log);
+  const ctx: ServiceContext = { db: database.db, config, events, blobs: databaseBlobStore, jobs, log };
+  app.decorate("ctx", ctx);
+
+  jobs.register(
+    defineJob({
+      name: "events.dispatch",
+      payload: z.object({}).passthrough(),
+      cron: "* * * * *",
+      handler: async () => await events.drain(),
+    }),
+  );
+  jobs.register(closeSolvedCasesJob(ctx));
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  enforceRouteAccessDeclared(app);
+  installErrorHandler(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifyMultipart, { limits: { fileSize: config.maxAttachmentBytes, files: 1, fields: 10 } });
+  installAuthentication(app, async (req) =>
+    authenticate(ctx, {
+      sessionToken: req.cookies[SESSION_COOKIE],
+      bearerToken: /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1],
+    }),
+  );
+  app.addHook("onSend", async (req, reply, payload) => {
+    if (req.url === "/api/v1/auth/login" && reply.statusCode === 200 && typeof payload === "string") {
+      const csrf = (JSON.parse(payload) as { csrfToken?: string }).csrfToken;
+      if (csrf)
+        reply.setCookie("extramile_csrf", csrf, { path: "/", sameSite: "strict", secure: config.secureCookies });
+    }
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "same-origin");
+    return payload;
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Extramile API",
+        version: "1",
+        description:
+          "Customer service API. Authenticate with `Authorization: Bearer <token>` (create one under POST /api/v1/me/tokens) or with the session cookie from POST /api/v1/auth/login plus the `X-CSRF-Token` header on writes.",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/api/docs",
+    theme: { js: [{ filename: "csrf.js", content: DOCS_CSRF_SCRIPT }] },
+    uiConfig: { persistAuthorization: true, withCredentials: true },
+  });
+
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/healthz", { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await database.db.execute(sql`SELECT 1`);
+      return { status: "ok", database: database.embedded ? "embedded" : "server" };
+    } catch {
+      return reply.status(503).send({ status: "unavailable", database: "unreachable" });
+    }
+  });
+
+  for (const routes of [
+    authRoutes,
+    usersRoutes,
+    departmentsRoutes,
+    teamsRoutes,
+    organizationsRoutes,
+    contactsRoutes,
+    customFieldsRoutes,
+    casesRoutes,
+    messagesRoutes,
+    auditRoutes,
+  ]) {
+    await app.register(routes);
+  }
+
+  if (existsSync(join(WEB_DIST, "index.html"))) {
+    await app.register(fastifyStatic, { root: WEB_DIST, prefix: "/", wildcard: false, index: false });
+    const indexHtml = await readFile(join(WEB_DIST, "index.html"));
+    app.get("/*", { schema: { hide: true } }, async (req, reply) => {
+      if (req.url.startsWith("/api/")) return reply.callNotFound();
+      return reply.type("text/html").header("cache-control", "no-cache").send(indexHtml);
+    });
+  }
+
+  app.addHook("onClose", async () => {
+    await jobs.stop();
+    await events.close();
+  });
+  return app;
+};
+
+/** Starts background work (jobs, event dispatch) for a serving process. */
+export const startBackground = async (app: FastifyInstance): Promise<void> => {
+  if (app.ctx.config.jobs) await app.ctx.jobs.start();
+  app.ctx.events.kick();
+};

@@ -1,0 +1,106 @@
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
+import * as schema from "./schema/index";
+
+export type Db = NodePgDatabase<typeof schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+export interface EmbeddedServer {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+const freePort = async (): Promise<number> => {
+  const net = await import("node:net");
+  return await new Promise((resolvePort, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() =>
+        typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+};
+
+/**
+ * Starts PGlite (persisted in `dataDir`, or in memory for `memory://`) and serves it on a private
+ * loopback port so the app only ever talks to PostgreSQL through a `DATABASE_URL`.
+ */
+export const startEmbeddedPostgres = async (dataDir: string): Promise<EmbeddedServer> => {
+  if (dataDir !== "memory://") await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir === "memory://" ? undefined : dataDir);
+  const port = await freePort();
+  const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 200 });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+};
+
+export interface Database {
+  db: Db;
+  pool: pg.Pool;
+  url: string;
+  embedded: boolean;
+  close: () => Promise<void>;
+}
+
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export const connect = (url: string, poolSize: number, embedded: boolean, onClose?: () => Promise<void>): Database => {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  pool.on("error", (err) => console.error("database pool error", err.message));
+  return {
+    db: drizzle(pool, { schema }),
+    pool,
+    url,
+    embedded,
+    close: async () => {
+      await pool.end();
+      await onClose?.();
+    },
+  };
+};
+
+export const openDatabase = async (opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+}): Promise<Database> => {
+  if (opts.databaseUrl) return connect(opts.databaseUrl, opts.poolSize, false);
+  const embedded = await startEmbeddedPostgres(join(opts.dataDir, "pg"));
+  return connect(embedded.url, opts.poolSize, true, embedded.stop);
+};
+
+export const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), "migrations");
+
+const MIGRATION_LOCK = 7_412_001;
+
+/** Applies pending migrations under an advisory lock, so several processes may start at once. */
+export const runMigrations = async (database: Database): Promise<void> => {
+  const client = await database.pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder });
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+};

@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./people";
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    domains: text("domains").array().notNull().default(sql`'{}'::text[]`),
+    accountOwnerId: uuid("account_owner_id").references(() => users.id),
+    notes: text("notes").notNull().default(""),
+    version: integer("version").notNull().default(1),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("organizations_name_idx").on(sql`lower(${t.name})`),
+    index("organizations_domains_idx").using("gin", t.domains),
+  ],
+);
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    phones: text("phones").array().notNull().default(sql`'{}'::text[]`),
+    organizationId: uuid("organization_id").references(() => organizations.id),
+    version: integer("version").notNull().default(1),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("contacts_organization_idx").on(t.organizationId),
+    index("contacts_name_idx").on(sql`lower(${t.name})`),
+  ],
+);
+
+export const contactEmails = pgTable(
+  "contact_emails",
+  {
+    email: text("email").primaryKey(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    position: integer("position").notNull().default(0),
+  },
+  (t) => [
+    index("contact_emails_contact_idx").on(t.contactId),
+    check("contact_emails_lower", sql`${t.email} = lower(${t.email})`),
+    uniqueIndex("contact_emails_position_key").on(t.contactId, t.position),
+  ],
+);

@@ -1,0 +1,4 @@
+export * from "./cases";
+export * from "./customers";
+export * from "./people";
+export * from "./platform";

@@ -1,0 +1,3 @@
+import { definePolicy, hasRole } from "../../platform/policy";
+
+export const auditPolicy = definePolicy<"read", null>({ read: hasRole("admin") });

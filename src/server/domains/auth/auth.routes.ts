@@ -1,0 +1,74 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { zLoginInput, zSession } from "../../../shared/contracts/auth";
+import { zIdParams, zOk } from "../../../shared/contracts/common";
+import { zApiToken, zCreateApiTokenInput, zCreatedApiToken } from "../../../shared/contracts/people";
+import { requireActor, SESSION_COOKIE } from "../../platform/http";
+import { getUser } from "../users/users.service";
+import { createApiToken, listApiTokens, login, logout, revokeApiToken } from "./auth.service";
+
+export const authRoutes = async (app: FastifyInstance): Promise<void> => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ["auth"];
+  r.post(
+    "/api/v1/auth/login",
+    {
+      config: { access: "public" },
+      schema: { tags, security: [], body: zLoginInput, response: { 200: zSession } },
+    },
+    async (req, reply) => {
+      const result = await login(app.ctx, req.body, req.ip);
+      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "lax",
+        secure: app.ctx.config.secureCookies,
+        expires: result.expiresAt,
+      });
+      return { user: result.user, csrfToken: result.csrfToken };
+    },
+  );
+  r.post(
+    "/api/v1/auth/logout",
+    { config: { access: "user" }, schema: { tags, response: { 200: zOk } } },
+    async (req, reply) => {
+      requireActor(req);
+      const token = req.cookies[SESSION_COOKIE];
+      if (token) await logout(app.ctx, token);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return { ok: true as const };
+    },
+  );
+  r.get(
+    "/api/v1/auth/session",
+    { config: { access: "user" }, schema: { tags, response: { 200: zSession } } },
+    async (req) => {
+      const actor = requireActor(req);
+      return { user: await getUser(app.ctx, actor, actor.id), csrfToken: req.csrfToken ?? "" };
+    },
+  );
+  r.get(
+    "/api/v1/me/tokens",
+    { config: { access: "user" }, schema: { tags, response: { 200: z.object({ items: z.array(zApiToken) }) } } },
+    async (req) => ({ items: await listApiTokens(app.ctx, requireActor(req)) }),
+  );
+  r.post(
+    "/api/v1/me/tokens",
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description: "Creates a personal API token. The token is shown once; only its hash is stored.",
+        body: zCreateApiTokenInput,
+        response: { 201: zCreatedApiToken },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await createApiToken(app.ctx, requireActor(req), req.body)),
+  );
+  r.delete(
+    "/api/v1/me/tokens/:id",
+    { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zApiToken } } },
+    async (req) => await revokeApiToken(app.ctx, requireActor(req), req.params.id),
+  );
+};

@@ -1,0 +1,148 @@
+import type { z } from "zod";
+import type { TUser, zApiToken, zCreateApiTokenInput } from "../../../shared/contracts/people";
+import type { ApiTokenScope } from "../../../shared/domain";
+import type { Actor } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { AppError, notFound } from "../../platform/errors";
+import { recordEvents } from "../../platform/events";
+import type { Authentication } from "../../platform/http";
+import { ensureVisible } from "../../platform/policy";
+import { randomToken, sha256 } from "../../platform/secrets";
+import { loadActor, presentUser, verifyCredentials } from "../users/users.service";
+import { apiTokensPolicy } from "./auth.policy";
+import * as repo from "./auth.repository";
+
+const FAILURE_WINDOW_MS = 15 * 60_000;
+const TOKEN_PREFIX = "em_";
+
+export interface LoginResult {
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+  user: TUser;
+}
+
+export const login = async (
+  ctx: ServiceContext,
+  input: { email: string; password: string },
+  ip: string,
+): Promise<LoginResult> => {
+  const now = new Date();
+  const failures = await repo.recentFailures(ctx.db, input.email, ip, new Date(now.getTime() - FAILURE_WINDOW_MS));
+  if (failures.byEmail >= ctx.config.loginMaxFailures || failures.byIp >= ctx.config.loginMaxFailures * 5) {
+    throw new AppError("RATE_LIMITED", "Too many failed sign-ins; wait 15 minutes and try again");
+  }
+  const user = await verifyCredentials(ctx.db, input.email, input.password);
+  await repo.recordLoginAttempt(ctx.db, input.email, ip, user !== null);
+  if (!user) throw new AppError("UNAUTHENTICATED", "Wrong email or password");
+  const sessionToken = randomToken();
+  const csrfToken = randomToken();
+  const expiresAt = new Date(now.getTime() + ctx.config.sessionDays * 86_400_000);
+  await repo.insertSession(ctx.db, { tokenHash: sha256(sessionToken), userId: user.id, csrfToken, expiresAt });
+  await repo.deleteExpiredSessions(ctx.db, now);
+  return { sessionToken, csrfToken, expiresAt, user: presentUser(user) };
+};
+
+export const logout = async (ctx: ServiceContext, sessionToken: string): Promise<void> => {
+  await repo.deleteSession(ctx.db, sha256(sessionToken));
+};
+
+/** Resolves a session cookie or a bearer token to the actor behind it. */
+export const authenticate = async (
+  ctx: ServiceContext,
+  credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined },
+): Promise<Authentication | null> => {
+  const now = new Date();
+  if (credentials.bearerToken) {
+    const token = await repo.findLiveToken(ctx.db, sha256(credentials.bearerToken), now);
+    if (!token) return null;
+    const actor = await loadActor(ctx.db, token.userId, token.scopes as ApiTokenScope[]);
+    if (!actor) return null;
+    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000)
+      await repo.touchToken(ctx.db, token.id, now);
+    return { actor, via: "token", csrfToken: null };
+  }
+  if (credentials.sessionToken) {
+    const hash = sha256(credentials.sessionToken);
+    const session = await repo.findLiveSession(ctx.db, hash, now);
+    if (!session) return null;
+    const actor = await loadActor(ctx.db, session.userId, null);
+    if (!actor) return null;
+    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await repo.touchSession(ctx.db, hash, now);
+    return { actor, via: "session", csrfToken: session.csrfToken };
+  }
+  return null;
+};
+
+type TApiToken = z.output<typeof zApiToken>;
+
+const presentToken = (t: repo.ApiTokenRow): TApiToken => ({
+  id: t.id,
+  name: t.name,
+  prefix: t.prefix,
+  scopes: t.scopes as ApiTokenScope[],
+  expiresAt: t.expiresAt,
+  revokedAt: t.revokedAt,
+  lastUsedAt: t.lastUsedAt,
+  createdAt: t.createdAt,
+});
+
+export const listApiTokens = async (ctx: ServiceContext, actor: Actor): Promise<TApiToken[]> =>
+  (await repo.tokensOf(ctx.db, actor.id)).map(presentToken);
+
+export const createApiToken = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  input: z.output<typeof zCreateApiTokenInput>,
+): Promise<{ token: string; apiToken: TApiToken }> => {
+  if (input.scopes.includes("admin") && actor.role !== "admin") {
+    throw new AppError("FORBIDDEN", "Only admins create tokens with the admin scope", "scopes");
+  }
+  if (actor.scopes && !input.scopes.every((s) => actor.scopes?.includes(s))) {
+    throw new AppError("FORBIDDEN", "A token cannot create a token with more scopes than its own", "scopes");
+  }
+  const secret = randomToken();
+  const prefix = secret.slice(0, 8);
+  const token = `${TOKEN_PREFIX}${secret}`;
+  return await inTransaction(ctx, async (tx) => {
+    const row = await repo.insertToken(tx, {
+      userId: actor.id,
+      name: input.name,
+      prefix: `${TOKEN_PREFIX}${prefix}`,
+      tokenHash: sha256(token),
+      scopes: [...new Set(input.scopes)],
+      expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null,
+    });
+    await recordEvents(tx, actor, [
+      {
+        type: "api_token.created",
+        aggregateType: "user",
+        aggregateId: actor.id,
+        payload: { before: null, after: { tokenId: row.id, name: row.name, scopes: row.scopes } },
+      },
+    ]);
+    return { token, apiToken: presentToken(row) };
+  });
+};
+
+export const revokeApiToken = async (ctx: ServiceContext, actor: Actor, id: string): Promise<TApiToken> =>
+  await inTransaction(ctx, async (tx) => {
+    const row = await repo.findToken(tx, id);
+    ensureVisible(!!row && apiTokensPolicy.can(actor, "manage", row), "API token");
+    if (!row) throw notFound("API token");
+    if (row.revokedAt) return presentToken(row);
+    const after = await repo.revokeToken(tx, id, new Date());
+    if (!after) throw notFound("API token");
+    await recordEvents(tx, actor, [
+      {
+        type: "api_token.revoked",
+        aggregateType: "user",
+        aggregateId: actor.id,
+        payload: {
+          before: { tokenId: id, revokedAt: null },
+          after: { tokenId: id, revokedAt: after.revokedAt?.toISOString() },
+        },
+      },
+    ]);
+    return presentToken(after);
+  });

@@ -1,0 +1,52 @@
+import type { Tx } from "../../db/connection";
+import { type AnyActor, actorId } from "../../platform/actor";
+import { AppError, notFound } from "../../platform/errors";
+import { recordEvents } from "../../platform/events";
+import { caseChangeEvents } from "./cases.events";
+import { type CaseAction, casesPolicy } from "./cases.policy";
+import { accessOf } from "./cases.presenter";
+import * as repo from "./cases.repository";
+
+/**
+ * Locks a case for a write by `actor`: invisible cases are "not found", visible ones without the
+ * right are "forbidden". Other domains (messages, attachments) go through here.
+ */
+export const lockCaseFor = async (
+  tx: Tx,
+  actor: AnyActor,
+  caseId: string,
+  action: CaseAction,
+): Promise<repo.CaseRow> => {
+  const row = await repo.lockById(tx, caseId);
+  const view = row ? await repo.findView(tx, caseId, actorId(actor)) : undefined;
+  if (!row || !view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
+  if (!casesPolicy.can(actor, action, accessOf(view)))
+    throw new AppError("FORBIDDEN", `Not allowed to ${action} this case`);
+  return row;
+};
+
+export const visibleCaseView = async (tx: Tx, actor: AnyActor, caseId: string): Promise<repo.CaseView> => {
+  const view = await repo.findView(tx, caseId, actorId(actor));
+  if (!view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
+  return view;
+};
+
+/** A message was added to the case: first response time, status and activity follow. */
+export const recordCaseActivity = async (
+  tx: Tx,
+  actor: AnyActor,
+  row: repo.CaseRow,
+  kind: "reply" | "note" | "phone" | "event",
+): Promise<void> => {
+  const agentResponse = actor.type === "user" && (kind === "reply" || kind === "phone");
+  if (agentResponse && row.status === "new") {
+    const after = await repo.updateVersioned(tx, row.id, row.version, {
+      status: "open",
+      firstResponseAt: row.firstResponseAt ?? new Date(),
+    });
+    if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile", "version");
+    await recordEvents(tx, actor, caseChangeEvents(row, after));
+    return;
+  }
+  await repo.touch(tx, row.id, agentResponse && !row.firstResponseAt ? { firstResponseAt: new Date() } : {});
+};

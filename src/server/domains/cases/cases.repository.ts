@@ -1,0 +1,344 @@
+import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { CaseSort } from "../../../shared/contracts/cases";
+import type { CasePriority, CaseStatus, CaseType } from "../../../shared/domain";
+import type { DbOrTx } from "../../db/connection";
+import {
+  caseFollowers,
+  caseLinks,
+  cases,
+  contactEmails,
+  contacts,
+  messages as messagesTable,
+  organizations,
+  teams,
+  users,
+} from "../../db/schema/index";
+import type { CaseScope } from "./cases.policy";
+
+export type CaseRow = typeof cases.$inferSelect;
+export type CaseInsert = typeof cases.$inferInsert;
+
+const ownerUser = alias(users, "owner_user");
+
+const caseColumns = {
+  c: cases,
+  requesterName: contacts.name,
+  requesterEmail: sql<
+    string | null
+  >`(SELECT ce.email FROM ${contactEmails} ce WHERE ce.contact_id = ${cases.requesterId} ORDER BY ce.position LIMIT 1)`,
+  organizationName: organizations.name,
+  teamName: teams.name,
+  ownerName: ownerUser.name,
+  ownerDepartmentId: ownerUser.departmentId,
+};
+
+export interface CaseView {
+  c: CaseRow;
+  requesterName: string;
+  requesterEmail: string | null;
+  organizationName: string | null;
+  teamName: string | null;
+  ownerName: string | null;
+  ownerDepartmentId: string | null;
+  isFollower: boolean;
+}
+
+const isFollowerExpr = (userId: string | null) =>
+  userId
+    ? sql<boolean>`EXISTS (SELECT 1 FROM ${caseFollowers} cf WHERE cf.case_id = ${cases.id} AND cf.user_id = ${userId})`
+    : sql<boolean>`false`;
+
+const baseSelect = (db: DbOrTx, viewerId: string | null) =>
+  db
+    .select({ ...caseColumns, isFollower: isFollowerExpr(viewerId) })
+    .from(cases)
+    .innerJoin(contacts, eq(contacts.id, cases.requesterId))
+    .leftJoin(organizations, eq(organizations.id, cases.organizationId))
+    .leftJoin(teams, eq(teams.id, cases.teamId))
+    .leftJoin(ownerUser, eq(ownerUser.id, cases.ownerId));
+
+export const findView = async (db: DbOrTx, id: string, viewerId: string | null): Promise<CaseView | undefined> => {
+  const [row] = await baseSelect(db, viewerId).where(eq(cases.id, id));
+  return row;
+};
+
+export const findViewsByIds = async (db: DbOrTx, ids: string[], viewerId: string | null): Promise<CaseView[]> =>
+  ids.length === 0 ? [] : await baseSelect(db, viewerId).where(inArray(cases.id, ids));
+
+/** Locks the case row for the rest of the transaction (writers on one case queue up). */
+export const lockById = async (db: DbOrTx, id: string): Promise<CaseRow | undefined> => {
+  const [row] = await db.select().from(cases).where(eq(cases.id, id)).for("update");
+  return row;
+};
+
+export const insert = async (db: DbOrTx, values: CaseInsert): Promise<CaseRow> => {
+  const [row] = await db.insert(cases).values(values).returning();
+  if (!row) throw new Error("case insert returned nothing");
+  return row;
+};
+
+/** Writes only if the version is still `expectedVersion`; returns undefined when someone else won. */
+export const updateVersioned = async (
+  db: DbOrTx,
+  id: string,
+  expectedVersion: number,
+  values: Partial<CaseInsert>,
+): Promise<CaseRow | undefined> => {
+  const [row] = await db
+    .update(cases)
+    .set({ ...values, version: expectedVersion + 1, updatedAt: new Date() })
+    .where(and(eq(cases.id, id), eq(cases.version, expectedVersion)))
+    .returning();
+  return row;
+};
+
+export const touch = async (db: DbOrTx, id: string, values: Partial<CaseInsert> = {}): Promise<void> => {
+  await db
+    .update(cases)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(cases.id, id));
+};
+
+export interface CaseFilter {
+  status?: CaseStatus[] | undefined;
+  priority?: CasePriority[] | undefined;
+  type?: CaseType[] | undefined;
+  ownerId?: string | undefined;
+  teamIds?: readonly string[] | undefined;
+  organizationId?: string | undefined;
+  requesterId?: string | undefined;
+  tag?: string | undefined;
+  dueBefore?: Date | undefined;
+}
+
+const scopeCondition = (scope: CaseScope): SQL | undefined => {
+  if (scope.all) return undefined;
+  const parts: SQL[] = [
+    sql`${cases.ownerId} = ${scope.userId}`,
+    sql`EXISTS (SELECT 1 FROM ${caseFollowers} cf WHERE cf.case_id = ${cases.id} AND cf.user_id = ${scope.userId})`,
+  ];
+  if (scope.teamIds.length > 0) parts.push(inArray(cases.teamId, [...scope.teamIds]));
+  if (scope.departmentId) {
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM ${users} du WHERE du.id = ${cases.ownerId} AND du.department_id = ${scope.departmentId})`,
+    );
+  }
+  return or(...parts);
+};
+
+const filterConditions = (f: CaseFilter, scope: CaseScope): SQL[] => {
+  const where: SQL[] = [];
+  const scoped = scopeCondition(scope);
+  if (scoped) where.push(scoped);
+  if (f.status?.length) where.push(inArray(cases.status, f.status));
+  if (f.priority?.length) where.push(inArray(cases.priority, f.priority));
+  if (f.type?.length) where.push(inArray(cases.type, f.type));
+  if (f.ownerId) where.push(eq(cases.ownerId, f.ownerId));
+  if (f.teamIds) where.push(f.teamIds.length > 0 ? inArray(cases.teamId, [...f.teamIds]) : sql`false`);
+  if (f.organizationId) where.push(eq(cases.organizationId, f.organizationId));
+  if (f.requesterId) where.push(eq(cases.requesterId, f.requesterId));
+  if (f.tag) where.push(sql`${cases.tags} @> ARRAY[${f.tag.toLowerCase()}]::text[]`);
+  if (f.dueBefore) where.push(sql`${cases.nextStepDueAt} < ${f.dueBefore.toISOString()}::timestamptz`);
+  return where;
+};
+
+const SORT_EXPR: Record<string, SQL> = {
+  next_step_due_at: sql`coalesce(${cases.nextStepDueAt}, 'infinity'::timestamptz)`,
+  created_at: sql`${cases.createdAt}`,
+  updated_at: sql`${cases.updatedAt}`,
+  number: sql`${cases.number}`,
+  priority: sql`${cases.priorityRank}`,
+};
+
+const SORT_CAST: Record<string, string> = {
+  next_step_due_at: "timestamptz",
+  created_at: "timestamptz",
+  updated_at: "timestamptz",
+  number: "bigint",
+  priority: "int",
+};
+
+export const sortValueOf = (sort: CaseSort, c: CaseRow): string | number => {
+  switch (sort.replace(/^-/, "")) {
+    case "next_step_due_at":
+      return c.nextStepDueAt ? c.nextStepDueAt.toISOString() : "infinity";
+    case "created_at":
+      return c.createdAt.toISOString();
+    case "updated_at":
+      return c.updatedAt.toISOString();
+    case "number":
+      return c.number;
+    default:
+      return c.priorityRank;
+  }
+};
+
+export const list = async (
+  db: DbOrTx,
+  viewerId: string | null,
+  scope: CaseScope,
+  f: CaseFilter,
+  sort: CaseSort,
+  after: { v: string | number | null; id: string } | null,
+  limit: number,
+): Promise<CaseView[]> => {
+  const desc = sort.startsWith("-");
+  const key = sort.replace(/^-/, "");
+  const expr = SORT_EXPR[key] as SQL;
+  const where = filterConditions(f, scope);
+  if (after) {
+    const value = sql`${after.v}::${sql.raw(SORT_CAST[key] as string)}`;
+    where.push(
+      desc
+        ? sql`(${expr}, ${cases.id}) < (${value}, ${after.id}::uuid)`
+        : sql`(${expr}, ${cases.id}) > (${value}, ${after.id}::uuid)`,
+    );
+  }
+  return await baseSelect(db, viewerId)
+    .where(and(...where))
+    .orderBy(desc ? sql`${expr} DESC, ${cases.id} DESC` : sql`${expr} ASC, ${cases.id} ASC`)
+    .limit(limit);
+};
+
+export const count = async (db: DbOrTx, scope: CaseScope, f: CaseFilter): Promise<number> => {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(cases)
+    .where(and(...filterConditions(f, scope)));
+  return row?.n ?? 0;
+};
+
+export const followerIds = async (db: DbOrTx, caseId: string): Promise<string[]> =>
+  (
+    await db
+      .select({ userId: caseFollowers.userId })
+      .from(caseFollowers)
+      .where(eq(caseFollowers.caseId, caseId))
+      .orderBy(asc(caseFollowers.createdAt))
+  ).map((r) => r.userId);
+
+export const addFollowers = async (db: DbOrTx, caseId: string, userIds: string[]): Promise<string[]> => {
+  if (userIds.length === 0) return [];
+  const rows = await db
+    .insert(caseFollowers)
+    .values(userIds.map((userId) => ({ caseId, userId })))
+    .onConflictDoNothing()
+    .returning({ userId: caseFollowers.userId });
+  return rows.map((r) => r.userId);
+};
+
+export const removeFollower = async (db: DbOrTx, caseId: string, userId: string): Promise<boolean> =>
+  (
+    await db
+      .delete(caseFollowers)
+      .where(and(eq(caseFollowers.caseId, caseId), eq(caseFollowers.userId, userId)))
+      .returning()
+  ).length > 0;
+
+export const linksOf = async (db: DbOrTx, caseId: string) =>
+  await db
+    .select()
+    .from(caseLinks)
+    .where(or(eq(caseLinks.caseId, caseId), eq(caseLinks.otherCaseId, caseId)))
+    .orderBy(asc(caseLinks.createdAt));
+
+export const findLink = async (db: DbOrTx, id: string) =>
+  (await db.select().from(caseLinks).where(eq(caseLinks.id, id)))[0];
+
+export const insertLink = async (db: DbOrTx, values: typeof caseLinks.$inferInsert) => {
+  const [row] = await db.insert(caseLinks).values(values).returning();
+  if (!row) throw new Error("link insert returned nothing");
+  return row;
+};
+
+export const deleteLink = async (db: DbOrTx, id: string): Promise<void> => {
+  await db.delete(caseLinks).where(eq(caseLinks.id, id));
+};
+
+export const mergedCaseIds = async (db: DbOrTx, targetId: string): Promise<string[]> =>
+  (await db.select({ id: cases.id }).from(cases).where(eq(cases.mergedIntoId, targetId))).map((r) => r.id);
+
+export const lockOpenCasesOwnedBy = async (db: DbOrTx, userId: string): Promise<CaseRow[]> =>
+  await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.ownerId, userId), sql`${cases.status} <> 'closed'`))
+    .orderBy(asc(cases.id))
+    .for("update");
+
+export const solvedDueForClosing = async (db: DbOrTx, now: Date, limit: number): Promise<CaseRow[]> =>
+  await db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.status, "solved"), lte(cases.nextStepDueAt, now), isNull(cases.mergedIntoId)))
+    .orderBy(asc(cases.nextStepDueAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+
+export const activeUser = async (db: DbOrTx, id: string) =>
+  (
+    await db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id), eq(users.active, true)))
+  )[0];
+
+export const usersByIds = async (db: DbOrTx, ids: string[]) =>
+  ids.length === 0 ? [] : await db.select().from(users).where(inArray(users.id, ids));
+
+export const teamById = async (db: DbOrTx, id: string) => (await db.select().from(teams).where(eq(teams.id, id)))[0];
+
+export interface SearchRow {
+  caseId: string;
+  number: number;
+  subject: string;
+  status: CaseStatus;
+  rank: number;
+  snippet: string;
+}
+
+export const HIGHLIGHT_START = "\uE000";
+export const HIGHLIGHT_END = "\uE001";
+
+/** Full-text search over subjects and message text, ranked, within the caller's scope. */
+export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: number): Promise<SearchRow[]> => {
+  const scoped = scopeCondition(scope) ?? sql`true`;
+  const headline = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+  const result = await db.execute<{
+    case_id: string;
+    number: number;
+    subject: string;
+    status: CaseStatus;
+    rank: number;
+    snippet: string;
+  }>(sql`
+    WITH q AS (SELECT websearch_to_tsquery('english', ${text}) AS query),
+    hits AS (
+      SELECT ${cases.id} AS case_id, ts_rank_cd(${cases.subjectTsv}, q.query) * 2 AS rank, NULL::uuid AS message_id
+      FROM ${cases}, q
+      WHERE ${cases.subjectTsv} @@ q.query AND ${scoped}
+      UNION ALL
+      SELECT m.case_id, ts_rank_cd(m.body_tsv, q.query), m.id
+      FROM ${messagesTable} m JOIN ${cases} ON ${cases.id} = m.case_id, q
+      WHERE m.body_tsv @@ q.query AND m.kind <> 'event' AND ${scoped}
+    ),
+    best AS (
+      SELECT case_id, max(rank) AS rank, (array_agg(message_id ORDER BY rank DESC) FILTER (WHERE message_id IS NOT NULL))[1] AS message_id
+      FROM hits GROUP BY case_id ORDER BY max(rank) DESC, case_id LIMIT ${limit}
+    )
+    SELECT b.case_id, c.number, c.subject, c.status, b.rank::float8 AS rank,
+      CASE WHEN b.message_id IS NULL THEN ts_headline('english', c.subject, q.query, ${headline})
+           ELSE ts_headline('english', left(m.body_text, 20000), q.query, ${headline}) END AS snippet
+    FROM best b JOIN ${cases} c ON c.id = b.case_id
+    LEFT JOIN ${messagesTable} m ON m.id = b.message_id, q
+    ORDER BY b.rank DESC, c.number DESC`);
+  return result.rows.map((r) => ({
+    caseId: r.case_id,
+    number: Number(r.number),
+    subject: r.subject,
+    status: r.status,
+    rank: Number(r.rank),
+    snippet: r.snippet,
+  }));
+};

@@ -1,0 +1,515 @@
+import type {
+  TCase,
+  TCaseDetail,
+  TCaseListQuery,
+  TCreateCaseInput,
+  TSearchHit,
+  TUpdateCaseInput,
+} from "../../../shared/contracts/cases";
+import { type CasePriority, type CaseStatus, canTransition } from "../../../shared/domain";
+import type { Tx } from "../../db/connection";
+import { type Actor, type AnyActor, actorId } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { AppError, invalid, invariant, notFound } from "../../platform/errors";
+import { type DomainEvent, recordEvents } from "../../platform/events";
+import { escapeHtml } from "../../platform/html";
+import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { ensureAllowed } from "../../platform/policy";
+import { findContact, findOrCreateContactByEmail } from "../contacts/contacts.service";
+import { applyCustomFields } from "../custom-fields/custom-fields.service";
+import { addEventMessage, addFirstMessage, moveThread } from "../messages/messages.service";
+import { findOrganization } from "../organizations/organizations.service";
+import { teamLeadOf } from "../teams/teams.service";
+import { lockCaseFor, visibleCaseView } from "./cases.access";
+import { caseChangeEvents, caseSnapshot } from "./cases.events";
+import { caseScope, createCasePolicy } from "./cases.policy";
+import { presentCase } from "./cases.presenter";
+import * as repo from "./cases.repository";
+
+const PRIORITY_RANK: Record<CasePriority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
+
+/** Default time to the next step when none is given: sooner for more urgent cases. */
+export const DEFAULT_NEXT_STEP_HOURS: Record<CasePriority, number> = { urgent: 1, high: 4, normal: 24, low: 72 };
+
+const hoursFromNow = (hours: number, now = new Date()): Date => new Date(now.getTime() + hours * 3_600_000);
+
+const AUTO_CLOSE_STEP = "Closes automatically unless the customer replies";
+
+const ensureActiveOwner = async (tx: Tx, ownerId: string, field = "ownerId"): Promise<void> => {
+  if (!(await repo.activeUser(tx, ownerId))) throw invariant(field, "The owner must be an active employee");
+};
+
+const ensureTeam = async (tx: Tx, teamId: string | null | undefined): Promise<void> => {
+  if (teamId && !(await repo.teamById(tx, teamId))) throw invalid("teamId", "No such team");
+};
+
+const ensureUsers = async (tx: Tx, ids: string[], field: string): Promise<void> => {
+  const found = await repo.usersByIds(tx, ids);
+  if (found.length !== new Set(ids).size || found.some((u) => !u.active)) {
+    throw invalid(field, "Every follower must be an active employee");
+  }
+};
+
+const viewOrFail = async (tx: Tx, actor: AnyActor, id: string): Promise<repo.CaseView> => {
+  const view = await repo.findView(tx, id, actorId(actor));
+  if (!view) throw notFound("Case");
+  return view;
+};
+
+export const openCase = async (ctx: ServiceContext, actor: AnyActor, input: TCreateCaseInput): Promise<TCase> => {
+  ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
+  return await inTransaction(ctx, async (tx) => {
+    const requester =
+      "contactId" in input.requester
+        ? await findContact(tx, input.requester.contactId)
+        : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
+    if (!requester) throw invalid("requester.contactId", "No such contact");
+    const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
+    if (organizationId && !(await findOrganization(tx, organizationId))) {
+      throw invalid("organizationId", "No such organization");
+    }
+    await ensureTeam(tx, input.teamId);
+    const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
+    if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
+    await ensureActiveOwner(tx, ownerId);
+    const followerIds = [
+      ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
+    ];
+    await ensureUsers(tx, followerIds, "followerIds");
+    const customFields = await applyCustomFields(tx, {}, input.customFields, false);
+    const row = await repo.insert(tx, {
+      subject: input.subject,
+      status: input.status,
+      priority: input.priority,
+      priorityRank: PRIORITY_RANK[input.priority],
+      type: input.type,
+      channel: input.channel,
+      requesterId: requester.id,
+      organizationId,
+      teamId: input.teamId ?? null,
+      ownerId,
+      nextStep: input.nextStep ?? "Reply to the customer",
+      nextStepDueAt: input.nextStepDueAt ?? hoursFromNow(DEFAULT_NEXT_STEP_HOURS[input.priority]),
+      tags: [...new Set(input.tags)].sort(),
+      customFields,
+    });
+    await repo.addFollowers(tx, row.id, followerIds);
+    await recordEvents(tx, actor, [
+      {
+        type: "case.created",
+        aggregateType: "case",
+        aggregateId: row.id,
+        caseId: row.id,
+        payload: { before: null, after: caseSnapshot(row) },
+      },
+    ]);
+    if (input.description) {
+      await addFirstMessage(tx, actor, row, requester.id, input.description.body, input.description.format);
+    }
+    return presentCase(actor, await viewOrFail(tx, actor, row.id));
+  });
+};
+
+export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> =>
+  await ctx.db.transaction(async (tx) => {
+    const view = await visibleCaseView(tx, actor, id);
+    const links = await repo.linksOf(tx, id);
+    const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
+    const others = new Map((await repo.findViewsByIds(tx, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
+    return {
+      ...presentCase(actor, view),
+      followerIds: await repo.followerIds(tx, id),
+      mergedCaseIds: await repo.mergedCaseIds(tx, id),
+      links: links.flatMap((l) => {
+        const other = others.get(l.caseId === id ? l.otherCaseId : l.caseId);
+        return other
+          ? [
+              {
+                id: l.id,
+                kind: l.kind,
+                direction: l.caseId === id ? ("outgoing" as const) : ("incoming" as const),
+                otherCase: { id: other.id, number: other.number, subject: other.subject, status: other.status },
+                createdAt: l.createdAt,
+              },
+            ]
+          : [];
+      }),
+    };
+  });
+
+const filterOf = (actor: Actor, q: TCaseListQuery): repo.CaseFilter => ({
+  status: q.status,
+  priority: q.priority,
+  type: q.type,
+  ownerId: q.ownerId === "me" ? actor.id : q.ownerId,
+  teamIds: q.teamId === "mine" ? actor.teamIds : q.teamId ? [q.teamId] : undefined,
+  organizationId: q.organizationId,
+  requesterId: q.requesterId,
+  tag: q.tag,
+  dueBefore: q.dueBefore,
+});
+
+export const listCases = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  q: TCaseListQuery,
+): Promise<{ items: TCase[]; nextCursor: string | null }> => {
+  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const rows = await repo.list(ctx.db, actor.id, caseScope(actor), filterOf(actor, q), q.sort, after, q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((v) => presentCase(actor, v)),
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ v: repo.sortValueOf(q.sort, last.c), id: last.c.id }) : null,
+  };
+};
+
+export const countCases = async (ctx: ServiceContext, actor: Actor, q: TCaseListQuery): Promise<number> =>
+  await repo.count(ctx.db, caseScope(actor), filterOf(actor, q));
+
+interface Transition {
+  status: CaseStatus;
+  values: Partial<repo.CaseInsert>;
+}
+
+const applyStatus = (ctx: ServiceContext, before: repo.CaseRow, input: TUpdateCaseInput, now: Date): Transition => {
+  const to = input.status ?? before.status;
+  if (to === before.status) return { status: to, values: {} };
+  if (!canTransition(before.status, to)) {
+    throw new AppError("INVALID_TRANSITION", `A ${before.status} case cannot become ${to}`, "status");
+  }
+  const stepGiven = input.nextStep !== undefined || input.nextStepDueAt !== undefined;
+  switch (to) {
+    case "solved":
+      return {
+        status: to,
+        values: {
+          solvedAt: now,
+          ...(stepGiven
+            ? {}
+            : { nextStep: AUTO_CLOSE_STEP, nextStepDueAt: hoursFromNow(ctx.config.solvedCloseDays * 24, now) }),
+        },
+      };
+    case "closed":
+      return { status: to, values: { closedAt: now } };
+    default:
+      return {
+        status: to,
+        values: {
+          solvedAt: null,
+          ...(before.status === "solved" && !stepGiven
+            ? {
+                nextStep: "Follow up on the reopened case",
+                nextStepDueAt: hoursFromNow(DEFAULT_NEXT_STEP_HOURS[before.priority], now),
+              }
+            : {}),
+        },
+      };
+  }
+};
+
+export const updateCase = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  expectedVersion: number,
+  input: TUpdateCaseInput,
+): Promise<TCase> =>
+  await inTransaction(ctx, async (tx) => {
+    const before = await lockCaseFor(tx, actor, id, "read");
+    if (before.version !== expectedVersion) {
+      throw new AppError(
+        "VERSION_CONFLICT",
+        `The case changed since version ${expectedVersion}`,
+        "If-Match",
+        before.version,
+      );
+    }
+    if (before.status === "closed")
+      throw new AppError("INVALID_TRANSITION", "Closed cases cannot be changed", "status");
+    const assigning = input.ownerId !== undefined && input.ownerId !== before.ownerId;
+    await lockCaseFor(tx, actor, id, assigning ? "assign" : "update");
+    const now = new Date();
+    const transition = applyStatus(ctx, before, input, now);
+    const next: Partial<repo.CaseInsert> = { ...transition.values, status: transition.status };
+    if (input.subject !== undefined) next.subject = input.subject;
+    if (input.priority !== undefined) {
+      next.priority = input.priority;
+      next.priorityRank = PRIORITY_RANK[input.priority];
+    }
+    if (input.type !== undefined) next.type = input.type;
+    if (input.requesterId !== undefined) {
+      if (!(await findContact(tx, input.requesterId))) throw invalid("requesterId", "No such contact");
+      next.requesterId = input.requesterId;
+    }
+    if (input.organizationId !== undefined) {
+      if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
+        throw invalid("organizationId", "No such organization");
+      }
+      next.organizationId = input.organizationId;
+    }
+    if (input.teamId !== undefined) {
+      await ensureTeam(tx, input.teamId);
+      next.teamId = input.teamId;
+    }
+    if (input.ownerId !== undefined) next.ownerId = input.ownerId;
+    if (input.nextStep !== undefined) next.nextStep = input.nextStep === "" ? null : input.nextStep;
+    if (input.nextStepDueAt !== undefined) next.nextStepDueAt = input.nextStepDueAt;
+    if (input.tags !== undefined) next.tags = [...new Set(input.tags)].sort();
+    const solving = transition.status === "solved" && before.status !== "solved";
+    const fields = await applyCustomFields(tx, before.customFields, input.customFields ?? {}, solving);
+    if (input.customFields !== undefined || solving) next.customFields = fields;
+
+    if (transition.status !== "closed") {
+      const ownerId = next.ownerId === undefined ? before.ownerId : next.ownerId;
+      if (!ownerId) throw invariant("ownerId", "An open case always has an owner");
+      if (input.ownerId !== undefined) await ensureActiveOwner(tx, ownerId);
+      const step = next.nextStep === undefined ? before.nextStep : next.nextStep;
+      if (!step) throw invariant("nextStep", "An open case always has a next step");
+      const due = next.nextStepDueAt === undefined ? before.nextStepDueAt : next.nextStepDueAt;
+      if (!due) throw invariant("nextStepDueAt", "An open case always has a due time for its next step");
+    }
+    const after = await repo.updateVersioned(tx, id, expectedVersion, next);
+    if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile", "If-Match");
+    await recordEvents(tx, actor, caseChangeEvents(before, after));
+    return presentCase(actor, await viewOrFail(tx, actor, id));
+  });
+
+export const mergeCase = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  sourceId: string,
+  targetId: string,
+): Promise<TCase> =>
+  await inTransaction(ctx, async (tx) => {
+    if (sourceId === targetId) throw invalid("targetCaseId", "A case cannot be merged into itself");
+    const [first, second] = sourceId < targetId ? [sourceId, targetId] : [targetId, sourceId];
+    const locked = new Map<string, repo.CaseRow>();
+    for (const id of [first, second]) {
+      try {
+        locked.set(id, await lockCaseFor(tx, actor, id, "merge"));
+      } catch (err) {
+        if (err instanceof AppError && err.code === "NOT_FOUND" && id === targetId) {
+          throw invalid("targetCaseId", "No such case");
+        }
+        throw err;
+      }
+    }
+    const source = locked.get(sourceId) as repo.CaseRow;
+    const target = locked.get(targetId) as repo.CaseRow;
+    if (source.status === "closed")
+      throw new AppError("INVALID_TRANSITION", "A closed case cannot be merged", "status");
+    if (target.status === "closed") throw invalid("targetCaseId", "Cannot merge into a closed case");
+    const moved = await moveThread(tx, sourceId, targetId);
+    await repo.addFollowers(tx, targetId, await repo.followerIds(tx, sourceId));
+    const now = new Date();
+    const after = await repo.updateVersioned(tx, sourceId, source.version, {
+      status: "closed",
+      closedAt: now,
+      mergedIntoId: targetId,
+    });
+    if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile");
+    await repo.touch(tx, targetId);
+    await addEventMessage(
+      tx,
+      targetId,
+      `Case #${source.number} "${source.subject}" was merged into this case (${moved} messages moved).`,
+    );
+    await addEventMessage(tx, sourceId, `Merged into case #${target.number}.`);
+    const events: DomainEvent[] = [
+      {
+        type: "case.merged",
+        aggregateType: "case",
+        aggregateId: sourceId,
+        caseId: sourceId,
+        payload: {
+          before: { status: source.status, mergedIntoId: null },
+          after: { status: "closed", mergedIntoId: targetId },
+          targetCaseId: targetId,
+          messagesMoved: moved,
+        },
+      },
+      {
+        type: "case.merged",
+        aggregateType: "case",
+        aggregateId: targetId,
+        caseId: targetId,
+        payload: { before: null, after: { mergedCaseId: sourceId, messagesMoved: moved }, sourceCaseId: sourceId },
+      },
+    ];
+    await recordEvents(tx, actor, events);
+    return presentCase(actor, await viewOrFail(tx, actor, targetId));
+  });
+
+export const linkCases = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  caseId: string,
+  input: { otherCaseId: string; kind: "related" | "duplicate" | "caused_by" },
+): Promise<TCaseDetail> => {
+  await inTransaction(ctx, async (tx) => {
+    if (caseId === input.otherCaseId) throw invalid("otherCaseId", "A case cannot be linked to itself");
+    await lockCaseFor(tx, actor, caseId, "link");
+    const other = await repo.findView(tx, input.otherCaseId, actorId(actor));
+    if (!other) throw invalid("otherCaseId", "No such case");
+    await visibleCaseView(tx, actor, input.otherCaseId).catch(() => {
+      throw invalid("otherCaseId", "No such case");
+    });
+    const link = await repo.insertLink(tx, {
+      caseId,
+      otherCaseId: input.otherCaseId,
+      kind: input.kind,
+      createdById: actorId(actor),
+    });
+    await recordEvents(tx, actor, [
+      {
+        type: "case.linked",
+        aggregateType: "case",
+        aggregateId: caseId,
+        caseId,
+        payload: { before: null, after: { linkId: link.id, otherCaseId: input.otherCaseId, kind: input.kind } },
+      },
+    ]);
+  });
+  return await getCase(ctx, actor, caseId);
+};
+
+export const unlinkCases = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  caseId: string,
+  linkId: string,
+): Promise<TCaseDetail> => {
+  await inTransaction(ctx, async (tx) => {
+    await lockCaseFor(tx, actor, caseId, "link");
+    const link = await repo.findLink(tx, linkId);
+    if (!link || (link.caseId !== caseId && link.otherCaseId !== caseId)) throw notFound("Link");
+    await repo.deleteLink(tx, linkId);
+    await recordEvents(tx, actor, [
+      {
+        type: "case.unlinked",
+        aggregateType: "case",
+        aggregateId: caseId,
+        caseId,
+        payload: {
+          before: { linkId, otherCaseId: link.caseId === caseId ? link.otherCaseId : link.caseId, kind: link.kind },
+          after: null,
+        },
+      },
+    ]);
+  });
+  return await getCase(ctx, actor, caseId);
+};
+
+export const addFollower = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  caseId: string,
+  userId: string,
+): Promise<TCaseDetail> => {
+  await inTransaction(ctx, async (tx) => {
+    await lockCaseFor(tx, actor, caseId, "follow");
+    await ensureUsers(tx, [userId], "userId");
+    if ((await repo.addFollowers(tx, caseId, [userId])).length > 0) {
+      await recordEvents(tx, actor, [
+        {
+          type: "case.follower_added",
+          aggregateType: "case",
+          aggregateId: caseId,
+          caseId,
+          payload: { before: null, after: { userId } },
+        },
+      ]);
+    }
+  });
+  return await getCase(ctx, actor, caseId);
+};
+
+export const removeFollower = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  caseId: string,
+  userId: string,
+): Promise<TCaseDetail> => {
+  await inTransaction(ctx, async (tx) => {
+    await lockCaseFor(tx, actor, caseId, "follow");
+    if (!(await repo.removeFollower(tx, caseId, userId))) throw notFound("Follower");
+    await recordEvents(tx, actor, [
+      {
+        type: "case.follower_removed",
+        aggregateType: "case",
+        aggregateId: caseId,
+        caseId,
+        payload: { before: { userId }, after: null },
+      },
+    ]);
+  });
+  return await getCase(ctx, actor, caseId);
+};
+
+/**
+ * Keeps the no-cracks rule when an employee leaves: every open case they own moves to `toUserId`,
+ * or else to its team's lead. Refuses (naming `reassignToId`) if any case would be left without an owner.
+ */
+export const reassignOpenCasesOf = async (
+  tx: Tx,
+  actor: AnyActor,
+  fromUserId: string,
+  toUserId: string | undefined,
+): Promise<number> => {
+  if (toUserId) await ensureActiveOwner(tx, toUserId, "reassignToId");
+  const open = await repo.lockOpenCasesOwnedBy(tx, fromUserId);
+  const plan: { row: repo.CaseRow; ownerId: string }[] = [];
+  let orphans = 0;
+  for (const row of open) {
+    let ownerId = toUserId ?? null;
+    if (!ownerId && row.teamId) {
+      const lead = await teamLeadOf(tx, row.teamId);
+      if (lead && lead !== fromUserId && (await repo.activeUser(tx, lead))) ownerId = lead;
+    }
+    if (ownerId) plan.push({ row, ownerId });
+    else orphans++;
+  }
+  if (orphans > 0) {
+    throw invariant(
+      "reassignToId",
+      `${orphans} open case(s) have no team lead to take over; choose who takes them over`,
+    );
+  }
+  for (const { row, ownerId } of plan) {
+    const after = await repo.updateVersioned(tx, row.id, row.version, { ownerId });
+    if (!after) throw new AppError("VERSION_CONFLICT", "A case changed meanwhile; try again");
+    await recordEvents(tx, actor, caseChangeEvents(row, after, { reason: "owner_deactivated" }));
+  }
+  return plan.length;
+};
+
+/** Closes solved cases whose waiting time has passed. Returns how many were closed. */
+export const closeSolvedCases = async (ctx: ServiceContext, actor: AnyActor, now = new Date()): Promise<number> =>
+  await inTransaction(ctx, async (tx) => {
+    const due = await repo.solvedDueForClosing(tx, now, 500);
+    for (const row of due) {
+      const after = await repo.updateVersioned(tx, row.id, row.version, { status: "closed", closedAt: now });
+      if (after) await recordEvents(tx, actor, caseChangeEvents(row, after, { reason: "auto_close" }));
+    }
+    return due.length;
+  });
+
+const highlight = (snippet: string): string =>
+  escapeHtml(snippet).replaceAll(repo.HIGHLIGHT_START, "<mark>").replaceAll(repo.HIGHLIGHT_END, "</mark>");
+
+export const searchCases = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  text: string,
+  limit: number,
+): Promise<TSearchHit[]> =>
+  (await repo.search(ctx.db, caseScope(actor), text, limit)).map((r) => ({
+    caseId: r.caseId,
+    number: r.number,
+    subject: r.subject,
+    status: r.status,
+    rank: r.rank,
+    snippetHtml: highlight(r.snippet),
+  }));

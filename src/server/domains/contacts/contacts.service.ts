@@ -1,0 +1,140 @@
+import type { TContact, TCreateContactInput, TUpdateContactInput } from "../../../shared/contracts/customers";
+import type { DbOrTx, Tx } from "../../db/connection";
+import type { AnyActor } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { AppError, invalid, notFound } from "../../platform/errors";
+import { type DomainEvent, recordEvents } from "../../platform/events";
+import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { ensureAllowed } from "../../platform/policy";
+import { organizationForEmail } from "../organizations/organizations.service";
+import { contactsPolicy } from "./contacts.policy";
+import * as repo from "./contacts.repository";
+
+export const presentContact = (c: repo.ContactRow): TContact => ({
+  id: c.id,
+  name: c.name,
+  emails: c.emails,
+  phones: c.phones,
+  organizationId: c.organizationId,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+  version: c.version,
+});
+
+const auditable = (c: repo.ContactRow) => ({
+  name: c.name,
+  emails: c.emails,
+  phones: c.phones,
+  organizationId: c.organizationId,
+});
+
+const event = (
+  type: "contact.created" | "contact.updated",
+  before: repo.ContactRow | null,
+  after: repo.ContactRow,
+): DomainEvent => ({
+  type,
+  aggregateType: "contact",
+  aggregateId: after.id,
+  payload: { before: before ? auditable(before) : null, after: auditable(after) },
+});
+
+const ensureEmailsFree = async (db: DbOrTx, emails: string[], contactId: string | null): Promise<void> => {
+  const taken = (await repo.findEmailOwners(db, emails)).find((o) => o.contactId !== contactId);
+  if (taken) throw new AppError("CONFLICT", `${taken.email} already belongs to another contact`, "emails");
+};
+
+const ensureOrganization = async (db: DbOrTx, id: string | null | undefined): Promise<void> => {
+  if (id && !(await repo.organizationExists(db, id))) throw invalid("organizationId", "No such organization");
+};
+
+export const findContact = async (db: DbOrTx, id: string): Promise<TContact | null> => {
+  const row = await repo.findById(db, id);
+  return row ? presentContact(row) : null;
+};
+
+const insertContact = async (tx: Tx, actor: AnyActor, input: TCreateContactInput): Promise<repo.ContactRow> => {
+  const emails = [...new Set(input.emails)];
+  await ensureEmailsFree(tx, emails, null);
+  let organizationId = input.organizationId ?? null;
+  await ensureOrganization(tx, organizationId);
+  if (organizationId === null && input.organizationId === undefined && emails[0]) {
+    organizationId = (await organizationForEmail(tx, emails[0]))?.id ?? null;
+  }
+  const row = await repo.insert(tx, { name: input.name, phones: input.phones, organizationId }, emails);
+  await recordEvents(tx, actor, [event("contact.created", null, row)]);
+  return row;
+};
+
+/** The contact behind an email address, created (organization matched by domain) when unknown. */
+export const findOrCreateContactByEmail = async (
+  tx: Tx,
+  actor: AnyActor,
+  email: string,
+  name: string | undefined,
+): Promise<TContact> => {
+  const existing = await repo.findByEmail(tx, email);
+  if (existing) return presentContact(existing);
+  const fallbackName = email.split("@")[0] ?? email;
+  return presentContact(await insertContact(tx, actor, { name: name ?? fallbackName, emails: [email], phones: [] }));
+};
+
+export const listContacts = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  q: { q?: string | undefined; organizationId?: string | undefined; limit: number; cursor?: string | undefined },
+): Promise<{ items: TContact[]; nextCursor: string | null }> => {
+  ensureAllowed(contactsPolicy.can(actor, "read", null), "Not allowed");
+  const c = q.cursor ? decodeCursor(q.cursor) : null;
+  const rows = await repo.list(ctx.db, {
+    q: q.q,
+    organizationId: q.organizationId,
+    after: c ? { name: String(c.v), id: c.id } : null,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(presentContact),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ v: last.name.toLowerCase(), id: last.id }) : null,
+  };
+};
+
+export const getContact = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TContact> => {
+  const row = await repo.findById(ctx.db, id);
+  if (!row || !contactsPolicy.can(actor, "read", null)) throw notFound("Contact");
+  return presentContact(row);
+};
+
+export const createContact = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  input: TCreateContactInput,
+): Promise<TContact> => {
+  ensureAllowed(contactsPolicy.can(actor, "create", null), "Not allowed to create contacts");
+  return presentContact(await inTransaction(ctx, (tx) => insertContact(tx, actor, input)));
+};
+
+export const updateContact = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  input: TUpdateContactInput,
+): Promise<TContact> =>
+  await inTransaction(ctx, async (tx) => {
+    const before = await repo.findById(tx, id);
+    if (!before) throw notFound("Contact");
+    ensureAllowed(contactsPolicy.can(actor, "update", null), "Not allowed to edit contacts");
+    await ensureOrganization(tx, input.organizationId);
+    const { emails, ...fields } = input;
+    if (emails) {
+      const unique = [...new Set(emails)];
+      await ensureEmailsFree(tx, unique, id);
+      await repo.replaceEmails(tx, id, unique);
+    }
+    await repo.update(tx, id, fields);
+    const after = await repo.findById(tx, id);
+    if (!after) throw notFound("Contact");
+    await recordEvents(tx, actor, [event("contact.updated", before, after)]);
+    return presentContact(after);
+  });

@@ -1,0 +1,37 @@
+import { asc, eq } from "drizzle-orm";
+import type { DbOrTx } from "../../db/connection";
+import { departments, users } from "../../db/schema/index";
+
+export type DepartmentRow = typeof departments.$inferSelect;
+
+export const findById = async (db: DbOrTx, id: string): Promise<DepartmentRow | undefined> => {
+  const [row] = await db.select().from(departments).where(eq(departments.id, id));
+  return row;
+};
+
+export const list = async (db: DbOrTx): Promise<DepartmentRow[]> =>
+  await db.select().from(departments).orderBy(asc(departments.name));
+
+export const insert = async (db: DbOrTx, values: typeof departments.$inferInsert): Promise<DepartmentRow> => {
+  const [row] = await db.insert(departments).values(values).returning();
+  if (!row) throw new Error("department insert returned nothing");
+  return row;
+};
+
+export const update = async (
+  db: DbOrTx,
+  id: string,
+  values: Partial<typeof departments.$inferInsert>,
+): Promise<DepartmentRow | undefined> => {
+  const [row] = await db
+    .update(departments)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(departments.id, id))
+    .returning();
+  return row;
+};
+
+export const isActiveUser = async (db: DbOrTx, id: string): Promise<boolean> => {
+  const [row] = await db.select({ active: users.active }).from(users).where(eq(users.id, id));
+  return row?.active === true;
+};

@@ -1,0 +1,77 @@
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { DbOrTx } from "../../db/connection";
+import { attachments, contacts, messages, users } from "../../db/schema/index";
+
+export type MessageRow = typeof messages.$inferSelect;
+export type AttachmentRow = typeof attachments.$inferSelect;
+
+export const insert = async (db: DbOrTx, values: typeof messages.$inferInsert): Promise<MessageRow> => {
+  const [row] = await db.insert(messages).values(values).returning();
+  if (!row) throw new Error("message insert returned nothing");
+  return row;
+};
+
+export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: boolean) =>
+  await db
+    .select({ m: messages, userName: users.name, contactName: contacts.name })
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorUserId))
+    .leftJoin(contacts, eq(contacts.id, messages.authorContactId))
+    .where(
+      includeInternal
+        ? eq(messages.caseId, caseId)
+        : and(eq(messages.caseId, caseId), inArray(messages.kind, ["reply", "phone", "event"])),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+
+export const attachmentsOfMessages = async (db: DbOrTx, messageIds: string[]): Promise<AttachmentRow[]> =>
+  messageIds.length === 0
+    ? []
+    : await db
+        .select()
+        .from(attachments)
+        .where(inArray(attachments.messageId, messageIds))
+        .orderBy(asc(attachments.createdAt));
+
+export const moveCase = async (db: DbOrTx, fromCaseId: string, toCaseId: string): Promise<number> => {
+  const moved = await db
+    .update(messages)
+    .set({ caseId: toCaseId })
+    .where(eq(messages.caseId, fromCaseId))
+    .returning({ id: messages.id });
+  await db.update(attachments).set({ caseId: toCaseId }).where(eq(attachments.caseId, fromCaseId));
+  return moved.length;
+};
+
+export const insertAttachment = async (db: DbOrTx, values: typeof attachments.$inferInsert): Promise<AttachmentRow> => {
+  const [row] = await db.insert(attachments).values(values).returning();
+  if (!row) throw new Error("attachment insert returned nothing");
+  return row;
+};
+
+export const findAttachment = async (db: DbOrTx, id: string): Promise<AttachmentRow | undefined> =>
+  (await db.select().from(attachments).where(eq(attachments.id, id)))[0];
+
+export const pendingAttachments = async (
+  db: DbOrTx,
+  ids: string[],
+  caseId: string,
+  uploadedById: string | null,
+): Promise<AttachmentRow[]> =>
+  ids.length === 0
+    ? []
+    : await db
+        .select()
+        .from(attachments)
+        .where(
+          and(
+            inArray(attachments.id, ids),
+            eq(attachments.caseId, caseId),
+            isNull(attachments.messageId),
+            uploadedById ? eq(attachments.uploadedById, uploadedById) : isNull(attachments.uploadedById),
+          ),
+        );
+
+export const attachToMessage = async (db: DbOrTx, ids: string[], messageId: string): Promise<void> => {
+  if (ids.length > 0) await db.update(attachments).set({ messageId }).where(inArray(attachments.id, ids));
+};

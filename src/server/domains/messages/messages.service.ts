@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import type { TAttachment, TCreateMessageInput, TMessage } from "../../../shared/contracts/cases";
+import type { Tx } from "../../db/connection";
+import { type AnyActor, actorId } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { AppError, invalid, notFound } from "../../platform/errors";
+import { recordEvents } from "../../platform/events";
+import { htmlToPlainText, sanitizeUserHtml } from "../../platform/html";
+import { lockCaseFor, recordCaseActivity, visibleCaseView } from "../cases/cases.access";
+import * as repo from "./messages.repository";
+
+const presentAttachment = (a: repo.AttachmentRow): TAttachment => ({
+  id: a.id,
+  filename: a.filename,
+  contentType: a.contentType,
+  size: a.size,
+  createdAt: a.createdAt,
+});
+
+const bodies = (body: string, format: "text" | "html"): { bodyText: string; bodyHtml: string | null } => {
+  if (format === "text") return { bodyText: body, bodyHtml: null };
+  const bodyHtml = sanitizeUserHtml(body);
+  return { bodyText: htmlToPlainText(bodyHtml), bodyHtml };
+};
+
+const messageEvent = (m: repo.MessageRow, attachmentIds: string[]) => ({
+  type: "message.added" as const,
+  aggregateType: "case",
+  aggregateId: m.caseId,
+  caseId: m.caseId,
+  payload: {
+    messageId: m.id,
+    kind: m.kind,
+    authorUserId: m.authorUserId,
+    authorContactId: m.authorContactId,
+    attachmentIds,
+  },
+});
+
+export const listMessages = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TMessage[]> =>
+  await ctx.db.transaction(async (tx) => {
+    await visibleCaseView(tx, actor, caseId);
+    const rows = await repo.listByCase(tx, caseId, true);
+    const files = await repo.attachmentsOfMessages(
+      tx,
+      rows.map((r) => r.m.id),
+    );
+    return rows.map(({ m, userName, contactName }) => ({
+      id: m.id,
+      caseId: m.caseId,
+      kind: m.kind,
+      author: m.authorUserId
+        ? { type: "user" as const, id: m.authorUserId, name: userName ?? "" }
+        : m.authorContactId
+          ? { type: "contact" as const, id: m.authorContactId, name: contactName ?? "" }
+          : { type: "system" as const, id: null, name: "Extramile" },
+      bodyText: m.bodyText,
+      bodyHtml: m.bodyHtml,
+      phone: m.phoneDirection
+        ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
+        : null,
+      attachments: files.filter((a) => a.messageId === m.id).map(presentAttachment),
+      createdAt: m.createdAt,
+    }));
+  });
+
+export const addMessage = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  caseId: string,
+  input: TCreateMessageInput,
+): Promise<TMessage> => {
+  if (input.kind === "phone" && !input.phone) throw invalid("phone", "A phone log needs the call's direction");
+  if (input.kind !== "phone" && input.phone) throw invalid("phone", "Only phone logs carry call details");
+  const id = await inTransaction(ctx, async (tx) => {
+    const row = await lockCaseFor(tx, actor, caseId, input.kind === "note" ? "note" : "reply");
+    if (row.status === "closed" && input.kind !== "note") {
+      throw new AppError(
+        "INVALID_TRANSITION",
+        "This case is closed; open a follow-up case to write to the customer",
+        "kind",
+      );
+    }
+    const uniqueIds = [...new Set(input.attachmentIds)];
+    const pending = await repo.pendingAttachments(tx, uniqueIds, caseId, actorId(actor));
+    if (pending.length !== uniqueIds.length) {
+      throw invalid("attachmentIds", "Attachments must be uploaded to this case by you and not yet sent");
+    }
+    const m = await repo.insert(tx, {
+      caseId,
+      kind: input.kind,
+      authorUserId: actorId(actor),
+      ...bodies(input.body, input.format),
+      phoneDirection: input.phone?.direction ?? null,
+      phoneNumber: input.phone?.number ?? null,
+      phoneDurationSeconds: input.phone?.durationSeconds ?? null,
+    });
+    await repo.attachToMessage(tx, uniqueIds, m.id);
+    await recordEvents(tx, actor, [messageEvent(m, uniqueIds)]);
+    await recordCaseActivity(tx, actor, row, input.kind);
+    return m.id;
+  });
+  const all = await listMessages(ctx, actor, caseId);
+  const created = all.find((m) => m.id === id);
+  if (!created) throw notFound("Message");
+  return created;
+};
+
+/** The opening message of a new case: the customer's words, or the employee's call log. */
+export const addFirstMessage = async (
+  tx: Tx,
+  actor: AnyActor,
+  c: { id: string; channel: string },
+  requesterId: string,
+  body: string,
+  format: "text" | "html",
+): Promise<void> => {
+  const byEmployee = c.channel === "phone" || c.channel === "agent";
+  const m = await repo.insert(tx, {
+    caseId: c.id,
+    kind: c.channel === "phone" ? "phone" : "reply",
+    authorUserId: byEmployee ? actorId(actor) : null,
+    authorContactId: byEmployee ? null : requesterId,
+    ...bodies(body, format),
+    phoneDirection: c.channel === "phone" ? "inbound" : null,
+  });
+  await recordEvents(tx, actor, [messageEvent(m, [])]);
+};
+
+/** A system line in the thread ("merged into #1234"). */
+export const addEventMessage = async (tx: Tx, caseId: string, text: string): Promise<void> => {
+  await repo.insert(tx, { caseId, kind: "event", bodyText: text });
+};
+
+export const moveThread = async (tx: Tx, fromCaseId: string, toCaseId: string): Promise<number> =>
+  await repo.moveCase(tx, fromCaseId, toCaseId);
+
+const isInvisibleOrControl = (cp: number): boolean =>
+  cp < 0x20 ||
+  cp === 0x7f ||
+  (cp >= 0x200b && cp <= 0x200f) ||
+  (cp >= 0x202a && cp <= 0x202e) ||
+  (cp >= 0x2066 && cp <= 0x2069) ||
+  cp === 0xfeff;
+
+/** No paths, control characters, zero-width or bidi-override characters; never empty. */
+export const sanitizeFilename = (name: string): string => {
+  const base = name.split(/[\\/]/).pop() ?? "";
+  const cleaned = [...base]
+    .filter((ch) => !isInvisibleOrControl(ch.codePointAt(0) ?? 0))
+    .join("")
+    .replace(/^\.+/, "")
+    .trim()
+    .slice(0, 200);
+  return cleaned.length > 0 ? cleaned : "attachment";
+};
+
+export const uploadAttachment = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  caseId: string,
+  file: { filename: string; contentType: string; data: Buffer },
+): Promise<TAttachment> =>
+  await inTransaction(ctx, async (tx) => {
+    await lockCaseFor(tx, actor, caseId, "note");
+    const blobId = await ctx.blobs.put(tx, file.data);
+    const row = await repo.insertAttachment(tx, {
+      caseId,
+      blobId,
+      filename: sanitizeFilename(file.filename),
+      contentType: /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType)
+        ? file.contentType.toLowerCase()
+        : "application/octet-stream",
+      size: file.data.length,
+      sha256: createHash("sha256").update(file.data).digest("hex"),
+      uploadedById: actorId(actor),
+    });
+    await recordEvents(tx, actor, [
+      {
+        type: "attachment.uploaded",
+        aggregateType: "case",
+        aggregateId: caseId,
+        caseId,
+        payload: { attachmentId: row.id, filename: row.filename, size: row.size },
+      },
+    ]);
+    return presentAttachment(row);
+  });
+
+/** Types a browser could run or render as a page are served as plain bytes. */
+const ACTIVE_TYPES =
+  /^(text\/html|application\/xhtml|image\/svg|text\/xml|application\/xml|text\/javascript|application\/javascript)/;
+
+export const downloadAttachment = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+): Promise<{ filename: string; contentType: string; data: Buffer }> =>
+  await ctx.db.transaction(async (tx) => {
+    const row = await repo.findAttachment(tx, id);
+    if (!row) throw notFound("Attachment");
+    await visibleCaseView(tx, actor, row.caseId).catch(() => {
+      throw notFound("Attachment");
+    });
+    if (!row.messageId && row.uploadedById !== actorId(actor)) throw notFound("Attachment");
+    const data = await ctx.blobs.get(tx, row.blobId);
+    if (!data) throw notFound("Attachment");
+    return {
+      filename: row.filename,
+      contentType: ACTIVE_TYPES.test(row.contentType) ? "application/octet-stream" : row.contentType,
+      data,
+    };
+  });

@@ -1,0 +1,69 @@
+import { and, asc, eq, gt, ilike, or, type SQL, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../db/connection";
+import { organizations, users } from "../../db/schema/index";
+
+export type OrganizationRow = typeof organizations.$inferSelect;
+
+export const findById = async (db: DbOrTx, id: string): Promise<OrganizationRow | undefined> => {
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, id));
+  return row;
+};
+
+export const findByDomain = async (db: DbOrTx, domain: string): Promise<OrganizationRow | undefined> => {
+  const [row] = await db
+    .select()
+    .from(organizations)
+    .where(sql`${organizations.domains} @> ARRAY[${domain.toLowerCase()}]::text[]`)
+    .orderBy(asc(organizations.createdAt))
+    .limit(1);
+  return row;
+};
+
+export const list = async (
+  db: DbOrTx,
+  f: { q?: string | undefined; after?: { name: string; id: string } | null; limit: number },
+): Promise<OrganizationRow[]> => {
+  const where: SQL[] = [];
+  if (f.q) {
+    const like = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    where.push(
+      or(ilike(organizations.name, like), sql`array_to_string(${organizations.domains}, ' ') ILIKE ${like}`) as SQL,
+    );
+  }
+  if (f.after) {
+    where.push(
+      or(
+        gt(sql`lower(${organizations.name})`, f.after.name),
+        and(eq(sql`lower(${organizations.name})`, f.after.name), gt(organizations.id, f.after.id)),
+      ) as SQL,
+    );
+  }
+  return await db
+    .select()
+    .from(organizations)
+    .where(and(...where))
+    .orderBy(sql`lower(${organizations.name})`, asc(organizations.id))
+    .limit(f.limit);
+};
+
+export const insert = async (db: DbOrTx, values: typeof organizations.$inferInsert): Promise<OrganizationRow> => {
+  const [row] = await db.insert(organizations).values(values).returning();
+  if (!row) throw new Error("organization insert returned nothing");
+  return row;
+};
+
+export const update = async (
+  db: DbOrTx,
+  id: string,
+  values: Partial<typeof organizations.$inferInsert>,
+): Promise<OrganizationRow | undefined> => {
+  const [row] = await db
+    .update(organizations)
+    .set({ ...values, updatedAt: new Date(), version: sql`${organizations.version} + 1` })
+    .where(eq(organizations.id, id))
+    .returning();
+  return row;
+};
+
+export const isActiveUser = async (db: DbOrTx, id: string): Promise<boolean> =>
+  (await db.select({ active: users.active }).from(users).where(eq(users.id, id)))[0]?.active === true;

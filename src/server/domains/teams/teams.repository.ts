@@ -1,0 +1,64 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { DbOrTx } from "../../db/connection";
+import { departments, teamMembers, teams, users } from "../../db/schema/index";
+
+export type TeamRow = typeof teams.$inferSelect & { memberIds: string[] };
+
+const withMembers = async (db: DbOrTx, rows: (typeof teams.$inferSelect)[]): Promise<TeamRow[]> => {
+  if (rows.length === 0) return [];
+  const members = await db
+    .select()
+    .from(teamMembers)
+    .where(
+      inArray(
+        teamMembers.teamId,
+        rows.map((r) => r.id),
+      ),
+    );
+  return rows.map((r) => ({
+    ...r,
+    memberIds: members
+      .filter((m) => m.teamId === r.id)
+      .map((m) => m.userId)
+      .sort(),
+  }));
+};
+
+export const findById = async (db: DbOrTx, id: string): Promise<TeamRow | undefined> => {
+  const rows = await db.select().from(teams).where(eq(teams.id, id));
+  return (await withMembers(db, rows))[0];
+};
+
+export const list = async (db: DbOrTx): Promise<TeamRow[]> =>
+  await withMembers(db, await db.select().from(teams).orderBy(asc(teams.name)));
+
+export const insert = async (db: DbOrTx, values: typeof teams.$inferInsert): Promise<typeof teams.$inferSelect> => {
+  const [row] = await db.insert(teams).values(values).returning();
+  if (!row) throw new Error("team insert returned nothing");
+  return row;
+};
+
+export const update = async (db: DbOrTx, id: string, values: Partial<typeof teams.$inferInsert>): Promise<void> => {
+  await db
+    .update(teams)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(teams.id, id));
+};
+
+export const replaceMembers = async (db: DbOrTx, teamId: string, userIds: string[]): Promise<void> => {
+  await db.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
+  if (userIds.length > 0) await db.insert(teamMembers).values(userIds.map((userId) => ({ teamId, userId })));
+};
+
+export const countActiveUsers = async (db: DbOrTx, ids: string[]): Promise<number> =>
+  ids.length === 0
+    ? 0
+    : (
+        await db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(inArray(users.id, ids), eq(users.active, true)))
+      ).length;
+
+export const departmentExists = async (db: DbOrTx, id: string): Promise<boolean> =>
+  (await db.select({ id: departments.id }).from(departments).where(eq(departments.id, id))).length > 0;

@@ -1,0 +1,111 @@
+import type { TCreateTeamInput, TTeam, TUpdateTeamInput } from "../../../shared/contracts/people";
+import type { DbOrTx } from "../../db/connection";
+import type { AnyActor } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { invalid, notFound } from "../../platform/errors";
+import { type DomainEvent, recordEvents } from "../../platform/events";
+import { ensureAllowed } from "../../platform/policy";
+import { teamsPolicy } from "./teams.policy";
+import * as repo from "./teams.repository";
+
+const present = (t: repo.TeamRow): TTeam => ({
+  id: t.id,
+  name: t.name,
+  departmentId: t.departmentId,
+  leadId: t.leadId,
+  memberIds: t.memberIds,
+  createdAt: t.createdAt,
+});
+
+const auditable = (t: repo.TeamRow) => ({
+  name: t.name,
+  departmentId: t.departmentId,
+  leadId: t.leadId,
+  memberIds: t.memberIds,
+});
+
+const event = (
+  type: "team.created" | "team.updated",
+  before: repo.TeamRow | null,
+  after: repo.TeamRow,
+): DomainEvent => ({
+  type,
+  aggregateType: "team",
+  aggregateId: after.id,
+  payload: { before: before ? auditable(before) : null, after: auditable(after) },
+});
+
+const validate = async (
+  db: DbOrTx,
+  input: {
+    departmentId?: string | null | undefined;
+    leadId?: string | null | undefined;
+    memberIds?: string[] | undefined;
+  },
+): Promise<void> => {
+  if (input.departmentId && !(await repo.departmentExists(db, input.departmentId))) {
+    throw invalid("departmentId", "No such department");
+  }
+  if (input.leadId && (await repo.countActiveUsers(db, [input.leadId])) !== 1) {
+    throw invalid("leadId", "The team lead must be an active employee");
+  }
+  if (input.memberIds) {
+    const unique = [...new Set(input.memberIds)];
+    if ((await repo.countActiveUsers(db, unique)) !== unique.length) {
+      throw invalid("memberIds", "Every member must be an active employee");
+    }
+  }
+};
+
+/** The lead who takes over a team's cases when an owner leaves; null when the team has none. */
+export const teamLeadOf = async (db: DbOrTx, teamId: string): Promise<string | null> =>
+  (await repo.findById(db, teamId))?.leadId ?? null;
+
+export const listTeams = async (ctx: ServiceContext, actor: AnyActor): Promise<TTeam[]> => {
+  ensureAllowed(teamsPolicy.can(actor, "read", null), "Not allowed");
+  return (await repo.list(ctx.db)).map(present);
+};
+
+export const createTeam = async (ctx: ServiceContext, actor: AnyActor, input: TCreateTeamInput): Promise<TTeam> => {
+  ensureAllowed(teamsPolicy.can(actor, "manage", null), "Only admins and supervisors manage teams");
+  return await inTransaction(ctx, async (tx) => {
+    await validate(tx, input);
+    const row = await repo.insert(tx, {
+      name: input.name,
+      departmentId: input.departmentId ?? null,
+      leadId: input.leadId ?? null,
+    });
+    const members = [...new Set([...input.memberIds, ...(input.leadId ? [input.leadId] : [])])];
+    await repo.replaceMembers(tx, row.id, members);
+    const after = await repo.findById(tx, row.id);
+    if (!after) throw notFound("Team");
+    await recordEvents(tx, actor, [event("team.created", null, after)]);
+    return present(after);
+  });
+};
+
+export const updateTeam = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  input: TUpdateTeamInput,
+): Promise<TTeam> => {
+  ensureAllowed(teamsPolicy.can(actor, "manage", null), "Only admins and supervisors manage teams");
+  return await inTransaction(ctx, async (tx) => {
+    const before = await repo.findById(tx, id);
+    if (!before) throw notFound("Team");
+    await validate(tx, input);
+    const { memberIds, ...fields } = input;
+    if (Object.keys(fields).length > 0) await repo.update(tx, id, fields);
+    const leadId = input.leadId === undefined ? before.leadId : input.leadId;
+    if (memberIds || (leadId && !before.memberIds.includes(leadId))) {
+      await repo.replaceMembers(tx, id, [
+        ...new Set([...(memberIds ?? before.memberIds), ...(leadId ? [leadId] : [])]),
+      ]);
+    }
+    const after = await repo.findById(tx, id);
+    if (!after) throw notFound("Team");
+    await recordEvents(tx, actor, [event("team.updated", before, after)]);
+    return present(after);
+  });
+};

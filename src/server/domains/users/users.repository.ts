@@ -1,0 +1,74 @@
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import type { DbOrTx } from "../../db/connection";
+import { teamMembers, users } from "../../db/schema/index";
+
+export type UserRow = typeof users.$inferSelect;
+
+export const findById = async (db: DbOrTx, id: string): Promise<UserRow | undefined> => {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row;
+};
+
+export const findByEmail = async (db: DbOrTx, email: string): Promise<UserRow | undefined> => {
+  const [row] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
+  return row;
+};
+
+export const findManyByIds = async (db: DbOrTx, ids: string[]): Promise<UserRow[]> =>
+  ids.length === 0 ? [] : await db.select().from(users).where(inArray(users.id, ids));
+
+export const list = async (
+  db: DbOrTx,
+  f: { q?: string | undefined; departmentId?: string | undefined; active?: boolean | undefined },
+): Promise<UserRow[]> => {
+  const where: SQL[] = [];
+  if (f.q) {
+    const like = `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(users.name, like), ilike(users.email, like)) as SQL);
+  }
+  if (f.departmentId) where.push(eq(users.departmentId, f.departmentId));
+  if (f.active !== undefined) where.push(eq(users.active, f.active));
+  return await db
+    .select()
+    .from(users)
+    .where(and(...where))
+    .orderBy(asc(users.name))
+    .limit(1000);
+};
+
+export const insert = async (db: DbOrTx, values: typeof users.$inferInsert): Promise<UserRow> => {
+  const [row] = await db.insert(users).values(values).returning();
+  if (!row) throw new Error("user insert returned nothing");
+  return row;
+};
+
+export const update = async (
+  db: DbOrTx,
+  id: string,
+  values: Partial<typeof users.$inferInsert>,
+): Promise<UserRow | undefined> => {
+  const [row] = await db
+    .update(users)
+    .set({ ...values, updatedAt: new Date(), version: sql`${users.version} + 1` })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+};
+
+export const teamIdsOf = async (db: DbOrTx, userId: string): Promise<string[]> =>
+  (await db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.userId, userId))).map(
+    (r) => r.teamId,
+  );
+
+export const countActiveAdmins = async (db: DbOrTx): Promise<number> => {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(users)
+    .where(and(eq(users.role, "admin"), eq(users.active, true)));
+  return row?.n ?? 0;
+};
+
+export const countAll = async (db: DbOrTx): Promise<number> => {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row?.n ?? 0;
+};

@@ -1,0 +1,182 @@
+import type { TCreateUserInput, TUpdateUserInput, TUser } from "../../../shared/contracts/people";
+import type { ApiTokenScope } from "../../../shared/domain";
+import type { DbOrTx } from "../../db/connection";
+import { type Actor, type AnyActor, SYSTEM } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { AppError, invalid, notFound } from "../../platform/errors";
+import { recordEvents } from "../../platform/events";
+import { ensureAllowed } from "../../platform/policy";
+import { hashPassword, randomToken, verifyPassword } from "../../platform/secrets";
+import { reassignOpenCasesOf } from "../cases/cases.service";
+import { findDepartment } from "../departments/departments.service";
+import { userEvent } from "./users.events";
+import { usersPolicy } from "./users.policy";
+import * as repo from "./users.repository";
+
+export const presentUser = (u: repo.UserRow): TUser => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  departmentId: u.departmentId,
+  active: u.active,
+  timeZone: u.timeZone,
+  createdAt: u.createdAt,
+  updatedAt: u.updatedAt,
+  version: u.version,
+});
+
+export const listUsers = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  q: { q?: string | undefined; departmentId?: string | undefined; active?: "true" | "false" | undefined },
+): Promise<TUser[]> => {
+  ensureAllowed(usersPolicy.can(actor, "read", { id: "" }), "Not allowed to list users");
+  const rows = await repo.list(ctx.db, {
+    q: q.q,
+    departmentId: q.departmentId,
+    active: q.active === undefined ? undefined : q.active === "true",
+  });
+  return rows.map(presentUser);
+};
+
+export const getUser = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TUser> => {
+  const row = await repo.findById(ctx.db, id);
+  if (!row || !usersPolicy.can(actor, "read", row)) throw notFound("User");
+  return presentUser(row);
+};
+
+const ensureDepartmentExists = async (db: DbOrTx, departmentId: string | null | undefined): Promise<void> => {
+  if (!departmentId) return;
+  if (!(await findDepartment(db, departmentId))) throw invalid("departmentId", "No such department");
+};
+
+export const createUser = async (ctx: ServiceContext, actor: AnyActor, input: TCreateUserInput): Promise<TUser> => {
+  ensureAllowed(usersPolicy.can(actor, "create", { id: "" }), "Only admins invite employees");
+  return await inTransaction(ctx, async (tx) => {
+    if (await repo.findByEmail(tx, input.email)) throw new AppError("CONFLICT", "Email already in use", "email");
+    await ensureDepartmentExists(tx, input.departmentId);
+    const row = await repo.insert(tx, {
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      departmentId: input.departmentId ?? null,
+      timeZone: input.timeZone,
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+    });
+    await recordEvents(tx, actor, [userEvent("user.created", null, row)]);
+    return presentUser(row);
+  });
+};
+
+export const updateUser = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  input: TUpdateUserInput,
+): Promise<TUser> =>
+  await inTransaction(ctx, async (tx) => {
+    const before = await repo.findById(tx, id);
+    if (!before) throw notFound("User");
+    const isAdminEdit = usersPolicy.can(actor, "update", before);
+    const isSelfEdit = usersPolicy.can(actor, "updateSelf", before);
+    ensureAllowed(isAdminEdit || isSelfEdit, "Only admins edit other employees");
+    if (!isAdminEdit && (input.role !== undefined || input.departmentId !== undefined)) {
+      throw new AppError("FORBIDDEN", "Only admins change roles and departments", input.role ? "role" : "departmentId");
+    }
+    if (input.role && input.role !== "admin" && before.role === "admin" && (await repo.countActiveAdmins(tx)) <= 1) {
+      throw new AppError("INVARIANT_VIOLATED", "The last active admin keeps the admin role", "role");
+    }
+    await ensureDepartmentExists(tx, input.departmentId);
+    const after = await repo.update(tx, id, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      ...(input.departmentId !== undefined ? { departmentId: input.departmentId } : {}),
+      ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+      ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password) } : {}),
+    });
+    if (!after) throw notFound("User");
+    await recordEvents(tx, actor, [
+      userEvent(input.password !== undefined ? "user.password_changed" : "user.updated", before, after),
+    ]);
+    return presentUser(after);
+  });
+
+export const deactivateUser = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  input: { reassignToId?: string | undefined },
+): Promise<{ user: TUser; reassignedCases: number }> =>
+  await inTransaction(ctx, async (tx) => {
+    const before = await repo.findById(tx, id);
+    if (!before) throw notFound("User");
+    ensureAllowed(usersPolicy.can(actor, "deactivate", before), "Only admins deactivate other employees");
+    if (!before.active) throw new AppError("CONFLICT", "Already deactivated");
+    if (input.reassignToId === id) throw invalid("reassignToId", "Choose someone else to take over the cases");
+    if (before.role === "admin" && (await repo.countActiveAdmins(tx)) <= 1) {
+      throw new AppError("INVARIANT_VIOLATED", "The last active admin cannot be deactivated", "id");
+    }
+    const after = await repo.update(tx, id, { active: false });
+    if (!after) throw notFound("User");
+    const reassignedCases = await reassignOpenCasesOf(tx, actor, id, input.reassignToId);
+    await recordEvents(tx, actor, [userEvent("user.deactivated", before, after, { reassignedCases })]);
+    return { user: presentUser(after), reassignedCases };
+  });
+
+/** The actor for an authenticated request; null for unknown or deactivated users. */
+export const loadActor = async (
+  db: DbOrTx,
+  userId: string,
+  scopes: readonly ApiTokenScope[] | null,
+): Promise<Actor | null> => {
+  const user = await repo.findById(db, userId);
+  if (!user?.active) return null;
+  return {
+    type: "user",
+    id: user.id,
+    name: user.name,
+    role: user.role,
+    departmentId: user.departmentId,
+    teamIds: await repo.teamIdsOf(db, user.id),
+    scopes,
+  };
+};
+
+export const verifyCredentials = async (db: DbOrTx, email: string, password: string): Promise<repo.UserRow | null> => {
+  const user = await repo.findByEmail(db, email);
+  const ok = await verifyPassword(password, user?.passwordHash ?? null);
+  return ok && user?.active ? user : null;
+};
+
+export const createAdmin = async (
+  ctx: ServiceContext,
+  input: { email: string; password: string; name: string },
+): Promise<TUser> => {
+  const existing = await repo.findByEmail(ctx.db, input.email);
+  if (existing) {
+    return await inTransaction(ctx, async (tx) => {
+      const after = await repo.update(tx, existing.id, {
+        role: "admin",
+        active: true,
+        passwordHash: await hashPassword(input.password),
+      });
+      if (!after) throw notFound("User");
+      await recordEvents(tx, SYSTEM, [userEvent("user.password_changed", existing, after)]);
+      return presentUser(after);
+    });
+  }
+  return await createUser(ctx, SYSTEM, { ...input, role: "admin", timeZone: "UTC", departmentId: null });
+};
+
+/** On first start: creates the first admin (from config or with a generated password) once. */
+export const ensureFirstAdmin = async (
+  ctx: ServiceContext,
+  admin: { email: string | undefined; password: string | undefined },
+): Promise<{ email: string; password: string } | null> => {
+  if ((await repo.countAll(ctx.db)) > 0) return null;
+  const email = admin.email ?? "admin@extramile.local";
+  const password = admin.password ?? randomToken(12);
+  await createUser(ctx, SYSTEM, { email, password, name: "Administrator", role: "admin", timeZone: "UTC" });
+  return { email, password };
+};

@@ -1,0 +1,26 @@
+import type { ApiTokenScope, UserRole } from "../../shared/domain";
+
+/** The authenticated employee behind a request, a job or an import. */
+export interface Actor {
+  type: "user";
+  id: string;
+  name: string;
+  role: UserRole;
+  departmentId: string | null;
+  teamIds: readonly string[];
+  /** null for a browser session (all scopes); the token's scopes otherwise. */
+  scopes: readonly ApiTokenScope[] | null;
+}
+
+/** The system itself (jobs, migrations, the seed): never reaches a route. */
+export interface SystemActor {
+  type: "system";
+  id: null;
+  name: string;
+}
+
+export const SYSTEM: SystemActor = { type: "system", id: null, name: "Extramile" };
+
+export type AnyActor = Actor | SystemActor;
+
+export const actorId = (actor: AnyActor): string | null => (actor.type === "user" ? actor.id : null);

@@ -1,0 +1,75 @@
+import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import type { Db } from "../db/connection";
+import { auditLog } from "../db/schema/index";
+import type { EventProcessor } from "./events";
+import { decodeCursor, encodeCursor } from "./pagination";
+
+/** Events whose payload carries `before`/`after` become audit entries; the diff keeps changed keys only. */
+export const auditProcessor: EventProcessor = {
+  name: "audit",
+  handle: async (tx, event) => {
+    const before = (event.payload.before as Record<string, unknown> | undefined) ?? null;
+    const after = (event.payload.after as Record<string, unknown> | undefined) ?? null;
+    const diff = diffRecords(before, after);
+    await tx
+      .insert(auditLog)
+      .values({
+        eventId: event.id,
+        actorId: event.actorId,
+        action: event.type,
+        entityType: event.aggregateType,
+        entityId: event.aggregateId,
+        before: diff.before,
+        after: diff.after,
+        createdAt: event.createdAt,
+      })
+      .onConflictDoNothing({ target: auditLog.eventId });
+  },
+};
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+export const diffRecords = (
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): { before: Record<string, unknown> | null; after: Record<string, unknown> | null } => {
+  if (!before || !after) return { before, after };
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!same(before[key], after[key])) {
+      b[key] = before[key] ?? null;
+      a[key] = after[key] ?? null;
+    }
+  }
+  return { before: b, after: a };
+};
+
+export interface AuditFilter {
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  actorId?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export const listAudit = async (db: Db, f: AuditFilter) => {
+  const where: SQL[] = [];
+  if (f.entityType) where.push(eq(auditLog.entityType, f.entityType));
+  if (f.entityId) where.push(eq(auditLog.entityId, f.entityId));
+  if (f.actorId) where.push(eq(auditLog.actorId, f.actorId));
+  const after = f.cursor ? decodeCursor(f.cursor) : null;
+  if (after) where.push(lt(auditLog.id, Number(after.id)));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({ ...r, id: String(r.id) })),
+    nextCursor: rows.length > f.limit && last ? encodeCursor({ v: null, id: String(last.id) }) : null,
+  };
+};

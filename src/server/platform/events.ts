@@ -1,0 +1,164 @@
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import type { EventType } from "../../shared/events";
+import type { Db, Tx } from "../db/connection";
+import { events } from "../db/schema/index";
+import type { AnyActor } from "./actor";
+
+export interface DomainEvent {
+  type: EventType;
+  aggregateType: string;
+  aggregateId: string;
+  caseId?: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface StoredEvent extends DomainEvent {
+  id: number;
+  actorId: string | null;
+  createdAt: Date;
+}
+
+export interface EventProcessor {
+  name: string;
+  /** Runs inside the dispatcher's transaction; may be called more than once for the same event. */
+  handle: (tx: Tx, event: StoredEvent) => Promise<void>;
+}
+
+/** Records events in the caller's transaction: they exist if and only if the state change committed. */
+export const recordEvents = async (tx: Tx, actor: AnyActor, list: DomainEvent[]): Promise<void> => {
+  if (list.length === 0) return;
+  await tx.insert(events).values(
+    list.map((e) => ({
+      type: e.type,
+      aggregateType: e.aggregateType,
+      aggregateId: e.aggregateId,
+      caseId: e.caseId ?? null,
+      actorId: actor.type === "user" ? actor.id : null,
+      payload: e.payload,
+    })),
+  );
+};
+
+const DISPATCH_LOCK = 7_412_002;
+const BATCH = 200;
+const MAX_ATTEMPTS = 15;
+
+const backoffSeconds = (attempts: number): number => Math.min(3600, 2 ** attempts);
+
+/**
+ * Delivers recorded events to processors, at least once and in order per aggregate.
+ * One dispatcher runs at a time across all nodes (advisory lock); a failing event holds back
+ * later events of the same aggregate until it succeeds or is dead-lettered.
+ */
+export class EventDispatcher {
+  private readonly processors: EventProcessor[] = [];
+  private running: Promise<void> | null = null;
+  private again = false;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: (msg: string, err?: unknown) => void,
+  ) {}
+
+  register(processor: EventProcessor): void {
+    this.processors.push(processor);
+  }
+
+  /** Called after a commit: drains soon, in this process. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Waits until no event is ready for dispatch (tests, shutdown). */
+  async drain(): Promise<void> {
+    if (this.running) await this.running;
+    while ((await this.dispatchBatch()) > 0) {
+      /* keep going */
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.running) await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        while (!this.closed && (await this.dispatchBatch()) > 0) {
+          /* keep going */
+        }
+      } catch (err) {
+        this.log("event dispatch failed", err);
+      }
+    } while (this.again && !this.closed);
+  }
+
+  /** Returns how many events were delivered in this batch. */
+  async dispatchBatch(): Promise<number> {
+    return await this.db.transaction(async (tx) => {
+      const lock = await tx.execute<{ locked: boolean }>(
+        sql`SELECT pg_try_advisory_xact_lock(${DISPATCH_LOCK}) AS locked`,
+      );
+      if (!lock.rows[0]?.locked) return 0;
+      const pending = await tx
+        .select()
+        .from(events)
+        .where(isNull(events.dispatchedAt))
+        .orderBy(asc(events.id))
+        .limit(BATCH);
+      const held = new Set<string>();
+      const now = Date.now();
+      let delivered = 0;
+      for (const row of pending) {
+        const key = `${row.aggregateType}:${row.aggregateId}`;
+        if (held.has(key)) continue;
+        if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now) {
+          held.add(key);
+          continue;
+        }
+        const event: StoredEvent = {
+          id: row.id,
+          type: row.type as EventType,
+          aggregateType: row.aggregateType,
+          aggregateId: row.aggregateId,
+          caseId: row.caseId,
+          actorId: row.actorId,
+          payload: row.payload,
+          createdAt: row.createdAt,
+        };
+        try {
+          await tx.transaction(async (sp) => {
+            for (const p of this.processors) await p.handle(sp, event);
+          });
+          await tx.update(events).set({ dispatchedAt: new Date() }).where(eq(events.id, row.id));
+          delivered++;
+        } catch (err) {
+          const attempts = row.attempts + 1;
+          const dead = attempts >= MAX_ATTEMPTS;
+          this.log(`event ${row.id} (${row.type}) failed, attempt ${attempts}${dead ? ", dead-lettered" : ""}`, err);
+          await tx
+            .update(events)
+            .set({
+              attempts,
+              lastError: String(err instanceof Error ? err.message : err).slice(0, 2000),
+              nextAttemptAt: new Date(now + backoffSeconds(attempts) * 1000),
+              dispatchedAt: dead ? new Date() : null,
+            })
+            .where(and(eq(events.id, row.id)));
+          held.add(key);
+        }
+      }
+      return delivered;
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import type { ApiTokenScope } from "../../shared/domain";
+import type { ErrorBody } from "../../shared/errors";
+import type { Actor } from "./actor";
+import { AppError, fromDatabaseError, httpStatusOf } from "./errors";
+import { safeEqual } from "./secrets";
+
+export type RouteAccess = "public" | "user";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Who may call the route at all; the domain policy decides the rest. Required on every /api route. */
+    access?: RouteAccess;
+    /** Token scope needed beyond read (GET) / write (other methods). */
+    scope?: ApiTokenScope;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    authVia: "session" | "token" | null;
+    csrfToken: string | null;
+  }
+}
+
+export interface Authentication {
+  actor: Actor;
+  via: "session" | "token";
+  csrfToken: string | null;
+}
+
+export type Authenticator = (req: FastifyRequest) => Promise<Authentication | null>;
+
+export const SESSION_COOKIE = "extramile_session";
+export const CSRF_HEADER = "x-csrf-token";
+
+export const requireActor = (req: FastifyRequest): Actor => {
+  if (!req.actor) throw new AppError("UNAUTHENTICATED", "Sign in first");
+  return req.actor;
+};
+
+const isSafeMethod = (method: string): boolean => method === "GET" || method === "HEAD" || method === "OPTIONS";
+
+/** Refuses to start with an /api route that does not declare who may call it. */
+export const enforceRouteAccessDeclared = (app: FastifyInstance): void => {
+  app.addHook("onRoute", (route: RouteOptions) => {
+    if (route.url.startsWith("/api/v1") && !route.config?.access) {
+      throw new Error(`Route ${route.method} ${route.url} declares no access; add config.access`);
+    }
+  });
+};
+
+export const installAuthentication = (app: FastifyInstance, authenticate: Authenticator): void => {
+  app.decorateRequest("actor", null);
+  app.decorateRequest("authVia", null);
+  app.decorateRequest("csrfToken", null);
+  app.addHook("onRequest", async (req) => {
+    if (!req.url.startsWith("/api/")) return;
+    const auth = await authenticate(req);
+    if (!auth) return;
+    req.actor = auth.actor;
+    req.authVia = auth.via;
+    req.csrfToken = auth.csrfToken;
+  });
+  app.addHook("preHandler", async (req) => {
+    const config = req.routeOptions.config;
+    if (!req.url.startsWith("/api/v1") || config.access === "public") return;
+    const actor = requireActor(req);
+    if (req.authVia === "token") {
+      const needed: ApiTokenScope = config.scope ?? (isSafeMethod(req.method) ? "read" : "write");
+      const scopes = actor.scopes ?? [];
+      const ok = scopes.includes(needed) || (needed === "read" && scopes.includes("write"));
+      if (!ok) throw new AppError("FORBIDDEN", `This API token lacks the "${needed}" scope`);
+    } else if (!isSafeMethod(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== "string" || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
+        throw new AppError("CSRF_FAILED", `Missing or wrong ${CSRF_HEADER} header`);
+      }
+    }
+  });
+};
+
+const validationField = (err: FastifyError): string | undefined => {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0];
+    const path = first?.instancePath?.replace(/^\//, "").replaceAll("/", ".");
+    const missingKey = (first?.params as { issue?: { keys?: string[] } } | undefined)?.issue?.keys?.[0];
+    const parts = [path, missingKey].filter((p): p is string => !!p && p.length > 0);
+    return parts.length > 0 ? parts.join(".") : err.validationContext;
+  }
+  return undefined;
+};
+
+const validationMessage = (err: FastifyError): string => {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0];
+    return first?.message ?? "Invalid input";
+  }
+  return err.message;
+};
+
+export const send = (reply: FastifyReply, status: number, body: ErrorBody): FastifyReply =>
+  reply.status(status).type("application/json").send(JSON.stringify(body));
+
+export const installErrorHandler = (app: FastifyInstance): void => {
+  app.setNotFoundHandler((req, reply) => {
+    send(reply, 404, { error: { code: "NOT_FOUND", message: `No route ${req.method} ${req.url.split("?")[0]}` } });
+  });
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof AppError) {
+      const body: ErrorBody = { error: { code: err.code, message: err.message } };
+      if (err.field) body.error.field = err.field;
+      if (err.currentVersion !== undefined) body.error.currentVersion = err.currentVersion;
+      return send(reply, httpStatusOf(err.code), body);
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const field = validationField(err);
+      const where = err.validationContext ?? "body";
+      return send(reply, 400, {
+        error: {
+          code: "VALIDATION_FAILED",
+          message: `${where}${field && field !== where ? `.${field}` : ""}: ${validationMessage(err)}`,
+          ...(field ? { field } : {}),
+        },
+      });
+    }
+    const dbError = fromDatabaseError(err);
+    if (dbError) {
+      return send(reply, httpStatusOf(dbError.code), {
+        error: { code: dbError.code, message: dbError.message, ...(dbError.field ? { field: dbError.field } : {}) },
+      });
+    }
+    if (isResponseSerializationError(err)) {
+      req.log.error({ err: err.cause }, "response did not match its schema");
+      return send(reply, 500, { error: { code: "INTERNAL", message: "Internal error" } });
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 413) return send(reply, 413, { error: { code: "PAYLOAD_TOO_LARGE", message: "Payload too large" } });
+    if (status === 429) return send(reply, 429, { error: { code: "RATE_LIMITED", message: err.message } });
+    if (status >= 400 && status < 500) {
+      return send(reply, status, { error: { code: "VALIDATION_FAILED", message: err.message } });
+    }
+    req.log.error({ err }, "unhandled error");
+    return send(reply, 500, { error: { code: "INTERNAL", message: "Internal error" } });
+  });
+};
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ctx: import("./context").ServiceContext;
+  }
+}

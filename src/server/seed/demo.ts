@@ -1,0 +1,3 @@
+export const seedDemo = async (_ctx: unknown): Promise<string> => {
+  throw new Error("seed pending");
+};

@@ -1,0 +1,247 @@
+import { z } from "zod";
+import {
+  CASE_CHANNELS,
+  CASE_LINK_KINDS,
+  CASE_PRIORITIES,
+  CASE_STATUSES,
+  CASE_TYPES,
+  CUSTOM_FIELD_TYPES,
+  MESSAGE_KINDS,
+} from "../domain";
+import { zCsvList, zEmail, zId, zName, zPageQuery, zTimestamp } from "./common";
+
+export const zCustomFieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+export const zCustomFieldValues = z.record(z.string().max(64), zCustomFieldValue);
+
+const zTag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_:.-]{0,63}$/, "Tags use letters, digits, _ : . - (up to 64)");
+const zTags = z.array(zTag).max(50);
+
+export const zCaseAbilities = z.object({
+  update: z.boolean(),
+  reply: z.boolean(),
+  note: z.boolean(),
+  assign: z.boolean(),
+  merge: z.boolean(),
+  link: z.boolean(),
+  follow: z.boolean(),
+});
+export type TCaseAbilities = z.output<typeof zCaseAbilities>;
+
+const zPersonRef = z.object({ id: zId, name: z.string() });
+
+export const zCaseLink = z.object({
+  id: zId,
+  kind: z.enum(CASE_LINK_KINDS),
+  direction: z.enum(["outgoing", "incoming"]),
+  otherCase: z.object({ id: zId, number: z.number().int(), subject: z.string(), status: z.enum(CASE_STATUSES) }),
+  createdAt: zTimestamp,
+});
+
+export const zCase = z.object({
+  id: zId,
+  number: z.number().int(),
+  subject: z.string(),
+  status: z.enum(CASE_STATUSES),
+  priority: z.enum(CASE_PRIORITIES),
+  type: z.enum(CASE_TYPES),
+  channel: z.enum(CASE_CHANNELS),
+  requester: zPersonRef.extend({ email: z.string().nullable() }),
+  organization: zPersonRef.nullable(),
+  team: zPersonRef.nullable(),
+  owner: zPersonRef.nullable(),
+  nextStep: z.string().nullable(),
+  nextStepDueAt: zTimestamp.nullable(),
+  tags: z.array(z.string()),
+  customFields: zCustomFieldValues,
+  mergedIntoId: zId.nullable(),
+  version: z.number().int(),
+  createdAt: zTimestamp,
+  updatedAt: zTimestamp,
+  firstResponseAt: zTimestamp.nullable(),
+  solvedAt: zTimestamp.nullable(),
+  closedAt: zTimestamp.nullable(),
+  abilities: zCaseAbilities,
+});
+export type TCase = z.output<typeof zCase>;
+
+export const zCaseDetail = zCase.extend({
+  followerIds: z.array(zId),
+  links: z.array(zCaseLink),
+  mergedCaseIds: z.array(zId),
+});
+export type TCaseDetail = z.output<typeof zCaseDetail>;
+
+const zRequesterInput = z.union([
+  z.strictObject({ contactId: zId }),
+  z.strictObject({ email: zEmail, name: zName.optional() }),
+]);
+
+const zBodyInput = z.strictObject({
+  body: z.string().min(1).max(1_000_000),
+  format: z.enum(["text", "html"]).default("text"),
+});
+
+export const zCreateCaseInput = z.strictObject({
+  subject: z.string().trim().min(1).max(500),
+  description: zBodyInput.optional(),
+  requester: zRequesterInput,
+  organizationId: zId.nullable().optional(),
+  teamId: zId.nullable().optional(),
+  ownerId: zId.optional(),
+  status: z.enum(["new", "open", "pending", "on_hold"]).default("new"),
+  priority: z.enum(CASE_PRIORITIES).default("normal"),
+  type: z.enum(CASE_TYPES).default("question"),
+  channel: z.enum(CASE_CHANNELS).default("api"),
+  nextStep: z.string().trim().min(1).max(500).optional(),
+  nextStepDueAt: zTimestamp.optional(),
+  tags: zTags.default([]),
+  customFields: zCustomFieldValues.default({}),
+  followerIds: z.array(zId).max(100).default([]),
+});
+export type TCreateCaseInput = z.output<typeof zCreateCaseInput>;
+
+export const zUpdateCaseInput = z.strictObject({
+  subject: z.string().trim().min(1).max(500).optional(),
+  status: z.enum(CASE_STATUSES).optional(),
+  priority: z.enum(CASE_PRIORITIES).optional(),
+  type: z.enum(CASE_TYPES).optional(),
+  requesterId: zId.optional(),
+  organizationId: zId.nullable().optional(),
+  teamId: zId.nullable().optional(),
+  ownerId: zId.nullable().optional(),
+  nextStep: z.string().trim().max(500).nullable().optional(),
+  nextStepDueAt: zTimestamp.nullable().optional(),
+  tags: zTags.optional(),
+  customFields: zCustomFieldValues.optional(),
+});
+export type TUpdateCaseInput = z.output<typeof zUpdateCaseInput>;
+
+export const CASE_SORTS = [
+  "next_step_due_at",
+  "-next_step_due_at",
+  "created_at",
+  "-created_at",
+  "updated_at",
+  "-updated_at",
+  "number",
+  "-number",
+  "priority",
+  "-priority",
+] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
+export const zCaseListQuery = z.strictObject({
+  status: zCsvList(z.enum(CASE_STATUSES)).optional(),
+  priority: zCsvList(z.enum(CASE_PRIORITIES)).optional(),
+  type: zCsvList(z.enum(CASE_TYPES)).optional(),
+  ownerId: z.union([zId, z.literal("me")]).optional(),
+  teamId: z.union([zId, z.literal("mine")]).optional(),
+  organizationId: zId.optional(),
+  requesterId: zId.optional(),
+  tag: z.string().max(64).optional(),
+  dueBefore: zTimestamp.optional(),
+  sort: z.enum(CASE_SORTS).default("-updated_at"),
+  ...zPageQuery,
+});
+export type TCaseListQuery = z.output<typeof zCaseListQuery>;
+
+export const zCaseCount = z.object({ count: z.number().int() });
+
+export const zAttachment = z.object({
+  id: zId,
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  createdAt: zTimestamp,
+});
+export type TAttachment = z.output<typeof zAttachment>;
+
+export const zMessage = z.object({
+  id: zId,
+  caseId: zId,
+  kind: z.enum(MESSAGE_KINDS),
+  author: z.object({ type: z.enum(["user", "contact", "system"]), id: zId.nullable(), name: z.string() }),
+  bodyText: z.string(),
+  bodyHtml: z.string().nullable(),
+  phone: z
+    .object({
+      direction: z.enum(["inbound", "outbound"]),
+      number: z.string().nullable(),
+      durationSeconds: z.number().int().nullable(),
+    })
+    .nullable(),
+  attachments: z.array(zAttachment),
+  createdAt: zTimestamp,
+});
+export type TMessage = z.output<typeof zMessage>;
+
+export const zCreateMessageInput = z.strictObject({
+  kind: z.enum(["reply", "note", "phone"]),
+  body: z.string().min(1).max(1_000_000),
+  format: z.enum(["text", "html"]).default("text"),
+  attachmentIds: z.array(zId).max(50).default([]),
+  phone: z
+    .strictObject({
+      direction: z.enum(["inbound", "outbound"]),
+      number: z.string().max(40).nullable().default(null),
+      durationSeconds: z.number().int().min(0).max(86_400).nullable().default(null),
+    })
+    .optional(),
+});
+export type TCreateMessageInput = z.output<typeof zCreateMessageInput>;
+
+export const zMergeCaseInput = z.strictObject({ targetCaseId: zId });
+export const zLinkCaseInput = z.strictObject({ otherCaseId: zId, kind: z.enum(CASE_LINK_KINDS) });
+export const zFollowerInput = z.strictObject({ userId: zId });
+export const zLinkParams = z.strictObject({ id: zId, linkId: zId });
+export const zFollowerParams = z.strictObject({ id: zId, userId: zId });
+
+export const zCustomField = z.object({
+  id: zId,
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  options: z.array(z.string()),
+  required: z.boolean(),
+  active: z.boolean(),
+  position: z.number().int(),
+});
+export type TCustomField = z.output<typeof zCustomField>;
+
+export const zCreateCustomFieldInput = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "Lower-case letters, digits and _; starts with a letter"),
+  label: zName,
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  options: z.array(z.string().trim().min(1).max(200)).max(200).default([]),
+  required: z.boolean().default(false),
+  position: z.number().int().min(0).max(10_000).default(0),
+});
+export type TCreateCustomFieldInput = z.output<typeof zCreateCustomFieldInput>;
+
+export const zUpdateCustomFieldInput = z.strictObject({
+  label: zName.optional(),
+  options: z.array(z.string().trim().min(1).max(200)).max(200).optional(),
+  required: z.boolean().optional(),
+  active: z.boolean().optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+});
+export type TUpdateCustomFieldInput = z.output<typeof zUpdateCustomFieldInput>;
+
+export const zSearchQuery = z.strictObject({
+  q: z.string().trim().min(1).max(500),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const zSearchHit = z.object({
+  caseId: zId,
+  number: z.number().int(),
+  subject: z.string(),
+  status: z.enum(CASE_STATUSES),
+  rank: z.number(),
+  snippetHtml: z.string(),
+});
+export type TSearchHit = z.output<typeof zSearchHit>;
