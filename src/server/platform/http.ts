@@ -83,7 +83,7 @@ const validationField = (err: FastifyError): string | undefined => {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0];
     const path = first?.instancePath?.replace(/^\//, "").replaceAll("/", ".");
-    const missingKey = (first?.params as { issue?: { keys?: string[] } } | undefined)?.issue?.keys?.[0];
+    const missingKey = (first?.params as { keys?: string[] } | undefined)?.keys?.[0];
     const parts = [path, missingKey].filter((p): p is string => !!p && p.length > 0);
     return parts.length > 0 ? parts.join(".") : err.validationContext;
   }

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../../../test/app";
+import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
+
+let t: TestApp;
+let agent: TestUser;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  agent = await makeUser(t.app, { role: "agent" });
+});
+afterAll(async () => await t.close());
+
+describe("cases API", () => {
+  it("opens a case for a new contact with the caller as owner and a next step due", async () => {
+    const email = `${uniq("new")}@example.org`;
+    const res = await agent.call({
+      method: "POST",
+      url: "/api/v1/cases",
+      payload: { subject: "Invoice is wrong", requester: { email, name: "Nora" }, priority: "high" },
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({
+      subject: "Invoice is wrong",
+      status: "new",
+      owner: { id: agent.user.id },
+      requester: { name: "Nora", email },
+      nextStep: "Reply to the customer",
+      version: 1,
+    });
+    const dueInHours = (new Date(body.nextStepDueAt).getTime() - Date.now()) / 3_600_000;
+    expect(dueInHours).toBeGreaterThan(3.9);
+    expect(dueInHours).toBeLessThan(4.1);
+    expect(res.headers.etag).toBe('"1"');
+  });
+
+  it("rejects unknown keys and names the field", async () => {
+    const res = await agent.call({
+      method: "POST",
+      url: "/api/v1/cases",
+      payload: { subject: "x", requester: { email: "a@b.co" }, colour: "red" },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: "VALIDATION_FAILED", field: "colour" });
+  });
+
+  it("requires If-Match and refuses a stale version with 409 and the current version", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const url = `/api/v1/cases/${c.id}`;
+    const missing = await agent.call({ method: "PATCH", url, payload: { priority: "high" } });
+    expect(missing.statusCode).toBe(428);
+    expect(missing.json().error.field).toBe("If-Match");
+    const first = await agent.call({ method: "PATCH", url, headers: { "if-match": '"1"' }, payload: { priority: "high" } });
+    expect(first.statusCode).toBe(200);
+    expect(first.json().version).toBe(2);
+    const stale = await agent.call({ method: "PATCH", url, headers: { "if-match": '"1"' }, payload: { priority: "low" } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toMatchObject({ code: "VERSION_CONFLICT", currentVersion: 2 });
+    const now = await agent.call({ method: "GET", url });
+    expect(now.json().priority).toBe("high");
+  });
+
+  it("refuses to leave an open case without owner or next-step due time (422 naming the field)", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const url = `/api/v1/cases/${c.id}`;
+    const noDue = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { nextStepDueAt: null } });
+    expect(noDue.statusCode).toBe(422);
+    expect(noDue.json().error.field).toBe("nextStepDueAt");
+    const noOwner = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { ownerId: null } });
+    expect(noOwner.statusCode).toBe(422);
+    expect(noOwner.json().error.field).toBe("ownerId");
+  });
+
+  it("follows the status transition table and auto-schedules closing after solve", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const url = `/api/v1/cases/${c.id}`;
+    const closed = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { status: "closed" } });
+    expect(closed.statusCode).toBe(422);
+    expect(closed.json().error).toMatchObject({ code: "INVALID_TRANSITION", field: "status" });
+    const solved = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { status: "solved" } });
+    expect(solved.statusCode).toBe(200);
+    expect(solved.json().solvedAt).not.toBeNull();
+    expect(solved.json().nextStep).toMatch(/closes automatically/i);
+    const reopened = await agent.call({ method: "PATCH", url, headers: { "if-match": "2" }, payload: { status: "open" } });
+    expect(reopened.json()).toMatchObject({ status: "open", solvedAt: null });
+  });
+
+  it("a public reply opens a new case and records the first response; notes do not", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const note = await agent.call({
+      method: "POST",
+      url: `/api/v1/cases/${c.id}/messages`,
+      payload: { kind: "note", body: "Checked the logs" },
+    });
+    expect(note.statusCode).toBe(201);
+    let now = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}` })).json();
+    expect(now).toMatchObject({ status: "new", firstResponseAt: null });
+    const reply = await agent.call({
+      method: "POST",
+      url: `/api/v1/cases/${c.id}/messages`,
+      payload: { kind: "reply", body: "<p>Hello <script>alert(1)</script><b>there</b></p>", format: "html" },
+    });
+    expect(reply.statusCode).toBe(201);
+    expect(reply.json().bodyHtml).toBe("<p>Hello <b>there</b></p>");
+    now = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}` })).json();
+    expect(now.status).toBe("open");
+    expect(now.firstResponseAt).not.toBeNull();
+    const thread = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` })).json().items;
+    expect(thread.map((m: { kind: string }) => m.kind)).toEqual(["note", "reply"]);
+  });
+
+  it("lists with filters and a stable cursor across pages", async () => {
+    const tag = uniq("tag").toLowerCase();
+    const ids = new Set<string>();
+    for (let i = 0; i < 7; i++) ids.add((await makeCase(t.app, agent.user.id, { tags: [tag] })).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await agent.call({
+        method: "GET",
+        url: `/api/v1/cases?tag=${tag}&limit=3&sort=-created_at${cursor ? `&cursor=${cursor}` : ""}`,
+      });
+      expect(res.statusCode).toBe(200);
+      const page = res.json();
+      seen.push(...page.items.map((c: { id: string }) => c.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen)).toEqual(ids);
+    const count = await agent.call({ method: "GET", url: `/api/v1/cases/count?tag=${tag}` });
+    expect(count.json().count).toBe(7);
+    const tooBig = await agent.call({ method: "GET", url: "/api/v1/cases?limit=1000" });
+    expect(tooBig.statusCode).toBe(400);
+    expect(tooBig.json().error.field).toBe("limit");
+  });
+
+  it("merges a case: messages move, the source points at the target and is closed", async () => {
+    const a = await makeCase(t.app, agent.user.id, { description: { body: "first words", format: "text" } });
+    const b = await makeCase(t.app, agent.user.id);
+    const res = await agent.call({ method: "POST", url: `/api/v1/cases/${a.id}/merge`, payload: { targetCaseId: b.id } });
+    expect(res.statusCode).toBe(200);
+    const source = (await agent.call({ method: "GET", url: `/api/v1/cases/${a.id}` })).json();
+    expect(source).toMatchObject({ status: "closed", mergedIntoId: b.id });
+    const target = (await agent.call({ method: "GET", url: `/api/v1/cases/${b.id}` })).json();
+    expect(target.mergedCaseIds).toEqual([a.id]);
+    const thread = (await agent.call({ method: "GET", url: `/api/v1/cases/${b.id}/messages` })).json().items;
+    expect(thread.map((m: { bodyText: string }) => m.bodyText)).toContain("first words");
+  });
+
+  it("finds cases by words in messages, with highlighted snippets", async () => {
+    const word = `zebra${uniq("").replace(/-/g, "")}`;
+    const c = await makeCase(t.app, agent.user.id, { description: { body: `The ${word} printer jammed`, format: "text" } });
+    const res = await agent.call({ method: "GET", url: `/api/v1/search?q=${word}` });
+    expect(res.statusCode).toBe(200);
+    const [hit] = res.json().items;
+    expect(hit.caseId).toBe(c.id);
+    expect(hit.snippetHtml).toContain(`<mark>${word}</mark>`);
+  });
+});
