@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import type { TCase } from "../src/shared/contracts/cases";
-import type { TUser } from "../src/shared/contracts/people";
-import type { UserRole } from "../src/shared/domain";
-import { SYSTEM } from "../src/server/platform/actor";
-import { openCase } from "../src/server/domains/cases/cases.service";
 import { createApiToken } from "../src/server/domains/auth/auth.service";
+import { openCase } from "../src/server/domains/cases/cases.service";
 import { createDepartment } from "../src/server/domains/departments/departments.service";
 import { createTeam } from "../src/server/domains/teams/teams.service";
 import { createUser, loadActor } from "../src/server/domains/users/users.service";
+import { SYSTEM } from "../src/server/platform/actor";
+import type { TCase } from "../src/shared/contracts/cases";
+import type { TUser } from "../src/shared/contracts/people";
+import type { UserRole } from "../src/shared/domain";
 import { asBearer, type Caller } from "./app";
 
 export const uniq = (prefix = "t"): string => `${prefix}-${randomBytes(5).toString("hex")}`;

@@ -23,8 +23,10 @@ import { customFieldsRoutes } from "./domains/custom-fields/custom-fields.routes
 import { departmentsRoutes } from "./domains/departments/departments.routes";
 import { messagesRoutes } from "./domains/messages/messages.routes";
 import { organizationsRoutes } from "./domains/organizations/organizations.routes";
+import { realtimeRoutes } from "./domains/realtime/realtime.routes";
 import { teamsRoutes } from "./domains/teams/teams.routes";
 import { usersRoutes } from "./domains/users/users.routes";
+import { viewsRoutes } from "./domains/views/views.routes";
 import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
 import type { ServiceContext } from "./platform/context";
@@ -37,6 +39,7 @@ import {
   SESSION_COOKIE,
 } from "./platform/http";
 import { defineJob, Jobs } from "./platform/jobs";
+import { InProcessBus, PostgresBus, PresenceBoard, type RealtimeBus, realtimeProcessor } from "./platform/realtime";
 
 export interface BuildOptions {
   config: Config;
@@ -74,9 +77,28 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   const events = new EventDispatcher(database.db, (msg, err) => {
     if (logger) log(msg, err);
   });
+  let realtime: RealtimeBus;
+  if (database.embedded) realtime = new InProcessBus();
+  else {
+    const bus = new PostgresBus(database.url, log);
+    await bus.start();
+    realtime = bus;
+  }
+  const presence = new PresenceBoard();
+  realtime.subscribe((m) => presence.apply(m));
   events.register(auditProcessor);
+  events.register(realtimeProcessor(realtime));
   const jobs = new Jobs(database.url, log);
-  const ctx: ServiceContext = { db: database.db, config, events, blobs: databaseBlobStore, jobs, log };
+  const ctx: ServiceContext = {
+    db: database.db,
+    config,
+    events,
+    blobs: databaseBlobStore,
+    jobs,
+    realtime,
+    presence,
+    log,
+  };
   app.decorate("ctx", ctx);
 
   jobs.register(
@@ -157,6 +179,8 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     customFieldsRoutes,
     casesRoutes,
     messagesRoutes,
+    viewsRoutes,
+    realtimeRoutes,
     auditRoutes,
   ]) {
     await app.register(routes);
@@ -174,6 +198,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   app.addHook("onClose", async () => {
     await jobs.stop();
     await events.close();
+    await realtime.close();
   });
   return app;
 };

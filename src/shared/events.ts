@@ -24,6 +24,9 @@ export const EVENT_TYPES = [
   "contact.updated",
   "custom_field.created",
   "custom_field.updated",
+  "view.created",
+  "view.updated",
+  "view.deleted",
   "api_token.created",
   "api_token.revoked",
 ] as const;

@@ -3,6 +3,7 @@ import type { Db, Tx } from "../db/connection";
 import type { BlobStore } from "./blob-store";
 import type { EventDispatcher } from "./events";
 import type { Jobs } from "./jobs";
+import type { PresenceBoard, RealtimeBus } from "./realtime";
 
 /** What every service function receives: the database and the platform parts, never HTTP. */
 export interface ServiceContext {
@@ -11,6 +12,8 @@ export interface ServiceContext {
   events: EventDispatcher;
   blobs: BlobStore;
   jobs: Jobs;
+  realtime: RealtimeBus;
+  presence: PresenceBoard;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -40,11 +40,23 @@ export const requireActor = (req: FastifyRequest): Actor => {
 
 const isSafeMethod = (method: string): boolean => method === "GET" || method === "HEAD" || method === "OPTIONS";
 
-/** Refuses to start with an /api route that does not declare who may call it. */
+export interface ApiRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+  scope: ApiTokenScope | undefined;
+}
+
+/** Refuses to start with an /api route that does not declare who may call it; lists the rest in `app.apiRoutes`. */
 export const enforceRouteAccessDeclared = (app: FastifyInstance): void => {
+  const table: ApiRoute[] = [];
+  app.decorate("apiRoutes", table);
   app.addHook("onRoute", (route: RouteOptions) => {
-    if (route.url.startsWith("/api/v1") && !route.config?.access) {
-      throw new Error(`Route ${route.method} ${route.url} declares no access; add config.access`);
+    if (!route.url.startsWith("/api/v1")) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`Route ${route.method} ${route.url} declares no access; add config.access`);
+    for (const method of [route.method].flat()) {
+      if (method !== "HEAD") table.push({ method, url: route.url, access, scope: route.config?.scope });
     }
   });
 };
@@ -147,5 +159,6 @@ export const installErrorHandler = (app: FastifyInstance): void => {
 declare module "fastify" {
   interface FastifyInstance {
     ctx: import("./context").ServiceContext;
+    apiRoutes: ApiRoute[];
   }
 }

@@ -138,7 +138,7 @@ export const zCaseListQuery = z.strictObject({
   status: zCsvList(z.enum(CASE_STATUSES)).optional(),
   priority: zCsvList(z.enum(CASE_PRIORITIES)).optional(),
   type: zCsvList(z.enum(CASE_TYPES)).optional(),
-  ownerId: z.union([zId, z.literal("me")]).optional(),
+  ownerId: z.union([zId, z.literal("me"), z.literal("not_me")]).optional(),
   teamId: z.union([zId, z.literal("mine")]).optional(),
   organizationId: zId.optional(),
   requesterId: zId.optional(),

@@ -3,17 +3,19 @@ import { CASE_PRIORITIES, CASE_STATUSES, CASE_TYPES } from "../domain";
 import { CASE_SORTS } from "./cases";
 import { zId, zName, zTimestamp } from "./common";
 
+export const VIEW_DUE_FILTERS = ["overdue", "today", "next_24h", "this_week"] as const;
+
 /** Filters of a saved view; the same names as the GET /api/v1/cases query. */
 export const zViewFilters = z.strictObject({
   status: z.array(z.enum(CASE_STATUSES)).max(6).optional(),
   priority: z.array(z.enum(CASE_PRIORITIES)).max(4).optional(),
   type: z.array(z.enum(CASE_TYPES)).max(6).optional(),
-  ownerId: z.union([zId, z.literal("me")]).optional(),
+  ownerId: z.union([zId, z.literal("me"), z.literal("not_me")]).optional(),
   teamId: z.union([zId, z.literal("mine")]).optional(),
   organizationId: zId.optional(),
   tag: z.string().max(64).optional(),
-  /** Relative due filter: next step due within this many hours from now (negative = overdue by). */
-  dueWithinHours: z.number().int().min(-8760).max(8760).optional(),
+  /** Relative due filter, turned into `dueBefore` by the client in the user's time zone. */
+  due: z.enum(VIEW_DUE_FILTERS).optional(),
 });
 export type TViewFilters = z.output<typeof zViewFilters>;
 

@@ -84,6 +84,18 @@ CREATE TABLE "messages" (
 	"body_tsv" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', left(body_text, 200000))) STORED
 );
 --> statement-breakpoint
+CREATE TABLE "views" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"name" text NOT NULL,
+	"filters" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"sort" text DEFAULT '-updated_at' NOT NULL,
+	"shared" boolean DEFAULT false NOT NULL,
+	"created_by_id" uuid,
+	"position" integer DEFAULT 100 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "contact_emails" (
 	"email" text PRIMARY KEY NOT NULL,
 	"contact_id" uuid NOT NULL,
@@ -233,6 +245,7 @@ ALTER TABLE "cases" ADD CONSTRAINT "cases_owner_id_users_id_fk" FOREIGN KEY ("ow
 ALTER TABLE "messages" ADD CONSTRAINT "messages_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_author_user_id_users_id_fk" FOREIGN KEY ("author_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "messages" ADD CONSTRAINT "messages_author_contact_id_contacts_id_fk" FOREIGN KEY ("author_contact_id") REFERENCES "public"."contacts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "views" ADD CONSTRAINT "views_created_by_id_users_id_fk" FOREIGN KEY ("created_by_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contact_emails" ADD CONSTRAINT "contact_emails_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contacts" ADD CONSTRAINT "contacts_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "organizations" ADD CONSTRAINT "organizations_account_owner_id_users_id_fk" FOREIGN KEY ("account_owner_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -253,7 +266,9 @@ CREATE INDEX "cases_owner_status_idx" ON "cases" USING btree ("owner_id","status
 CREATE INDEX "cases_status_updated_idx" ON "cases" USING btree ("status","updated_at","id");--> statement-breakpoint
 CREATE INDEX "cases_updated_idx" ON "cases" USING btree ("updated_at","id");--> statement-breakpoint
 CREATE INDEX "cases_created_idx" ON "cases" USING btree ("created_at","id");--> statement-breakpoint
-CREATE INDEX "cases_due_idx" ON "cases" USING btree ("next_step_due_at","id") WHERE "cases"."status" <> 'closed';--> statement-breakpoint
+CREATE INDEX "cases_due_idx" ON "cases" USING btree (coalesce("next_step_due_at", 'infinity'::timestamptz),"id");--> statement-breakpoint
+CREATE INDEX "cases_number_id_idx" ON "cases" USING btree ("number","id");--> statement-breakpoint
+CREATE INDEX "cases_priority_idx" ON "cases" USING btree ("priority_rank","id");--> statement-breakpoint
 CREATE INDEX "cases_team_idx" ON "cases" USING btree ("team_id","updated_at");--> statement-breakpoint
 CREATE INDEX "cases_organization_idx" ON "cases" USING btree ("organization_id","updated_at");--> statement-breakpoint
 CREATE INDEX "cases_requester_idx" ON "cases" USING btree ("requester_id");--> statement-breakpoint
@@ -262,6 +277,7 @@ CREATE INDEX "cases_subject_tsv_idx" ON "cases" USING gin ("subject_tsv");--> st
 CREATE UNIQUE INDEX "custom_fields_key_key" ON "custom_fields" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "messages_case_created_idx" ON "messages" USING btree ("case_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "messages_body_tsv_idx" ON "messages" USING gin ("body_tsv");--> statement-breakpoint
+CREATE INDEX "views_created_by_idx" ON "views" USING btree ("created_by_id");--> statement-breakpoint
 CREATE INDEX "contact_emails_contact_idx" ON "contact_emails" USING btree ("contact_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "contact_emails_position_key" ON "contact_emails" USING btree ("contact_id","position");--> statement-breakpoint
 CREATE INDEX "contacts_organization_idx" ON "contacts" USING btree ("organization_id");--> statement-breakpoint

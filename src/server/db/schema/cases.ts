@@ -172,3 +172,19 @@ export const customFields = pgTable(
   },
   (t) => [uniqueIndex("custom_fields_key_key").on(t.key)],
 );
+
+export const views = pgTable(
+  "views",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    filters: jsonb("filters").$type<Record<string, unknown>>().notNull().default({}),
+    sort: text("sort").notNull().default("-updated_at"),
+    shared: boolean("shared").notNull().default(false),
+    createdById: uuid("created_by_id").references(() => users.id, { onDelete: "cascade" }),
+    position: integer("position").notNull().default(100),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("views_created_by_idx").on(t.createdById)],
+);

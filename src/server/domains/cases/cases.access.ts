@@ -18,11 +18,18 @@ export const lockCaseFor = async (
   action: CaseAction,
 ): Promise<repo.CaseRow> => {
   const row = await repo.lockById(tx, caseId);
-  const view = row ? await repo.findView(tx, caseId, actorId(actor)) : undefined;
-  if (!row || !view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
-  if (!casesPolicy.can(actor, action, accessOf(view)))
-    throw new AppError("FORBIDDEN", `Not allowed to ${action} this case`);
+  if (!row) throw notFound("Case");
+  await authorizeCase(tx, actor, caseId, action);
   return row;
+};
+
+/** The policy check on a case the caller has already locked. */
+export const authorizeCase = async (tx: Tx, actor: AnyActor, caseId: string, action: CaseAction): Promise<void> => {
+  const view = await repo.findView(tx, caseId, actorId(actor));
+  if (!view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
+  if (!casesPolicy.can(actor, action, accessOf(view))) {
+    throw new AppError("FORBIDDEN", `Not allowed to ${action} this case`);
+  }
 };
 
 export const visibleCaseView = async (tx: Tx, actor: AnyActor, caseId: string): Promise<repo.CaseView> => {

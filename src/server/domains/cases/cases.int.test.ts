@@ -51,10 +51,20 @@ describe("cases API", () => {
     const missing = await agent.call({ method: "PATCH", url, payload: { priority: "high" } });
     expect(missing.statusCode).toBe(428);
     expect(missing.json().error.field).toBe("If-Match");
-    const first = await agent.call({ method: "PATCH", url, headers: { "if-match": '"1"' }, payload: { priority: "high" } });
+    const first = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": '"1"' },
+      payload: { priority: "high" },
+    });
     expect(first.statusCode).toBe(200);
     expect(first.json().version).toBe(2);
-    const stale = await agent.call({ method: "PATCH", url, headers: { "if-match": '"1"' }, payload: { priority: "low" } });
+    const stale = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": '"1"' },
+      payload: { priority: "low" },
+    });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error).toMatchObject({ code: "VERSION_CONFLICT", currentVersion: 2 });
     const now = await agent.call({ method: "GET", url });
@@ -64,10 +74,20 @@ describe("cases API", () => {
   it("refuses to leave an open case without owner or next-step due time (422 naming the field)", async () => {
     const c = await makeCase(t.app, agent.user.id);
     const url = `/api/v1/cases/${c.id}`;
-    const noDue = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { nextStepDueAt: null } });
+    const noDue = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { nextStepDueAt: null },
+    });
     expect(noDue.statusCode).toBe(422);
     expect(noDue.json().error.field).toBe("nextStepDueAt");
-    const noOwner = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { ownerId: null } });
+    const noOwner = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { ownerId: null },
+    });
     expect(noOwner.statusCode).toBe(422);
     expect(noOwner.json().error.field).toBe("ownerId");
   });
@@ -75,14 +95,29 @@ describe("cases API", () => {
   it("follows the status transition table and auto-schedules closing after solve", async () => {
     const c = await makeCase(t.app, agent.user.id);
     const url = `/api/v1/cases/${c.id}`;
-    const closed = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { status: "closed" } });
+    const closed = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { status: "closed" },
+    });
     expect(closed.statusCode).toBe(422);
     expect(closed.json().error).toMatchObject({ code: "INVALID_TRANSITION", field: "status" });
-    const solved = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { status: "solved" } });
+    const solved = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { status: "solved" },
+    });
     expect(solved.statusCode).toBe(200);
     expect(solved.json().solvedAt).not.toBeNull();
     expect(solved.json().nextStep).toMatch(/closes automatically/i);
-    const reopened = await agent.call({ method: "PATCH", url, headers: { "if-match": "2" }, payload: { status: "open" } });
+    const reopened = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "2" },
+      payload: { status: "open" },
+    });
     expect(reopened.json()).toMatchObject({ status: "open", solvedAt: null });
   });
 
@@ -138,7 +173,11 @@ describe("cases API", () => {
   it("merges a case: messages move, the source points at the target and is closed", async () => {
     const a = await makeCase(t.app, agent.user.id, { description: { body: "first words", format: "text" } });
     const b = await makeCase(t.app, agent.user.id);
-    const res = await agent.call({ method: "POST", url: `/api/v1/cases/${a.id}/merge`, payload: { targetCaseId: b.id } });
+    const res = await agent.call({
+      method: "POST",
+      url: `/api/v1/cases/${a.id}/merge`,
+      payload: { targetCaseId: b.id },
+    });
     expect(res.statusCode).toBe(200);
     const source = (await agent.call({ method: "GET", url: `/api/v1/cases/${a.id}` })).json();
     expect(source).toMatchObject({ status: "closed", mergedIntoId: b.id });
@@ -150,7 +189,9 @@ describe("cases API", () => {
 
   it("finds cases by words in messages, with highlighted snippets", async () => {
     const word = `zebra${uniq("").replace(/-/g, "")}`;
-    const c = await makeCase(t.app, agent.user.id, { description: { body: `The ${word} printer jammed`, format: "text" } });
+    const c = await makeCase(t.app, agent.user.id, {
+      description: { body: `The ${word} printer jammed`, format: "text" },
+    });
     const res = await agent.call({ method: "GET", url: `/api/v1/search?q=${word}` });
     expect(res.statusCode).toBe(200);
     const [hit] = res.json().items;

@@ -105,6 +105,7 @@ export interface CaseFilter {
   priority?: CasePriority[] | undefined;
   type?: CaseType[] | undefined;
   ownerId?: string | undefined;
+  notOwnerId?: string | undefined;
   teamIds?: readonly string[] | undefined;
   organizationId?: string | undefined;
   requesterId?: string | undefined;
@@ -135,6 +136,7 @@ const filterConditions = (f: CaseFilter, scope: CaseScope): SQL[] => {
   if (f.priority?.length) where.push(inArray(cases.priority, f.priority));
   if (f.type?.length) where.push(inArray(cases.type, f.type));
   if (f.ownerId) where.push(eq(cases.ownerId, f.ownerId));
+  if (f.notOwnerId) where.push(sql`${cases.ownerId} IS DISTINCT FROM ${f.notOwnerId}`);
   if (f.teamIds) where.push(f.teamIds.length > 0 ? inArray(cases.teamId, [...f.teamIds]) : sql`false`);
   if (f.organizationId) where.push(eq(cases.organizationId, f.organizationId));
   if (f.requesterId) where.push(eq(cases.requesterId, f.requesterId));

@@ -20,10 +20,10 @@ import { applyCustomFields } from "../custom-fields/custom-fields.service";
 import { addEventMessage, addFirstMessage, moveThread } from "../messages/messages.service";
 import { findOrganization } from "../organizations/organizations.service";
 import { teamLeadOf } from "../teams/teams.service";
-import { lockCaseFor, visibleCaseView } from "./cases.access";
+import { authorizeCase, lockCaseFor, visibleCaseView } from "./cases.access";
 import { caseChangeEvents, caseSnapshot } from "./cases.events";
-import { caseScope, createCasePolicy } from "./cases.policy";
-import { presentCase } from "./cases.presenter";
+import { caseScope, casesPolicy, createCasePolicy } from "./cases.policy";
+import { accessOf, presentCase } from "./cases.presenter";
 import * as repo from "./cases.repository";
 
 const PRIORITY_RANK: Record<CasePriority, number> = { low: 1, normal: 2, high: 3, urgent: 4 };
@@ -141,7 +141,8 @@ const filterOf = (actor: Actor, q: TCaseListQuery): repo.CaseFilter => ({
   status: q.status,
   priority: q.priority,
   type: q.type,
-  ownerId: q.ownerId === "me" ? actor.id : q.ownerId,
+  ownerId: q.ownerId === "me" ? actor.id : q.ownerId === "not_me" ? undefined : q.ownerId,
+  notOwnerId: q.ownerId === "not_me" ? actor.id : undefined,
   teamIds: q.teamId === "mine" ? actor.teamIds : q.teamId ? [q.teamId] : undefined,
   organizationId: q.organizationId,
   requesterId: q.requesterId,
@@ -284,17 +285,19 @@ export const mergeCase = async (
 ): Promise<TCase> =>
   await inTransaction(ctx, async (tx) => {
     if (sourceId === targetId) throw invalid("targetCaseId", "A case cannot be merged into itself");
-    const [first, second] = sourceId < targetId ? [sourceId, targetId] : [targetId, sourceId];
     const locked = new Map<string, repo.CaseRow>();
-    for (const id of [first, second]) {
-      try {
-        locked.set(id, await lockCaseFor(tx, actor, id, "merge"));
-      } catch (err) {
-        if (err instanceof AppError && err.code === "NOT_FOUND" && id === targetId) {
-          throw invalid("targetCaseId", "No such case");
-        }
-        throw err;
-      }
+    for (const id of [sourceId, targetId].sort()) {
+      const row = await repo.lockById(tx, id);
+      if (row) locked.set(id, row);
+    }
+    if (!locked.has(sourceId)) throw notFound("Case");
+    await authorizeCase(tx, actor, sourceId, "merge");
+    if (!locked.has(targetId)) throw invalid("targetCaseId", "No such case");
+    try {
+      await authorizeCase(tx, actor, targetId, "merge");
+    } catch (err) {
+      if (err instanceof AppError && err.code === "NOT_FOUND") throw invalid("targetCaseId", "No such case");
+      throw err;
     }
     const source = locked.get(sourceId) as repo.CaseRow;
     const target = locked.get(targetId) as repo.CaseRow;
@@ -351,8 +354,6 @@ export const linkCases = async (
   await inTransaction(ctx, async (tx) => {
     if (caseId === input.otherCaseId) throw invalid("otherCaseId", "A case cannot be linked to itself");
     await lockCaseFor(tx, actor, caseId, "link");
-    const other = await repo.findView(tx, input.otherCaseId, actorId(actor));
-    if (!other) throw invalid("otherCaseId", "No such case");
     await visibleCaseView(tx, actor, input.otherCaseId).catch(() => {
       throw invalid("otherCaseId", "No such case");
     });
@@ -513,3 +514,10 @@ export const searchCases = async (
     rank: r.rank,
     snippetHtml: highlight(r.snippet),
   }));
+
+/** Cheap visibility check for realtime fan-out: no query for roles that see every case. */
+export const canSeeCase = async (ctx: ServiceContext, actor: Actor, caseId: string): Promise<boolean> => {
+  if (caseScope(actor).all) return true;
+  const view = await repo.findView(ctx.db, caseId, actor.id);
+  return !!view && casesPolicy.can(actor, "read", accessOf(view));
+};

@@ -1,0 +1,718 @@
+import sanitizeHtml from "sanitize-html";
+
+export type SanitizeEmailHtmlOptions = {
+  cidMap?: Record<string, string>;
+  allowRemoteImages?: boolean;
+};
+
+export type SanitizedEmailHtml = {
+  html: string;
+  blockedRemoteImages: number;
+};
+
+export type QuotedSplit = {
+  visible: string;
+  quoted: string | null;
+};
+
+const ALLOWED_TAGS = [
+  "a",
+  "abbr",
+  "address",
+  "b",
+  "bdi",
+  "bdo",
+  "blockquote",
+  "br",
+  "caption",
+  "center",
+  "cite",
+  "code",
+  "col",
+  "colgroup",
+  "dd",
+  "del",
+  "dfn",
+  "div",
+  "dl",
+  "dt",
+  "em",
+  "figcaption",
+  "figure",
+  "font",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "hr",
+  "i",
+  "img",
+  "ins",
+  "kbd",
+  "li",
+  "mark",
+  "ol",
+  "p",
+  "pre",
+  "q",
+  "s",
+  "samp",
+  "small",
+  "span",
+  "strike",
+  "strong",
+  "sub",
+  "sup",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "tt",
+  "u",
+  "ul",
+  "var",
+  "wbr",
+];
+
+const TABLE_CELL_ATTRIBUTES = ["align", "valign", "width", "height", "colspan", "rowspan", "bgcolor", "nowrap"];
+
+const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
+  "*": ["dir", "lang", "title", "style"],
+  a: ["href", "rel", "target"],
+  img: ["src", "alt", "width", "height", "data-remote-src"],
+  font: ["color", "face", "size"],
+  table: ["align", "width", "border", "cellpadding", "cellspacing", "bgcolor", "summary"],
+  td: TABLE_CELL_ATTRIBUTES,
+  th: TABLE_CELL_ATTRIBUTES,
+  tr: ["align", "valign", "bgcolor"],
+  col: ["span", "width", "align", "valign"],
+  colgroup: ["span", "width", "align", "valign"],
+  p: ["align"],
+  div: ["align"],
+  h1: ["align"],
+  h2: ["align"],
+  h3: ["align"],
+  h4: ["align"],
+  h5: ["align"],
+  h6: ["align"],
+  ol: ["start", "type"],
+  ul: ["type"],
+  li: ["value"],
+  blockquote: ["cite"],
+  q: ["cite"],
+  del: ["cite", "datetime"],
+  ins: ["cite", "datetime"],
+};
+
+const CSS_TOKEN =
+  "(?:-?\\d{0,10}\\.?\\d{1,10}(?:px|em|rem|pt|pc|ex|ch|%|vh|vw|cm|mm|in)?|#[0-9a-f]{3,8}|[a-z][a-z-]{0,30}|rgba?\\(\\s*\\d[\\d.\\s,%]{0,40}\\))";
+const CSS_VALUE = new RegExp(`^${CSS_TOKEN}(?:\\s+${CSS_TOKEN}){0,5}$`, "i");
+const CSS_FONT_FAMILY = /^[\w\s,"'-]{1,200}$/;
+
+const STYLE_PROPERTIES = [
+  "color",
+  "background-color",
+  "font-size",
+  "font-weight",
+  "font-style",
+  "font-variant",
+  "line-height",
+  "letter-spacing",
+  "text-align",
+  "text-decoration",
+  "text-indent",
+  "text-transform",
+  "vertical-align",
+  "white-space",
+  "word-break",
+  "direction",
+  "list-style-type",
+  "width",
+  "height",
+  "max-width",
+  "min-width",
+  "margin",
+  "margin-top",
+  "margin-right",
+  "margin-bottom",
+  "margin-left",
+  "padding",
+  "padding-top",
+  "padding-right",
+  "padding-bottom",
+  "padding-left",
+  "border",
+  "border-top",
+  "border-right",
+  "border-bottom",
+  "border-left",
+  "border-color",
+  "border-style",
+  "border-width",
+  "border-radius",
+  "border-collapse",
+  "border-spacing",
+];
+
+const ALLOWED_STYLES: Record<string, Record<string, RegExp[]>> = {
+  "*": {
+    ...Object.fromEntries(STYLE_PROPERTIES.map((property) => [property, [CSS_VALUE]])),
+    "font-family": [CSS_FONT_FAMILY],
+  },
+};
+
+const NON_TEXT_TAGS = ["script", "style", "textarea", "option", "xmp", "title", "noscript", "template", "noembed"];
+
+const LINK_SCHEMES = ["http", "https", "mailto", "tel"];
+
+const MAX_DATA_IMAGE_LENGTH = 2 * 1024 * 1024;
+const DATA_IMAGE = /^data:image\/(?:png|jpe?g|gif|webp|bmp);base64,[a-z0-9+/=\s]+$/i;
+
+const MAX_HTML_DEPTH = 512;
+const VOID_TAGS = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+]);
+const IMPLIED_END_TAGS = new Set([
+  "p",
+  "li",
+  "dt",
+  "dd",
+  "td",
+  "th",
+  "tr",
+  "option",
+  "optgroup",
+  "tbody",
+  "thead",
+  "tfoot",
+]);
+
+function isTagNameChar(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x2d
+  );
+}
+
+/**
+ * htmlparser2 keeps its element stack with Array#unshift, so parsing costs depth x tags: 50,000
+ * nested <div>s take seconds. This linear pre-pass drops the tags (never the text) that would open
+ * deeper than MAX_HTML_DEPTH, which no real mail reaches, so the parser's stack stays bounded.
+ */
+function limitNesting(html: string): string {
+  const stack: { name: string; dropped: boolean }[] = [];
+  const open = new Map<string, number>();
+  const kept: string[] = [];
+  let copied = 0;
+  let index = html.indexOf("<");
+  while (index >= 0) {
+    let position = index + 1;
+    if (html.startsWith("!--", position)) {
+      const end = html.indexOf("-->", position + 3);
+      index = end < 0 ? -1 : html.indexOf("<", end + 3);
+      continue;
+    }
+    const closing = html.charCodeAt(position) === 0x2f;
+    if (closing) position += 1;
+    const nameStart = position;
+    while (position < html.length && isTagNameChar(html.charCodeAt(position))) position += 1;
+    if (position === nameStart) {
+      index = html.indexOf("<", position);
+      continue;
+    }
+    const end = html.indexOf(">", position);
+    if (end < 0) break;
+    const name = html.slice(nameStart, position).toLowerCase();
+    let drop = false;
+    if (!VOID_TAGS.has(name) && !IMPLIED_END_TAGS.has(name)) {
+      if (!closing) {
+        drop = stack.length >= MAX_HTML_DEPTH;
+        stack.push({ name, dropped: drop });
+        open.set(name, (open.get(name) ?? 0) + 1);
+      } else if (open.get(name)) {
+        let top = stack.pop();
+        while (top) {
+          open.set(top.name, (open.get(top.name) ?? 1) - 1);
+          if (top.name === name) break;
+          top = stack.pop();
+        }
+        drop = top?.dropped ?? false;
+      }
+    }
+    if (drop) {
+      kept.push(html.slice(copied, index));
+      copied = end + 1;
+    }
+    index = html.indexOf("<", end + 1);
+  }
+  if (copied === 0) return html;
+  kept.push(html.slice(copied));
+  return kept.join("");
+}
+
+function compactUrl(value: string | undefined): string {
+  const text = value ?? "";
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 0x20) start += 1;
+  while (end > start && text.charCodeAt(end - 1) <= 0x20) end -= 1;
+  return text.slice(start, end).replace(/[\t\n\r]/g, "");
+}
+
+function absoluteHttpUrl(value: string): string | null {
+  const candidate = value.startsWith("//") ? `https:${value}` : value;
+  if (!/^https?:/i.test(candidate)) return null;
+  try {
+    const url = new URL(candidate);
+    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function safeLinkHref(raw: string | undefined): string | null {
+  const value = compactUrl(raw);
+  const http = absoluteHttpUrl(value);
+  if (http) return http;
+  return /^(?:mailto|tel):[^<>"\p{Cc}]+$/iu.test(value) ? value : null;
+}
+
+function normalizeContentId(value: string): string {
+  let decoded = value;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    decoded = value;
+  }
+  return decoded.trim().replace(/^<|>$/g, "").toLowerCase();
+}
+
+/**
+ * Remote images are kept out of `src` (so nothing is fetched and senders learn nothing) and parked
+ * in `data-remote-src` for an explicit "load images" action. `data:` images are allowed only for
+ * raster types, base64 and below MAX_DATA_IMAGE_LENGTH: they fetch nothing, cannot run script,
+ * and some clients embed pasted screenshots that way. SVG is excluded because it is a document
+ * format that can carry script and links if it is ever opened outside an <img>.
+ */
+export function sanitizeEmailHtml(html: string, options: SanitizeEmailHtmlOptions = {}): SanitizedEmailHtml {
+  const cids = new Map<string, string>();
+  for (const [contentId, url] of Object.entries(options.cidMap ?? {})) {
+    cids.set(normalizeContentId(contentId), url);
+  }
+  let blockedRemoteImages = 0;
+
+  const transformImage = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    const { src, "data-remote-src": _ignored, ...rest } = attribs;
+    const value = compactUrl(src);
+    if (/^cid:/i.test(value)) {
+      const url = cids.get(normalizeContentId(value.slice(4)));
+      return { tagName, attribs: url ? { ...rest, src: url } : rest };
+    }
+    if (/^data:/i.test(value)) {
+      const ok = value.length <= MAX_DATA_IMAGE_LENGTH && DATA_IMAGE.test(value);
+      return { tagName, attribs: ok ? { ...rest, src: value } : rest };
+    }
+    const remote = absoluteHttpUrl(value);
+    if (!remote) return { tagName, attribs: rest };
+    if (options.allowRemoteImages) return { tagName, attribs: { ...rest, src: remote } };
+    blockedRemoteImages += 1;
+    return { tagName, attribs: { ...rest, "data-remote-src": remote } };
+  };
+
+  const transformLink = (tagName: string, attribs: sanitizeHtml.Attributes): sanitizeHtml.Tag => {
+    const { href, rel: _rel, target: _target, ...rest } = attribs;
+    const safe = safeLinkHref(href);
+    if (!safe) return { tagName, attribs: rest };
+    return { tagName, attribs: { ...rest, href: safe, rel: "noopener noreferrer nofollow", target: "_blank" } };
+  };
+
+  const output = sanitizeHtml(limitNesting(html), {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: ALLOWED_ATTRIBUTES,
+    allowedStyles: ALLOWED_STYLES,
+    allowedSchemes: LINK_SCHEMES,
+    allowedSchemesByTag: { img: ["http", "https", "data"] },
+    allowedSchemesAppliedToAttributes: ["href", "src", "cite", "data-remote-src"],
+    allowProtocolRelative: false,
+    allowVulnerableTags: false,
+    disallowedTagsMode: "discard",
+    nonTextTags: NON_TEXT_TAGS,
+    transformTags: { img: transformImage, a: transformLink },
+  });
+  return { html: output, blockedRemoteImages };
+}
+
+const SKIPPED_TAGS = new Set([
+  "script",
+  "style",
+  "textarea",
+  "option",
+  "xmp",
+  "title",
+  "noscript",
+  "template",
+  "noembed",
+]);
+const PARAGRAPH_TAGS = new Set([
+  "p",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "table",
+  "blockquote",
+  "pre",
+  "ul",
+  "ol",
+  "dl",
+  "figure",
+  "address",
+  "form",
+  "fieldset",
+]);
+const LINE_TAGS = new Set([
+  "div",
+  "tr",
+  "li",
+  "dt",
+  "dd",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "main",
+  "nav",
+  "aside",
+  "center",
+  "caption",
+  "figcaption",
+  "thead",
+  "tbody",
+  "tfoot",
+  "body",
+  "html",
+  "hr",
+]);
+
+type TextLine = { depth: number; text: string };
+type ListFrame = { ordered: boolean; next: number };
+type LinkFrame = { href: string | null; start: number; lineIndex: number };
+
+function unescapeSanitizerText(text: string): string {
+  return text.replace(/&(lt|gt|amp);/g, (_match, entity: string) =>
+    entity === "lt" ? "<" : entity === "gt" ? ">" : "&",
+  );
+}
+
+/**
+ * Plain-text rendering of an HTML body: block elements become line breaks, lists get "- " or
+ * "1. " markers, blockquotes get "> " prefixes (so splitQuotedHistory recognises them), links
+ * keep their target as " (url)" when it differs from the link text, images give their alt text.
+ * sanitize-html (htmlparser2) does the tokenizing and entity decoding.
+ */
+export function htmlToText(html: string): string {
+  const lines: TextLine[] = [];
+  let current: TextLine = { depth: 0, text: "" };
+  let pendingBreaks = 0;
+  let quoteDepth = 0;
+  let preDepth = 0;
+  let skipDepth = 0;
+  const lists: ListFrame[] = [];
+  const links: LinkFrame[] = [];
+
+  const newLine = () => {
+    lines.push(current);
+    current = { depth: quoteDepth, text: "" };
+  };
+  const breaksAround = (name: string) => {
+    if ((name === "ul" || name === "ol") && lists.length > 0) return 1;
+    return PARAGRAPH_TAGS.has(name) ? 2 : LINE_TAGS.has(name) ? 1 : 0;
+  };
+  const requestBreak = (count: number) => {
+    if (count === 0) return;
+    if (current.text.length > 0) {
+      newLine();
+      pendingBreaks = Math.max(pendingBreaks, count - 1);
+    } else if (lines.length > 0) {
+      pendingBreaks = Math.max(pendingBreaks, count - 1);
+    }
+    current.depth = quoteDepth;
+  };
+  const flushBreaks = () => {
+    while (pendingBreaks > 0) {
+      lines.push({ depth: Math.min(lines.at(-1)?.depth ?? 0, quoteDepth), text: "" });
+      pendingBreaks -= 1;
+    }
+    if (current.text.length === 0) current.depth = quoteDepth;
+  };
+  const append = (text: string) => {
+    if (preDepth > 0) {
+      const parts = text.split(/\r?\n/);
+      parts.forEach((part, index) => {
+        if (index > 0) newLine();
+        if (part.length > 0) {
+          flushBreaks();
+          current.text += part;
+        }
+      });
+      return;
+    }
+    const collapsed = text.replace(/\s+/g, " ");
+    const trimmed = current.text.length === 0 || current.text.endsWith(" ") ? collapsed.trimStart() : collapsed;
+    if (trimmed.length === 0) return;
+    flushBreaks();
+    current.text += trimmed;
+  };
+
+  sanitizeHtml(limitNesting(html), {
+    allowedTags: [],
+    allowedAttributes: {},
+    disallowedTagsMode: "discard",
+    nonTextTags: [...SKIPPED_TAGS],
+    onOpenTag: (name, attribs) => {
+      if (SKIPPED_TAGS.has(name)) {
+        skipDepth += 1;
+        return;
+      }
+      if (skipDepth > 0) return;
+      requestBreak(breaksAround(name));
+      switch (name) {
+        case "br":
+          newLine();
+          break;
+        case "blockquote":
+          quoteDepth += 1;
+          current.depth = quoteDepth;
+          break;
+        case "pre":
+          preDepth += 1;
+          break;
+        case "ul":
+        case "ol":
+          lists.push({ ordered: name === "ol", next: Number.parseInt(attribs.start ?? "1", 10) || 1 });
+          break;
+        case "li": {
+          const list = lists.at(-1);
+          const indent = "  ".repeat(Math.max(0, lists.length - 1));
+          const marker = list?.ordered ? `${list.next++}. ` : "- ";
+          flushBreaks();
+          current.text += indent + marker;
+          break;
+        }
+        case "td":
+        case "th":
+          if (current.text.length > 0 && !current.text.endsWith(" ")) current.text += " ";
+          break;
+        case "hr":
+          flushBreaks();
+          current.text = "---";
+          newLine();
+          break;
+        case "img":
+          if (attribs.alt?.trim()) append(attribs.alt);
+          break;
+        case "a": {
+          const href = safeLinkHref(attribs.href);
+          links.push({ href, start: current.text.length, lineIndex: lines.length });
+          break;
+        }
+      }
+    },
+    onCloseTag: (name) => {
+      if (SKIPPED_TAGS.has(name)) {
+        skipDepth = Math.max(0, skipDepth - 1);
+        return;
+      }
+      if (skipDepth > 0) return;
+      switch (name) {
+        case "blockquote":
+          requestBreak(2);
+          quoteDepth = Math.max(0, quoteDepth - 1);
+          current.depth = quoteDepth;
+          return;
+        case "pre":
+          preDepth = Math.max(0, preDepth - 1);
+          break;
+        case "ul":
+        case "ol":
+          lists.pop();
+          break;
+        case "a": {
+          const link = links.pop();
+          if (!link?.href) break;
+          const label =
+            link.lineIndex === lines.length
+              ? current.text.slice(link.start)
+              : [...lines.slice(link.lineIndex).map((line) => line.text), current.text].join(" ");
+          const target = link.href.replace(/^mailto:/i, "");
+          const same =
+            label.trim() === target || label.trim() === link.href || label.trim() === target.replace(/\/$/, "");
+          if (!same) append(label.trim().length > 0 ? ` (${target})` : target);
+          break;
+        }
+      }
+      requestBreak(breaksAround(name));
+    },
+    textFilter: (text) => {
+      if (skipDepth === 0) append(unescapeSanitizerText(text));
+      return "";
+    },
+  });
+  lines.push(current);
+
+  const rendered: string[] = [];
+  for (const line of lines) {
+    const body = line.text.trimEnd();
+    const prefix = ">".repeat(line.depth);
+    const text = prefix.length === 0 ? body : body.length === 0 ? prefix : `${prefix} ${body}`;
+    if (text.length === 0 && (rendered.length === 0 || rendered.at(-1) === "")) continue;
+    rendered.push(text);
+  }
+  while (rendered.at(-1) === "") rendered.pop();
+  return rendered.join("\n");
+}
+
+const ATTRIBUTION_PATTERNS = [
+  /^on\s.{1,300}\swrote:$/i,
+  /^am\s.{1,300}\sschrieb\s.{0,300}:$/i,
+  /^le\s.{1,300}\sa\s[ée]crit\s?:$/i,
+  /^el\s.{1,300}\sescribi[óo]:$/i,
+  /^op\s.{1,300}\sschreef\s.{0,300}:$/i,
+  /^den\s.{1,300}\sskrev\s.{0,300}:$/i,
+  /^il\s.{1,300}\sha\sscritto:$/i,
+  /^em\s.{1,300}\sescreveu:$/i,
+];
+const ORIGINAL_MESSAGE =
+  /^-{2,}\s*(?:original message|ursprüngliche nachricht|message d'origine|mensaje original|oorspronkelijk bericht)\s*-{2,}$/i;
+const HEADER_FROM = /^\*?(?:from|von|de|van|från|fra|da)\s?:\*?\s+\S/i;
+const HEADER_SENT = /^\*?(?:sent|date|gesendet|datum|envoyé|enviado|verzonden|skickat|sendt|inviato|data)\s?:\*?\s/i;
+const HEADER_OTHER =
+  /^\*?(?:to|subject|cc|an|betreff|à|objet|para|asunto|aan|onderwerp|till|ämne|til|emne|a|oggetto)\s?:\*?\s/i;
+const OUTLOOK_SEPARATOR = /^_{10,}$/;
+const MAX_MARKER_LINE = 600;
+
+function isQuotedLine(line: string): boolean {
+  return /^\s*>/.test(line);
+}
+
+function isBlank(line: string): boolean {
+  return line.trim().length === 0;
+}
+
+function isAttribution(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed.length <= MAX_MARKER_LINE && ATTRIBUTION_PATTERNS.some((pattern) => pattern.test(trimmed));
+}
+
+function isOutlookHeaderBlock(lines: string[], index: number): boolean {
+  const first = lines[index]?.trim() ?? "";
+  if (first.length > MAX_MARKER_LINE || !HEADER_FROM.test(first)) return false;
+  let sent = false;
+  let other = false;
+  for (let offset = 1; offset <= 5 && index + offset < lines.length; offset += 1) {
+    const line = (lines[index + offset] ?? "").trim();
+    if (line.length > MAX_MARKER_LINE) break;
+    if (HEADER_SENT.test(line)) sent = true;
+    else if (HEADER_OTHER.test(line)) other = true;
+  }
+  return sent && other;
+}
+
+function attributionLength(lines: string[], index: number): number {
+  const line = lines[index] ?? "";
+  if (isBlank(line)) return 0;
+  if (isAttribution(line)) return 1;
+  const next = lines[index + 1];
+  if (next !== undefined && !isBlank(next) && isAttribution(`${line.trim()} ${next.trim()}`)) return 2;
+  return 0;
+}
+
+function split(lines: string[], cut: number): QuotedSplit | null {
+  const visible = lines.slice(0, cut).join("\n").trimEnd();
+  const quoted = lines.slice(cut).join("\n").trimEnd();
+  if (visible.trim().length === 0 || quoted.trim().length === 0) return null;
+  return { visible, quoted };
+}
+
+/**
+ * Separates a reply from the history it quotes. Recognised starts of history: an attribution line
+ * ("On <date>, X wrote:" and its German, French, Spanish, Dutch, Scandinavian, Italian and
+ * Portuguese forms, also when wrapped over two lines), "-----Original Message-----", an Outlook
+ * header block ("From:" followed within five lines by "Sent:"/"Date:" and "To:"/"Subject:",
+ * with its underscore rule), and a trailing block of ">" lines. A reply written between quoted
+ * lines (inline answers) is not collapsed, so no answer is ever hidden. A bottom-posted reply
+ * (leading ">" block, then the answer) is split with the leading block as the quote. When nothing
+ * would stay visible, the whole text is returned as visible.
+ */
+export function splitQuotedHistory(text: string): QuotedSplit {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const count = lines.length;
+  const quotedFrom = new Array<boolean>(count + 1).fill(false);
+  const onlyQuotedFrom = new Array<boolean>(count + 1).fill(true);
+  const interleavedFrom = new Array<boolean>(count + 1).fill(false);
+  for (let index = count - 1; index >= 0; index -= 1) {
+    const line = lines[index] ?? "";
+    const quoted = isQuotedLine(line);
+    const blank = isBlank(line);
+    quotedFrom[index] = quoted || (quotedFrom[index + 1] ?? false);
+    onlyQuotedFrom[index] = (quoted || blank) && (onlyQuotedFrom[index + 1] ?? true);
+    interleavedFrom[index] =
+      (!quoted && !blank && (quotedFrom[index + 1] ?? false)) || (interleavedFrom[index + 1] ?? false);
+  }
+
+  for (let index = 0; index < count; index += 1) {
+    const line = lines[index] ?? "";
+    if (line.trim().length <= MAX_MARKER_LINE && ORIGINAL_MESSAGE.test(line.trim())) {
+      const result = split(lines, index);
+      if (result) return result;
+      break;
+    }
+    if (isOutlookHeaderBlock(lines, index)) {
+      let cut = index;
+      while (cut > 0 && isBlank(lines[cut - 1] ?? "")) cut -= 1;
+      if (cut > 0 && OUTLOOK_SEPARATOR.test((lines[cut - 1] ?? "").trim())) cut -= 1;
+      const result = split(lines, cut);
+      if (result) return result;
+      break;
+    }
+    const attribution = attributionLength(lines, index);
+    if (attribution > 0 && !interleavedFrom[index + attribution]) {
+      const result = split(lines, index);
+      if (result) return result;
+      break;
+    }
+    if (isQuotedLine(line) && onlyQuotedFrom[index]) {
+      const result = split(lines, index);
+      if (result) return result;
+      break;
+    }
+  }
+
+  let start = 0;
+  while (start < count && isBlank(lines[start] ?? "")) start += 1;
+  let end = start + attributionLength(lines, start);
+  if (!isQuotedLine(lines[end] ?? "")) return { visible: text, quoted: null };
+  while (end < count && (isQuotedLine(lines[end] ?? "") || isBlank(lines[end] ?? ""))) end += 1;
+  if (end >= count || interleavedFrom[end]) return { visible: text, quoted: null };
+  const quoted = lines.slice(start, end).join("\n").trimEnd();
+  const visible = lines.slice(end).join("\n").trim();
+  return visible.length > 0 ? { visible, quoted } : { visible: text, quoted: null };
+}

@@ -1,0 +1,299 @@
+import { Readable } from "node:stream";
+import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import { htmlToText } from "./mail-html";
+
+export type MailAddress = {
+  address: string;
+  name: string;
+};
+
+export type InboundAttachment = {
+  filename: string;
+  contentType: string;
+  size: number;
+  contentId: string | null;
+  inline: boolean;
+  content: Buffer;
+};
+
+/**
+ * A parsed inbound message. Plain data only (strings, arrays, Date, Buffer), so it can be posted
+ * from a worker thread. `html` is the sender's markup, NOT sanitized: pass it through
+ * sanitizeEmailHtml before it reaches a browser. `text` is the text/plain content, or the HTML
+ * rendered as text when the message has none. `headers` are the top-level header fields, names
+ * lower-cased, values unfolded but not decoded, in the shape shouldAutoReply takes.
+ */
+export type ParsedInbound = {
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  replyTo: MailAddress[];
+  subject: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  date: Date | null;
+  text: string;
+  html: string | null;
+  attachments: InboundAttachment[];
+  headers: Record<string, string[]>;
+  problems: string[];
+};
+
+export type MailParseErrorCode = "invalid-input" | "timeout" | "unparseable";
+
+export class MailParseError extends Error {
+  override readonly name = "MailParseError";
+  readonly code: MailParseErrorCode;
+
+  constructor(code: MailParseErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+const CHUNK_BYTES = 64 * 1024;
+const MAX_REFERENCES = 100;
+const MAX_FILENAME_LENGTH = 200;
+const MAX_EXTENSION_LENGTH = 20;
+const MESSAGE_ID = /<[^<>\s]{1,998}>/g;
+const ADDRESS = /^[^\s@]+@[^\s@]+$/;
+const MIME_TYPE = /^[a-z0-9!#$&^_.+-]{1,127}\/[a-z0-9!#$&^_.+-]{1,127}$/;
+const FILENAME_INVISIBLE = /[\p{Cc}\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+const HEADER_NAME = /^[!-9;-~]{1,200}$/;
+const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com\d|lpt\d)(?:\..*)?$/i;
+
+const PARSER_OPTIONS = {
+  keepCidLinks: true,
+  skipHtmlToText: true,
+  skipTextToHtml: true,
+  skipTextLinks: true,
+  checksumAlgo: false,
+} as const;
+
+function stringOf(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+function trimWhere(value: string, strip: (char: string) => boolean): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && strip(value.charAt(start))) start += 1;
+  while (end > start && strip(value.charAt(end - 1))) end -= 1;
+  return value.slice(start, end);
+}
+
+const isDotOrSpace = (char: string) => char === "." || char === " ";
+
+/**
+ * A file name that is safe to store, list and offer for download: the last path component only,
+ * without control, bidi-override and zero-width characters, without characters Windows forbids,
+ * leading or trailing dots and spaces, or a reserved device name; at most 200 characters (code
+ * points) with the extension kept. Anything left empty becomes `attachment-<index>`.
+ */
+export function safeAttachmentFilename(name: string | undefined, index: number): string {
+  const fallback = `attachment-${index}`;
+  if (!name) return fallback;
+  const visible = name
+    .normalize("NFC")
+    .replace(/[\t\n\v\f\r]+/g, " ")
+    .replace(FILENAME_INVISIBLE, "");
+  const base = visible.slice(Math.max(visible.lastIndexOf("/"), visible.lastIndexOf("\\")) + 1);
+  let cleaned = trimWhere(base.replace(/[<>:"|?*]/g, "_").replace(/\s+/g, " "), isDotOrSpace);
+  if (WINDOWS_RESERVED.test(cleaned)) cleaned = `_${cleaned}`;
+  const chars = Array.from(cleaned);
+  if (chars.length > MAX_FILENAME_LENGTH) {
+    const dot = cleaned.lastIndexOf(".");
+    const extension = dot > 0 ? Array.from(cleaned.slice(dot)) : [];
+    const kept = extension.length <= MAX_EXTENSION_LENGTH ? extension : [];
+    const stem = trimWhere(chars.slice(0, MAX_FILENAME_LENGTH - kept.length).join(""), isDotOrSpace);
+    cleaned = stem.length > 0 ? stem + kept.join("") : "";
+  }
+  return cleaned.length > 0 ? cleaned : fallback;
+}
+
+class Normalizer {
+  readonly problems: string[] = [];
+  private nulRemoved = false;
+
+  note(problem: string): void {
+    if (!this.problems.includes(problem)) this.problems.push(problem);
+  }
+
+  clean(value: string): string {
+    if (!value.includes("\u0000")) return value;
+    this.nulRemoved = true;
+    return value.replaceAll("\u0000", "");
+  }
+
+  line(value: string): string {
+    return this.clean(value)
+      .replace(/\p{Cc}+/gu, " ")
+      .trim();
+  }
+
+  finish(): string[] {
+    if (this.nulRemoved) this.note("nul-bytes-removed");
+    return this.problems;
+  }
+}
+
+function headerRecord(mail: ParsedMail, normalizer: Normalizer): Record<string, string[]> {
+  const record: Record<string, string[]> = Object.create(null);
+  for (const { key, line } of mail.headerLines ?? []) {
+    const unfolded = Buffer.from(line, "latin1")
+      .toString("utf8")
+      .replace(/\r?\n(?=[ \t])/g, "");
+    const colon = unfolded.indexOf(":");
+    const name = key.toLowerCase();
+    if (!HEADER_NAME.test(name)) {
+      normalizer.note("invalid-header-name");
+      continue;
+    }
+    const value = normalizer.clean(colon < 0 ? "" : unfolded.slice(colon + 1).trim());
+    const values = record[name];
+    if (values) values.push(value);
+    else record[name] = [value];
+  }
+  return record;
+}
+
+function addresses(
+  field: AddressObject | AddressObject[] | undefined,
+  label: string,
+  normalizer: Normalizer,
+): MailAddress[] {
+  const seen = new Map<string, MailAddress>();
+  const visit = (entries: AddressObject["value"]) => {
+    for (const entry of entries) {
+      if (entry.group) {
+        visit(entry.group);
+        continue;
+      }
+      const address = normalizer.line(stringOf(entry.address)).toLowerCase();
+      if (!ADDRESS.test(address)) {
+        normalizer.note(`invalid-address:${label}`);
+        continue;
+      }
+      if (!seen.has(address)) seen.set(address, { address, name: normalizer.line(stringOf(entry.name)) });
+    }
+  };
+  for (const object of Array.isArray(field) ? field : field ? [field] : []) visit(object.value ?? []);
+  return [...seen.values()];
+}
+
+function messageIds(values: readonly string[] | undefined): string[] {
+  return [...new Set((values ?? []).flatMap((value) => value.match(MESSAGE_ID) ?? []))];
+}
+
+function messageIdOf(values: readonly string[] | undefined): string | null {
+  const bracketed = messageIds(values)[0];
+  if (bracketed) return bracketed;
+  const bare = values?.[0]?.trim() ?? "";
+  return bare.length > 0 && bare.length <= 996 && !/[\s<>]/.test(bare) ? `<${bare}>` : null;
+}
+
+function attachmentOf(attachment: Attachment, index: number, normalizer: Normalizer): InboundAttachment {
+  const original = normalizer.clean(stringOf(attachment.filename));
+  const filename = safeAttachmentFilename(original, index);
+  if (original.length > 0 && filename !== original.normalize("NFC")) normalizer.note(`unsafe-filename:${index}`);
+  const contentType = stringOf(attachment.contentType).toLowerCase();
+  const contentId = normalizer.line(stringOf(attachment.cid) || stringOf(attachment.contentId)).replace(/^<|>$/g, "");
+  const content = Buffer.isBuffer(attachment.content) ? attachment.content : Buffer.alloc(0);
+  return {
+    filename,
+    contentType: MIME_TYPE.test(contentType) ? contentType : "application/octet-stream",
+    size: content.length,
+    contentId: contentId.length > 0 ? contentId : null,
+    inline: attachment.contentDisposition === "inline" || attachment.related === true,
+    content,
+  };
+}
+
+function normalize(mail: ParsedMail): ParsedInbound {
+  const normalizer = new Normalizer();
+  const headers = headerRecord(mail, normalizer);
+
+  const from = addresses(mail.from, "from", normalizer)[0] ?? null;
+  if (!from) normalizer.note("missing-from");
+
+  const messageId = messageIdOf(headers["message-id"]);
+  if (!messageId) normalizer.note("missing-message-id");
+
+  const allReferences = messageIds(headers.references);
+  if (allReferences.length > MAX_REFERENCES) normalizer.note("references-truncated");
+
+  let date: Date | null = null;
+  const rawDate = headers.date?.[0];
+  if (rawDate !== undefined) {
+    const parsed = new Date(rawDate);
+    if (Number.isNaN(parsed.getTime())) normalizer.note("invalid-date");
+    else date = parsed;
+  }
+
+  const html = typeof mail.html === "string" ? normalizer.clean(mail.html) : null;
+  const plain = normalizer.clean(stringOf(mail.text));
+  const text = plain.trim().length > 0 || html === null ? plain : htmlToText(html);
+  if (text.includes("\ufffd") || html?.includes("\ufffd")) normalizer.note("undecodable-characters");
+  const attachments = mail.attachments.map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
+  if (text.trim().length === 0 && (html ?? "").trim().length === 0 && attachments.length === 0) {
+    normalizer.note("empty-body");
+  }
+
+  return {
+    from,
+    to: addresses(mail.to, "to", normalizer),
+    cc: addresses(mail.cc, "cc", normalizer),
+    replyTo: addresses(mail.replyTo, "reply-to", normalizer),
+    subject: normalizer.line(stringOf(mail.subject)),
+    messageId,
+    inReplyTo: messageIds(headers["in-reply-to"])[0] ?? null,
+    references: allReferences.slice(-MAX_REFERENCES),
+    date,
+    text,
+    html,
+    attachments,
+    headers,
+    problems: normalizer.finish(),
+  };
+}
+
+function* chunksOf(raw: Buffer): Generator<Buffer> {
+  for (let offset = 0; offset < raw.length; offset += CHUNK_BYTES) yield raw.subarray(offset, offset + CHUNK_BYTES);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Parses a raw RFC 5322 message. Rejects only with MailParseError: "invalid-input", "timeout"
+ * when parsing takes longer than `limits.maxMs`, or "unparseable" for anything mailparser gives
+ * up on. The input is fed in 64 KiB chunks so the timer can fire between them; a single
+ * synchronous step cannot be interrupted in-process, which is why the caller runs this in a
+ * worker it can terminate. Pure input/output and no module state, so it can run in a worker.
+ */
+export async function parseInboundMessage(raw: Buffer, limits: { maxMs: number }): Promise<ParsedInbound> {
+  if (!Buffer.isBuffer(raw)) throw new MailParseError("invalid-input", "raw message must be a Buffer");
+  if (!Number.isFinite(limits.maxMs) || limits.maxMs <= 0) {
+    throw new MailParseError("invalid-input", "limits.maxMs must be a positive number");
+  }
+  const source = Readable.from(chunksOf(raw));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new MailParseError("timeout", `parsing took longer than ${limits.maxMs} ms`);
+      source.destroy(error);
+      reject(error);
+    }, limits.maxMs);
+  });
+  try {
+    const mail = await Promise.race([simpleParser(source, PARSER_OPTIONS), deadline]);
+    return normalize(mail);
+  } catch (error) {
+    if (error instanceof MailParseError) throw error;
+    throw new MailParseError("unparseable", describe(error), { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
