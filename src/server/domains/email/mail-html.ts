@@ -293,14 +293,16 @@ function safeLinkHref(raw: string | undefined): string | null {
   return /^(?:mailto|tel):[^<>"\p{Cc}]+$/iu.test(value) ? value : null;
 }
 
-function normalizeContentId(value: string): string {
-  let decoded = value;
+function decodeOrKeep(value: string): string {
   try {
-    decoded = decodeURIComponent(value);
+    return decodeURIComponent(value);
   } catch {
-    decoded = value;
+    return value;
   }
-  return decoded.trim().replace(/^<|>$/g, "").toLowerCase();
+}
+
+function normalizeContentId(value: string): string {
+  return decodeOrKeep(value).trim().replace(/^<|>$/g, "").toLowerCase();
 }
 
 /**
@@ -358,17 +360,7 @@ export function sanitizeEmailHtml(html: string, options: SanitizeEmailHtmlOption
   return { html: output, blockedRemoteImages };
 }
 
-const SKIPPED_TAGS = new Set([
-  "script",
-  "style",
-  "textarea",
-  "option",
-  "xmp",
-  "title",
-  "noscript",
-  "template",
-  "noembed",
-]);
+const SKIPPED_TAGS = new Set(NON_TEXT_TAGS);
 const PARAGRAPH_TAGS = new Set([
   "p",
   "h1",
@@ -486,7 +478,7 @@ export function htmlToText(html: string): string {
     allowedTags: [],
     allowedAttributes: {},
     disallowedTagsMode: "discard",
-    nonTextTags: [...SKIPPED_TAGS],
+    nonTextTags: NON_TEXT_TAGS,
     onOpenTag: (name, attribs) => {
       if (SKIPPED_TAGS.has(name)) {
         skipDepth += 1;
@@ -562,10 +554,10 @@ export function htmlToText(html: string): string {
             link.lineIndex === lines.length
               ? current.text.slice(link.start)
               : [...lines.slice(link.lineIndex).map((line) => line.text), current.text].join(" ");
+          const shown = label.trim();
           const target = link.href.replace(/^mailto:/i, "");
-          const same =
-            label.trim() === target || label.trim() === link.href || label.trim() === target.replace(/\/$/, "");
-          if (!same) append(label.trim().length > 0 ? ` (${target})` : target);
+          if (shown === target || shown === link.href || shown === target.replace(/\/$/, "")) break;
+          append(shown.length > 0 ? ` (${target})` : target);
           break;
         }
       }

@@ -205,7 +205,7 @@ function attachmentOf(attachment: Attachment, index: number, normalizer: Normali
     contentType: MIME_TYPE.test(contentType) ? contentType : "application/octet-stream",
     size: content.length,
     contentId: contentId.length > 0 ? contentId : null,
-    inline: attachment.contentDisposition === "inline" || attachment.related === true,
+    inline: stringOf(attachment.contentDisposition).toLowerCase() === "inline" || attachment.related === true,
     content,
   };
 }
@@ -262,7 +262,7 @@ function* chunksOf(raw: Buffer): Generator<Buffer> {
   for (let offset = 0; offset < raw.length; offset += CHUNK_BYTES) yield raw.subarray(offset, offset + CHUNK_BYTES);
 }
 
-function describe(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -292,7 +292,7 @@ export async function parseInboundMessage(raw: Buffer, limits: { maxMs: number }
     return normalize(mail);
   } catch (error) {
     if (error instanceof MailParseError) throw error;
-    throw new MailParseError("unparseable", describe(error), { cause: error });
+    throw new MailParseError("unparseable", messageOf(error), { cause: error });
   } finally {
     clearTimeout(timer);
   }

@@ -1,0 +1,201 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../app";
+import { makeUser, uniq } from "../factories";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ loginMaxFailures: 3 });
+});
+afterAll(async () => await t.close());
+
+const login = (email: string, password: string, ip = "10.0.0.1") =>
+  t.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: { email, password }, remoteAddress: ip });
+
+const cookieOf = (res: { cookies: { name: string; value: string }[] }, name: string) =>
+  res.cookies.find((c) => c.name === name)?.value;
+
+describe("sessions", () => {
+  it("logs in with email and password, sets an httpOnly cookie, and the session works until logout", async () => {
+    const u = await makeUser(t.app, { role: "agent", password: "a long enough secret" });
+    const res = await login(u.user.email.toUpperCase(), "a long enough secret");
+    expect(res.statusCode).toBe(200);
+    const setCookie = String(res.headers["set-cookie"]);
+    expect(setCookie).toMatch(/extramile_session=[^;]+;.*HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const session = cookieOf(res, "extramile_session") as string;
+    const csrf = res.json().csrfToken as string;
+    const me = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/auth/session",
+      cookies: { extramile_session: session },
+    });
+    expect(me.json().user.id).toBe(u.user.id);
+    const out = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/logout",
+      cookies: { extramile_session: session },
+      headers: { "x-csrf-token": csrf },
+    });
+    expect(out.statusCode).toBe(200);
+    const after = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/auth/session",
+      cookies: { extramile_session: session },
+    });
+    expect(after.statusCode).toBe(401);
+  });
+
+  it("refuses cookie-authenticated writes without the CSRF token", async () => {
+    const u = await makeUser(t.app, { role: "agent", password: "a long enough secret" });
+    const res = await login(u.user.email, "a long enough secret", "10.0.0.2");
+    const session = cookieOf(res, "extramile_session") as string;
+    const payload = { subject: "csrf", requester: { email: `${uniq()}@c.test` } };
+    const without = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/cases",
+      cookies: { extramile_session: session },
+      payload,
+    });
+    expect(without.statusCode).toBe(403);
+    expect(without.json().error.code).toBe("CSRF_FAILED");
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/cases",
+      cookies: { extramile_session: session },
+      headers: { "x-csrf-token": "forged" },
+      payload,
+    });
+    expect(wrong.statusCode).toBe(403);
+    const right = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/cases",
+      cookies: { extramile_session: session },
+      headers: { "x-csrf-token": res.json().csrfToken },
+      payload,
+    });
+    expect(right.statusCode).toBe(201);
+  });
+
+  it("answers unknown emails and wrong passwords alike, and rate-limits repeated failures", async () => {
+    const u = await makeUser(t.app, { role: "agent", password: "a long enough secret" });
+    const unknown = await login(`${uniq()}@nowhere.test`, "whatever", "10.0.0.3");
+    const wrong = await login(u.user.email, "not it", "10.0.0.3");
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.json()).toEqual(wrong.json());
+    await login(u.user.email, "not it", "10.0.0.4");
+    await login(u.user.email, "not it", "10.0.0.5");
+    const limited = await login(u.user.email, "a long enough secret", "10.0.0.6");
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error.code).toBe("RATE_LIMITED");
+  });
+
+  it("stores passwords as salted scrypt hashes, never in clear", async () => {
+    const u = await makeUser(t.app, { role: "agent", password: "a long enough secret" });
+    const row = await t.app.ctx.db.execute<{ password_hash: string }>(
+      sql`SELECT password_hash FROM users WHERE id = ${u.user.id}`,
+    );
+    const hash = row.rows[0]?.password_hash ?? "";
+    expect(hash.startsWith("scrypt$")).toBe(true);
+    expect(hash).not.toContain("a long enough secret");
+  });
+
+  it("a deactivated employee's session stops working", async () => {
+    const admin = await makeUser(t.app, { role: "admin" });
+    const u = await makeUser(t.app, { role: "agent", password: "a long enough secret" });
+    const session = cookieOf(
+      await login(u.user.email, "a long enough secret", "10.0.0.7"),
+      "extramile_session",
+    ) as string;
+    await admin.call({ method: "POST", url: `/api/v1/users/${u.user.id}/deactivate`, payload: {} });
+    const me = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/auth/session",
+      cookies: { extramile_session: session },
+    });
+    expect(me.statusCode).toBe(401);
+  });
+});
+
+describe("API tokens", () => {
+  it("are shown once, stored hashed, scoped, and revocable", async () => {
+    const u = await makeUser(t.app, { role: "agent" });
+    const created = await u.call({
+      method: "POST",
+      url: "/api/v1/me/tokens",
+      payload: { name: "reader", scopes: ["read"] },
+    });
+    expect(created.statusCode).toBe(201);
+    const { token, apiToken } = created.json();
+    expect(token).toMatch(/^em_/);
+    const stored = await t.app.ctx.db.execute<{ token_hash: string }>(
+      sql`SELECT token_hash FROM api_tokens WHERE id = ${apiToken.id}`,
+    );
+    expect(stored.rows[0]?.token_hash).not.toBe(token);
+    expect(JSON.stringify((await u.call({ method: "GET", url: "/api/v1/me/tokens" })).json())).not.toContain(token);
+    const read = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/cases",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(read.statusCode).toBe(200);
+    const write = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/cases",
+      headers: { authorization: `Bearer ${token}` },
+      payload: { subject: "x", requester: { email: `${uniq()}@c.test` } },
+    });
+    expect(write.statusCode).toBe(403);
+    await u.call({ method: "DELETE", url: `/api/v1/me/tokens/${apiToken.id}` });
+    const revoked = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/cases",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(revoked.statusCode).toBe(401);
+  });
+
+  it("expire", async () => {
+    const u = await makeUser(t.app, { role: "agent" });
+    const { token, apiToken } = (
+      await u.call({ method: "POST", url: "/api/v1/me/tokens", payload: { name: "short", expiresInDays: 1 } })
+    ).json();
+    await t.app.ctx.db.execute(
+      sql`UPDATE api_tokens SET expires_at = now() - interval '1 minute' WHERE id = ${apiToken.id}`,
+    );
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/cases",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it("cannot grant the admin scope to a non-admin", async () => {
+    const u = await makeUser(t.app, { role: "supervisor" });
+    const res = await u.call({ method: "POST", url: "/api/v1/me/tokens", payload: { name: "x", scopes: ["admin"] } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.field).toBe("scopes");
+  });
+});
+
+describe("errors", () => {
+  it("unknown routes get a JSON 404", async () => {
+    const res = await t.app.inject({ method: "GET", url: "/api/v1/nothing-here" });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe("NOT_FOUND");
+  });
+
+  it("malformed JSON is a 400, not a 500", async () => {
+    const u = await makeUser(t.app);
+    const res = await u.call({
+      method: "POST",
+      url: "/api/v1/cases",
+      headers: { "content-type": "application/json" },
+      payload: "{not json",
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe("VALIDATION_FAILED");
+  });
+});
