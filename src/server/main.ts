@@ -96,7 +96,9 @@ const main = async (argv: string[]): Promise<void> => {
       await withDatabase(async (database, config) => {
         const { seedDemo } = await import("./seed/demo");
         const app = await buildApp({ config, database });
+        const firstAdmin = await ensureFirstAdmin(app.ctx, config.admin);
         const summary = await seedDemo(app.ctx);
+        if (firstAdmin) console.info(`Admin login (shown once): ${firstAdmin.email} / ${firstAdmin.password}`);
         await app.ctx.events.drain();
         await app.close();
         console.info(summary);

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { customFields } from "../../db/schema/index";
 
@@ -22,6 +22,3 @@ export const update = async (
   values: Partial<typeof customFields.$inferInsert>,
 ): Promise<CustomFieldRow | undefined> =>
   (await db.update(customFields).set(values).where(eq(customFields.id, id)).returning())[0];
-
-export const countAll = async (db: DbOrTx): Promise<number> =>
-  (await db.select({ n: sql<number>`count(*)::int` }).from(customFields))[0]?.n ?? 0;

@@ -67,8 +67,3 @@ export const countActiveAdmins = async (db: DbOrTx): Promise<number> => {
     .where(and(eq(users.role, "admin"), eq(users.active, true)));
   return row?.n ?? 0;
 };
-
-export const countAll = async (db: DbOrTx): Promise<number> => {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return row?.n ?? 0;
-};

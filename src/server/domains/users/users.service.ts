@@ -169,12 +169,12 @@ export const createAdmin = async (
   return await createUser(ctx, SYSTEM, { ...input, role: "admin", timeZone: "UTC", departmentId: null });
 };
 
-/** On first start: creates the first admin (from config or with a generated password) once. */
+/** Whenever no active admin exists (first start, or after a seed): creates one, from config or with a generated password. */
 export const ensureFirstAdmin = async (
   ctx: ServiceContext,
   admin: { email: string | undefined; password: string | undefined },
 ): Promise<{ email: string; password: string } | null> => {
-  if ((await repo.countAll(ctx.db)) > 0) return null;
+  if ((await repo.countActiveAdmins(ctx.db)) > 0) return null;
   const email = admin.email ?? "admin@extramile.local";
   const password = admin.password ?? randomToken(12);
   await createUser(ctx, SYSTEM, { email, password, name: "Administrator", role: "admin", timeZone: "UTC" });
