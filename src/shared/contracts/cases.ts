@@ -149,7 +149,8 @@ export const zCaseListQuery = z.strictObject({
 });
 export type TCaseListQuery = z.output<typeof zCaseListQuery>;
 
-export const zCaseCount = z.object({ count: z.number().int() });
+/** `capped`: the view holds more than `count` cases (counting stops at 10,000). */
+export const zCaseCount = z.object({ count: z.number().int(), capped: z.boolean() });
 
 export const zAttachment = z.object({
   id: zId,

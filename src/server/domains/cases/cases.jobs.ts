@@ -10,8 +10,6 @@ export const closeSolvedCasesJob = (ctx: ServiceContext) =>
     payload: z.object({}).passthrough(),
     cron: "*/5 * * * *",
     handler: async () => {
-      while ((await closeSolvedCases(ctx, SYSTEM)) === 500) {
-        /* next batch */
-      }
+      await closeSolvedCases(ctx, SYSTEM);
     },
   });

@@ -113,17 +113,16 @@ export interface CaseFilter {
   dueBefore?: Date | undefined;
 }
 
+/** Uncorrelated IN-subqueries, so the planner hashes the (small) sets once instead of probing per row. */
 const scopeCondition = (scope: CaseScope): SQL | undefined => {
   if (scope.all) return undefined;
   const parts: SQL[] = [
     sql`${cases.ownerId} = ${scope.userId}`,
-    sql`EXISTS (SELECT 1 FROM ${caseFollowers} cf WHERE cf.case_id = ${cases.id} AND cf.user_id = ${scope.userId})`,
+    sql`${cases.id} IN (SELECT cf.case_id FROM ${caseFollowers} cf WHERE cf.user_id = ${scope.userId})`,
   ];
   if (scope.teamIds.length > 0) parts.push(inArray(cases.teamId, [...scope.teamIds]));
   if (scope.departmentId) {
-    parts.push(
-      sql`EXISTS (SELECT 1 FROM ${users} du WHERE du.id = ${cases.ownerId} AND du.department_id = ${scope.departmentId})`,
-    );
+    parts.push(sql`${cases.ownerId} IN (SELECT du.id FROM ${users} du WHERE du.department_id = ${scope.departmentId})`);
   }
   return or(...parts);
 };
@@ -203,11 +202,15 @@ export const list = async (
     .limit(limit);
 };
 
-export const count = async (db: DbOrTx, scope: CaseScope, f: CaseFilter): Promise<number> => {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+/** Counts up to `cap` + 1 rows, so a view's badge costs the same on a million cases ("10,000+"). */
+export const count = async (db: DbOrTx, scope: CaseScope, f: CaseFilter, cap: number): Promise<number> => {
+  const limited = db
+    .select({ one: sql`1` })
     .from(cases)
-    .where(and(...filterConditions(f, scope)));
+    .where(and(...filterConditions(f, scope)))
+    .limit(cap + 1)
+    .as("limited");
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(limited);
   return row?.n ?? 0;
 };
 
@@ -269,12 +272,32 @@ export const lockOpenCasesOwnedBy = async (db: DbOrTx, userId: string): Promise<
     .orderBy(asc(cases.id))
     .for("update");
 
-export const solvedDueForClosing = async (db: DbOrTx, now: Date, limit: number): Promise<CaseRow[]> =>
+/** Where the previous batch of solved cases due for closing ended. */
+export interface ClosingCursor {
+  dueAt: Date;
+  id: string;
+}
+
+export const solvedDueForClosing = async (
+  db: DbOrTx,
+  now: Date,
+  limit: number,
+  after: ClosingCursor | null,
+): Promise<CaseRow[]> =>
   await db
     .select()
     .from(cases)
-    .where(and(eq(cases.status, "solved"), lte(cases.nextStepDueAt, now), isNull(cases.mergedIntoId)))
-    .orderBy(asc(cases.nextStepDueAt))
+    .where(
+      and(
+        eq(cases.status, "solved"),
+        lte(cases.nextStepDueAt, now),
+        isNull(cases.mergedIntoId),
+        after
+          ? sql`(${cases.nextStepDueAt}, ${cases.id}) > (${after.dueAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(cases.nextStepDueAt), asc(cases.id))
     .limit(limit)
     .for("update", { skipLocked: true });
 
@@ -303,6 +326,12 @@ export interface SearchRow {
 export const HIGHLIGHT_START = "\uE000";
 export const HIGHLIGHT_END = "\uE001";
 
+/**
+ * How many matching subjects and messages are ranked at most. Ranking every hit of a common word
+ * does not scale (millions of rows), so a query ranks a bounded candidate set; rare words are exact.
+ */
+const SEARCH_CANDIDATES = 2000;
+
 /** Full-text search over subjects and message text, ranked, within the caller's scope. */
 export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: number): Promise<SearchRow[]> => {
   const scoped = scopeCondition(scope) ?? sql`true`;
@@ -316,14 +345,19 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
     snippet: string;
   }>(sql`
     WITH q AS (SELECT websearch_to_tsquery('english', ${text}) AS query),
-    hits AS (
-      SELECT ${cases.id} AS case_id, ts_rank_cd(${cases.subjectTsv}, q.query) * 2 AS rank, NULL::uuid AS message_id
-      FROM ${cases}, q
-      WHERE ${cases.subjectTsv} @@ q.query AND ${scoped}
-      UNION ALL
-      SELECT m.case_id, ts_rank_cd(m.body_tsv, q.query), m.id
+    subject_hits AS (
+      SELECT ${cases.id} AS case_id, ${cases.subjectTsv} AS tsv FROM ${cases}, q
+      WHERE ${cases.subjectTsv} @@ q.query AND ${scoped} LIMIT ${SEARCH_CANDIDATES}
+    ),
+    message_hits AS (
+      SELECT m.case_id, m.id AS message_id, m.body_tsv AS tsv
       FROM ${messagesTable} m JOIN ${cases} ON ${cases.id} = m.case_id, q
-      WHERE m.body_tsv @@ q.query AND m.kind <> 'event' AND ${scoped}
+      WHERE m.body_tsv @@ q.query AND m.kind <> 'event' AND ${scoped} LIMIT ${SEARCH_CANDIDATES}
+    ),
+    hits AS (
+      SELECT case_id, ts_rank_cd(tsv, q.query) * 2 AS rank, NULL::uuid AS message_id FROM subject_hits, q
+      UNION ALL
+      SELECT case_id, ts_rank_cd(tsv, q.query), message_id FROM message_hits, q
     ),
     best AS (
       SELECT case_id, max(rank) AS rank, (array_agg(message_id ORDER BY rank DESC) FILTER (WHERE message_id IS NOT NULL))[1] AS message_id
@@ -344,3 +378,6 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
     snippet: r.snippet,
   }));
 };
+
+export const findIdByNumber = async (db: DbOrTx, number: number): Promise<string | undefined> =>
+  (await db.select({ id: cases.id }).from(cases).where(eq(cases.number, number)))[0]?.id;

@@ -63,9 +63,7 @@ export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
         response: { 200: zCaseCount },
       },
     },
-    async (req) => ({
-      count: await countCases(app.ctx, requireActor(req), { ...req.query, sort: "-updated_at", limit: 1 }),
-    }),
+    async (req) => await countCases(app.ctx, requireActor(req), { ...req.query, sort: "-updated_at", limit: 1 }),
   );
   r.post(
     "/api/v1/cases",

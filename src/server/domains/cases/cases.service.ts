@@ -7,7 +7,7 @@ import type {
   TUpdateCaseInput,
 } from "../../../shared/contracts/cases";
 import { type CasePriority, type CaseStatus, canTransition } from "../../../shared/domain";
-import type { Tx } from "../../db/connection";
+import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, invariant, notFound } from "../../platform/errors";
@@ -58,56 +58,60 @@ const viewOrFail = async (tx: Tx, actor: AnyActor, id: string): Promise<repo.Cas
 
 export const openCase = async (ctx: ServiceContext, actor: AnyActor, input: TCreateCaseInput): Promise<TCase> => {
   ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
-  return await inTransaction(ctx, async (tx) => {
-    const requester =
-      "contactId" in input.requester
-        ? await findContact(tx, input.requester.contactId)
-        : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
-    if (!requester) throw invalid("requester.contactId", "No such contact");
-    const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
-    if (organizationId && !(await findOrganization(tx, organizationId))) {
-      throw invalid("organizationId", "No such organization");
-    }
-    await ensureTeam(tx, input.teamId);
-    const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
-    if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
-    await ensureActiveOwner(tx, ownerId);
-    const followerIds = [
-      ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
-    ];
-    await ensureUsers(tx, followerIds, "followerIds");
-    const customFields = await applyCustomFields(tx, {}, input.customFields, false);
-    const row = await repo.insert(tx, {
-      subject: input.subject,
-      status: input.status,
-      priority: input.priority,
-      priorityRank: PRIORITY_RANK[input.priority],
-      type: input.type,
-      channel: input.channel,
-      requesterId: requester.id,
-      organizationId,
-      teamId: input.teamId ?? null,
-      ownerId,
-      nextStep: input.nextStep ?? "Reply to the customer",
-      nextStepDueAt: input.nextStepDueAt ?? hoursFromNow(DEFAULT_NEXT_STEP_HOURS[input.priority]),
-      tags: [...new Set(input.tags)].sort(),
-      customFields,
-    });
-    await repo.addFollowers(tx, row.id, followerIds);
-    await recordEvents(tx, actor, [
-      {
-        type: "case.created",
-        aggregateType: "case",
-        aggregateId: row.id,
-        caseId: row.id,
-        payload: { before: null, after: caseSnapshot(row) },
-      },
-    ]);
-    if (input.description) {
-      await addFirstMessage(tx, actor, row, requester.id, input.description.body, input.description.format);
-    }
-    return presentCase(actor, await viewOrFail(tx, actor, row.id));
+  return await inTransaction(ctx, async (tx) => await openCaseInTransaction(tx, actor, input));
+};
+
+/** openCase within the caller's transaction (email intake writes the case and everything around it at once). */
+export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCreateCaseInput): Promise<TCase> => {
+  ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
+  const requester =
+    "contactId" in input.requester
+      ? await findContact(tx, input.requester.contactId)
+      : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
+  if (!requester) throw invalid("requester.contactId", "No such contact");
+  const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
+  if (organizationId && !(await findOrganization(tx, organizationId))) {
+    throw invalid("organizationId", "No such organization");
+  }
+  await ensureTeam(tx, input.teamId);
+  const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
+  if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
+  await ensureActiveOwner(tx, ownerId);
+  const followerIds = [
+    ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
+  ];
+  await ensureUsers(tx, followerIds, "followerIds");
+  const customFields = await applyCustomFields(tx, {}, input.customFields, false);
+  const row = await repo.insert(tx, {
+    subject: input.subject,
+    status: input.status,
+    priority: input.priority,
+    priorityRank: PRIORITY_RANK[input.priority],
+    type: input.type,
+    channel: input.channel,
+    requesterId: requester.id,
+    organizationId,
+    teamId: input.teamId ?? null,
+    ownerId,
+    nextStep: input.nextStep ?? "Reply to the customer",
+    nextStepDueAt: input.nextStepDueAt ?? hoursFromNow(DEFAULT_NEXT_STEP_HOURS[input.priority]),
+    tags: [...new Set(input.tags)].sort(),
+    customFields,
   });
+  await repo.addFollowers(tx, row.id, followerIds);
+  await recordEvents(tx, actor, [
+    {
+      type: "case.created",
+      aggregateType: "case",
+      aggregateId: row.id,
+      caseId: row.id,
+      payload: { before: null, after: caseSnapshot(row) },
+    },
+  ]);
+  if (input.description) {
+    await addFirstMessage(tx, actor, row, requester.id, input.description.body, input.description.format);
+  }
+  return presentCase(actor, await viewOrFail(tx, actor, row.id));
 };
 
 export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> =>
@@ -166,8 +170,17 @@ export const listCases = async (
   };
 };
 
-export const countCases = async (ctx: ServiceContext, actor: Actor, q: TCaseListQuery): Promise<number> =>
-  await repo.count(ctx.db, caseScope(actor), filterOf(actor, q));
+export const COUNT_CAP = 10_000;
+
+/** The number of cases in a view, exact up to COUNT_CAP; beyond it `capped` is true. */
+export const countCases = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  q: TCaseListQuery,
+): Promise<{ count: number; capped: boolean }> => {
+  const n = await repo.count(ctx.db, caseScope(actor), filterOf(actor, q), COUNT_CAP);
+  return { count: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP };
+};
 
 interface Transition {
   status: CaseStatus;
@@ -217,65 +230,84 @@ export const updateCase = async (
   expectedVersion: number,
   input: TUpdateCaseInput,
 ): Promise<TCase> =>
-  await inTransaction(ctx, async (tx) => {
-    const before = await lockCaseFor(tx, actor, id, "read");
-    if (before.version !== expectedVersion) {
-      throw new AppError(
-        "VERSION_CONFLICT",
-        `The case changed since version ${expectedVersion}`,
-        "If-Match",
-        before.version,
-      );
-    }
-    if (before.status === "closed")
-      throw new AppError("INVALID_TRANSITION", "Closed cases cannot be changed", "status");
-    const assigning = input.ownerId !== undefined && input.ownerId !== before.ownerId;
-    await lockCaseFor(tx, actor, id, assigning ? "assign" : "update");
-    const now = new Date();
-    const transition = applyStatus(ctx, before, input, now);
-    const next: Partial<repo.CaseInsert> = { ...transition.values, status: transition.status };
-    if (input.subject !== undefined) next.subject = input.subject;
-    if (input.priority !== undefined) {
-      next.priority = input.priority;
-      next.priorityRank = PRIORITY_RANK[input.priority];
-    }
-    if (input.type !== undefined) next.type = input.type;
-    if (input.requesterId !== undefined) {
-      if (!(await findContact(tx, input.requesterId))) throw invalid("requesterId", "No such contact");
-      next.requesterId = input.requesterId;
-    }
-    if (input.organizationId !== undefined) {
-      if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
-        throw invalid("organizationId", "No such organization");
-      }
-      next.organizationId = input.organizationId;
-    }
-    if (input.teamId !== undefined) {
-      await ensureTeam(tx, input.teamId);
-      next.teamId = input.teamId;
-    }
-    if (input.ownerId !== undefined) next.ownerId = input.ownerId;
-    if (input.nextStep !== undefined) next.nextStep = input.nextStep === "" ? null : input.nextStep;
-    if (input.nextStepDueAt !== undefined) next.nextStepDueAt = input.nextStepDueAt;
-    if (input.tags !== undefined) next.tags = [...new Set(input.tags)].sort();
-    const solving = transition.status === "solved" && before.status !== "solved";
-    const fields = await applyCustomFields(tx, before.customFields, input.customFields ?? {}, solving);
-    if (input.customFields !== undefined || solving) next.customFields = fields;
+  await inTransaction(ctx, async (tx) => await updateCaseInTransaction(ctx, tx, actor, id, expectedVersion, input));
 
-    if (transition.status !== "closed") {
-      const ownerId = next.ownerId === undefined ? before.ownerId : next.ownerId;
-      if (!ownerId) throw invariant("ownerId", "An open case always has an owner");
-      if (input.ownerId !== undefined) await ensureActiveOwner(tx, ownerId);
-      const step = next.nextStep === undefined ? before.nextStep : next.nextStep;
-      if (!step) throw invariant("nextStep", "An open case always has a next step");
-      const due = next.nextStepDueAt === undefined ? before.nextStepDueAt : next.nextStepDueAt;
-      if (!due) throw invariant("nextStepDueAt", "An open case always has a due time for its next step");
+/** updateCase within the caller's transaction (the executive line delegates and reopens with its own writes). */
+export const updateCaseInTransaction = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  actor: AnyActor,
+  id: string,
+  expectedVersion: number,
+  input: TUpdateCaseInput,
+): Promise<TCase> => {
+  const before = await lockCaseFor(tx, actor, id, "read");
+  if (before.version !== expectedVersion) {
+    throw new AppError(
+      "VERSION_CONFLICT",
+      `The case changed since version ${expectedVersion}`,
+      "If-Match",
+      before.version,
+    );
+  }
+  if (before.status === "closed") throw new AppError("INVALID_TRANSITION", "Closed cases cannot be changed", "status");
+  const assigning = input.ownerId !== undefined && input.ownerId !== before.ownerId;
+  await lockCaseFor(tx, actor, id, assigning ? "assign" : "update");
+  const now = new Date();
+  const transition = applyStatus(ctx, before, input, now);
+  const next: Partial<repo.CaseInsert> = { ...transition.values, status: transition.status };
+  if (input.subject !== undefined) next.subject = input.subject;
+  if (input.priority !== undefined) {
+    next.priority = input.priority;
+    next.priorityRank = PRIORITY_RANK[input.priority];
+  }
+  if (input.type !== undefined) next.type = input.type;
+  if (input.requesterId !== undefined) {
+    if (!(await findContact(tx, input.requesterId))) throw invalid("requesterId", "No such contact");
+    next.requesterId = input.requesterId;
+  }
+  if (input.organizationId !== undefined) {
+    if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
+      throw invalid("organizationId", "No such organization");
     }
-    const after = await repo.updateVersioned(tx, id, expectedVersion, next);
-    if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile", "If-Match");
-    await recordEvents(tx, actor, caseChangeEvents(before, after));
-    return presentCase(actor, await viewOrFail(tx, actor, id));
-  });
+    next.organizationId = input.organizationId;
+  }
+  if (input.teamId !== undefined) {
+    await ensureTeam(tx, input.teamId);
+    next.teamId = input.teamId;
+  }
+  if (input.ownerId !== undefined) next.ownerId = input.ownerId;
+  if (input.nextStep !== undefined) next.nextStep = input.nextStep === "" ? null : input.nextStep;
+  if (input.nextStepDueAt !== undefined) next.nextStepDueAt = input.nextStepDueAt;
+  if (input.tags !== undefined) next.tags = [...new Set(input.tags)].sort();
+  const solving = transition.status === "solved" && before.status !== "solved";
+  const fields = await applyCustomFields(tx, before.customFields, input.customFields ?? {}, solving);
+  if (input.customFields !== undefined || solving) next.customFields = fields;
+  if (solving) {
+    const held = await ctx.caseGuards.beforeSolve(tx, actor, { ...before, ...next }, now);
+    if (held && input.nextStep === undefined) next.nextStep = held.nextStep;
+    if (held && input.nextStepDueAt === undefined) next.nextStepDueAt = held.nextStepDueAt;
+  }
+  if (transition.status === "closed") {
+    const blocker = await ctx.caseGuards.closeBlocker(tx, before);
+    if (blocker) throw new AppError("INVALID_TRANSITION", blocker, "status");
+  }
+
+  if (transition.status !== "closed") {
+    const ownerId = next.ownerId === undefined ? before.ownerId : next.ownerId;
+    if (!ownerId) throw invariant("ownerId", "An open case always has an owner");
+    if (input.ownerId !== undefined) await ensureActiveOwner(tx, ownerId);
+    const step = next.nextStep === undefined ? before.nextStep : next.nextStep;
+    if (!step) throw invariant("nextStep", "An open case always has a next step");
+    const due = next.nextStepDueAt === undefined ? before.nextStepDueAt : next.nextStepDueAt;
+    if (!due) throw invariant("nextStepDueAt", "An open case always has a due time for its next step");
+  }
+  const after = await repo.updateVersioned(tx, id, expectedVersion, next);
+  if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile", "If-Match");
+  await recordEvents(tx, actor, caseChangeEvents(before, after));
+  await ctx.caseGuards.afterChange(tx, actor, before, after);
+  return presentCase(actor, await viewOrFail(tx, actor, id));
+};
 
 export const mergeCase = async (
   ctx: ServiceContext,
@@ -304,6 +336,7 @@ export const mergeCase = async (
     if (source.status === "closed")
       throw new AppError("INVALID_TRANSITION", "A closed case cannot be merged", "status");
     if (target.status === "closed") throw invalid("targetCaseId", "Cannot merge into a closed case");
+    await ctx.caseGuards.beforeMerge(tx, actor, source, target);
     const moved = await moveThread(tx, sourceId, targetId);
     await repo.addFollowers(tx, targetId, await repo.followerIds(tx, sourceId));
     const now = new Date();
@@ -342,6 +375,8 @@ export const mergeCase = async (
       },
     ];
     await recordEvents(tx, actor, events);
+    await ctx.caseGuards.afterChange(tx, actor, source, after);
+    await ctx.caseGuards.afterChange(tx, actor, target, target);
     return presentCase(actor, await viewOrFail(tx, actor, targetId));
   });
 
@@ -434,7 +469,8 @@ export const removeFollower = async (
   userId: string,
 ): Promise<TCaseDetail> => {
   await inTransaction(ctx, async (tx) => {
-    await lockCaseFor(tx, actor, caseId, "follow");
+    const row = await lockCaseFor(tx, actor, caseId, "follow");
+    await ctx.caseGuards.beforeFollowerRemoved(tx, actor, row, userId);
     if (!(await repo.removeFollower(tx, caseId, userId))) throw notFound("Follower");
     await recordEvents(tx, actor, [
       {
@@ -486,16 +522,42 @@ export const reassignOpenCasesOf = async (
   return plan.length;
 };
 
-/** Closes solved cases whose waiting time has passed. Returns how many were closed. */
-export const closeSolvedCases = async (ctx: ServiceContext, actor: AnyActor, now = new Date()): Promise<number> =>
-  await inTransaction(ctx, async (tx) => {
-    const due = await repo.solvedDueForClosing(tx, now, 500);
-    for (const row of due) {
-      const after = await repo.updateVersioned(tx, row.id, row.version, { status: "closed", closedAt: now });
-      if (after) await recordEvents(tx, actor, caseChangeEvents(row, after, { reason: "auto_close" }));
-    }
-    return due.length;
-  });
+const CLOSE_BATCH = 500;
+
+/**
+ * Closes solved cases whose waiting time has passed, a batch per transaction, skipping those a case guard
+ * holds open (an executive case waits for its verification call). Returns how many were closed.
+ */
+export const closeSolvedCases = async (ctx: ServiceContext, actor: AnyActor, now = new Date()): Promise<number> => {
+  let closed = 0;
+  let after: repo.ClosingCursor | null = null;
+  for (;;) {
+    const batch: { closed: number; last: repo.ClosingCursor | null; size: number } = await inTransaction(
+      ctx,
+      async (tx) => {
+        const due = await repo.solvedDueForClosing(tx, now, CLOSE_BATCH, after);
+        let n = 0;
+        for (const row of due) {
+          if (await ctx.caseGuards.closeBlocker(tx, row)) continue;
+          const changed = await repo.updateVersioned(tx, row.id, row.version, { status: "closed", closedAt: now });
+          if (!changed) continue;
+          await recordEvents(tx, actor, caseChangeEvents(row, changed, { reason: "auto_close" }));
+          await ctx.caseGuards.afterChange(tx, actor, row, changed);
+          n++;
+        }
+        const last = due.at(-1);
+        return {
+          closed: n,
+          last: last?.nextStepDueAt ? { dueAt: last.nextStepDueAt, id: last.id } : null,
+          size: due.length,
+        };
+      },
+    );
+    closed += batch.closed;
+    if (batch.size < CLOSE_BATCH || !batch.last) return closed;
+    after = batch.last;
+  }
+};
 
 const highlight = (snippet: string): string =>
   escapeHtml(snippet).replaceAll(repo.HIGHLIGHT_START, "<mark>").replaceAll(repo.HIGHLIGHT_END, "</mark>");
@@ -520,4 +582,100 @@ export const canSeeCase = async (ctx: ServiceContext, actor: Actor, caseId: stri
   if (caseScope(actor).all) return true;
   const view = await repo.findView(ctx.db, caseId, actor.id);
   return !!view && casesPolicy.can(actor, "read", accessOf(view));
+};
+
+/** What the email channel needs to know about a case: who asked, where it stands, where it was merged. */
+export interface CaseForEmail {
+  id: string;
+  number: number;
+  subject: string;
+  status: CaseStatus;
+  channel: string;
+  requesterId: string;
+  requesterName: string;
+  requesterEmail: string | null;
+  teamId: string | null;
+  ownerId: string | null;
+}
+
+const MAX_MERGE_HOPS = 20;
+
+/**
+ * The case mail about `ref` belongs to: by id or by number, following merges to the surviving case.
+ * Null when there is no such case.
+ */
+export const caseForEmail = async (
+  db: DbOrTx,
+  ref: { id: string } | { number: number },
+): Promise<CaseForEmail | null> => {
+  let id = "id" in ref ? ref.id : await repo.findIdByNumber(db, ref.number);
+  for (let hop = 0; id && hop < MAX_MERGE_HOPS; hop++) {
+    const view = await repo.findView(db, id, null);
+    if (!view) return null;
+    if (view.c.mergedIntoId) {
+      id = view.c.mergedIntoId;
+      continue;
+    }
+    return {
+      id: view.c.id,
+      number: view.c.number,
+      subject: view.c.subject,
+      status: view.c.status,
+      channel: view.c.channel,
+      requesterId: view.c.requesterId,
+      requesterName: view.requesterName,
+      requesterEmail: view.requesterEmail,
+      teamId: view.c.teamId,
+      ownerId: view.c.ownerId,
+    };
+  }
+  return null;
+};
+
+const REOPENED_BY_CUSTOMER = "Answer the customer's reply";
+
+/**
+ * The customer wrote to a case that was waiting (pending, on hold) or solved: it is open again, with
+ * the next step to answer them, due as soon as a new case of its priority would be. Returns whether
+ * the status changed.
+ */
+export const reopenOnCustomerReply = async (tx: Tx, actor: AnyActor, caseId: string): Promise<boolean> => {
+  const before = await repo.lockById(tx, caseId);
+  if (!before) throw notFound("Case");
+  if (!["pending", "on_hold", "solved"].includes(before.status) || !canTransition(before.status, "open")) return false;
+  const after = await repo.updateVersioned(tx, caseId, before.version, {
+    status: "open",
+    solvedAt: null,
+    nextStep: REOPENED_BY_CUSTOMER,
+    nextStepDueAt: hoursFromNow(DEFAULT_NEXT_STEP_HOURS[before.priority]),
+  });
+  if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile");
+  await recordEvents(tx, actor, caseChangeEvents(before, after, { reason: "customer_reply" }));
+  return true;
+};
+
+/** Opens the follow-up of a closed case the customer wrote to again, linked to it as related. */
+export const openFollowUpCase = async (
+  tx: Tx,
+  actor: AnyActor,
+  closedCaseId: string,
+  input: TCreateCaseInput,
+): Promise<TCase> => {
+  const created = await openCaseInTransaction(tx, actor, input);
+  const link = await repo.insertLink(tx, {
+    caseId: created.id,
+    otherCaseId: closedCaseId,
+    kind: "related",
+    createdById: actorId(actor),
+  });
+  await recordEvents(tx, actor, [
+    {
+      type: "case.linked",
+      aggregateType: "case",
+      aggregateId: created.id,
+      caseId: created.id,
+      payload: { before: null, after: { linkId: link.id, otherCaseId: closedCaseId, kind: "related" }, followUp: true },
+    },
+  ]);
+  return created;
 };

@@ -1,0 +1,262 @@
+import autocannon from "autocannon";
+import pg from "pg";
+import { connect, runMigrations } from "../src/server/db/connection";
+import { randomToken, sha256 } from "../src/server/platform/secrets";
+import { generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
+import { freePort, measure, type Server, startProcess } from "./lib/processes";
+import type { Row } from "./lib/report";
+
+const SERVER = process.env.EXTRAMILE_BENCH_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+interface Load {
+  name: string;
+  method: "GET" | "POST";
+  extramile: (i: number) => { path: string; body?: unknown };
+  floor: (i: number) => { path: string; body?: unknown };
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
+
+/** Runs autocannon and computes exact percentiles from every response time. */
+const hammer = async (
+  base: string,
+  method: "GET" | "POST",
+  next: (i: number) => { path: string; body?: unknown },
+  headers: Record<string, string>,
+  seconds: number,
+): Promise<Measured> => {
+  let i = 0;
+  const times: number[] = [];
+  let finished: (r: autocannon.Result) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((resolve) => {
+    finished = resolve;
+  });
+  const options: autocannon.Options = {
+    url: base,
+    connections: 10,
+    duration: seconds,
+    requests: [
+      {
+        method,
+        setupRequest: (req) => {
+          const r = next(i++);
+          return {
+            ...req,
+            path: r.path,
+            headers: { ...headers, ...(r.body ? { "content-type": "application/json" } : {}) },
+            ...(r.body ? { body: JSON.stringify(r.body) } : {}),
+          };
+        },
+      },
+    ],
+  };
+  const instance = autocannon(options, (err, result) => {
+    if (err) throw err;
+    finished(result);
+  });
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+    times.push(responseTime),
+  );
+  const result = await done;
+  times.sort((a, b) => a - b);
+  return {
+    rps: result.requests.average,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+    errors: result.non2xx + result.errors,
+  };
+};
+
+export interface ApiBenchOptions {
+  scale: Scale;
+  seconds: number;
+  reuse: boolean;
+}
+
+export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: string[]; rows: Row[] }> => {
+  const dbName = `extramile_bench_${opts.scale.name}`;
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  const exists = (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [dbName])).rowCount === 1;
+  if (!opts.reuse || !exists) {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  }
+  await admin.end();
+  const url = new URL(SERVER);
+  url.pathname = `/${dbName}`;
+  const database = connect(url.toString(), 4, false);
+  await runMigrations(database);
+  const notes: string[] = [];
+  if (!opts.reuse || !exists) {
+    const generated = await generateCompany(database.pool, opts.scale, "bench");
+    notes.push(
+      `Generated ${Object.entries(generated.rows)
+        .map(([k, v]) => `${v.toLocaleString("en")} ${k}`)
+        .join(", ")} in ${generated.seconds.toFixed(1)} s (INSERT … SELECT generate_series, deterministic).`,
+    );
+  }
+  const ids = await database.pool.query<{ admin: string; twenty: string; requester: string }>(
+    "SELECT md5('bench-user-1')::uuid AS admin, md5('bench-case-1')::uuid AS twenty, md5('bench-contact-1')::uuid AS requester",
+  );
+  const { admin: adminId, twenty, requester } = ids.rows[0] as { admin: string; twenty: string; requester: string };
+  const openCases = (
+    await database.pool.query<{ id: string }>(
+      "SELECT id FROM cases WHERE status IN ('open','pending') ORDER BY number DESC LIMIT 500",
+    )
+  ).rows.map((r) => r.id);
+  const token = `em_${randomToken()}`;
+  await database.pool.query(
+    "INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes) VALUES ($1, 'bench', 'em_bench', $2, ARRAY['read','write','admin'])",
+    [adminId, sha256(token)],
+  );
+  await database.close();
+
+  const [appPort, floorPort] = [await freePort(), await freePort()];
+  const env = { DATABASE_URL: url.toString(), LOG_LEVEL: "warn", EXTRAMILE_DB_POOL_SIZE: "10" };
+  const app: Server = await startProcess(
+    ["node", "bin/extramile.js", "start"],
+    { ...env, PORT: String(appPort), HOST: "127.0.0.1" },
+    appPort,
+  );
+  const floor: Server = await startProcess(
+    ["npx", "tsx", "bench/floor-server.ts"],
+    { ...env, PORT: String(floorPort) },
+    floorPort,
+  );
+  const auth = { authorization: `Bearer ${token}` };
+
+  const deep = async (
+    base: string,
+    path: (cursor: string | null) => string,
+    pages: number,
+    headers: Record<string, string>,
+  ) => {
+    let cursor: string | null = null;
+    for (let p = 0; p < pages; p++) {
+      const res = await fetch(`${base}${path(cursor)}`, { headers });
+      const body = (await res.json()) as {
+        nextCursor?: string | null;
+        items: { c?: { updatedAt: string; id: string } }[];
+      };
+      cursor = body.nextCursor ?? null;
+      if (!cursor) break;
+    }
+    return cursor;
+  };
+  const appDeep = await deep(
+    app.url,
+    (c) => `/api/v1/cases?status=open,pending&sort=-updated_at&limit=50${c ? `&cursor=${c}` : ""}`,
+    100,
+    auth,
+  );
+  const list = "/api/v1/cases?status=open,pending&sort=-updated_at&limit=50";
+  const loads: Load[] = [
+    {
+      name: "create case",
+      method: "POST",
+      extramile: (i) => ({
+        path: "/api/v1/cases",
+        body: { subject: `Bench ${i}`, requester: { contactId: requester } },
+      }),
+      floor: (i) => ({
+        path: "/floor/cases",
+        body: { subject: `Bench ${i}`, requesterId: requester, ownerId: adminId },
+      }),
+    },
+    {
+      name: "add message",
+      method: "POST",
+      extramile: (i) => ({
+        path: `/api/v1/cases/${openCases[i % openCases.length]}/messages`,
+        body: { kind: "note", body: `Note ${i}` },
+      }),
+      floor: (i) => ({
+        path: `/floor/cases/${openCases[i % openCases.length]}/messages`,
+        body: { body: `Note ${i}`, authorId: adminId },
+      }),
+    },
+    {
+      name: "open case (detail)",
+      method: "GET",
+      extramile: () => ({ path: `/api/v1/cases/${twenty}` }),
+      floor: () => ({ path: `/floor/cases/${twenty}` }),
+    },
+    {
+      name: "open case (20 messages)",
+      method: "GET",
+      extramile: () => ({ path: `/api/v1/cases/${twenty}/messages` }),
+      floor: () => ({ path: `/floor/cases/${twenty}/messages` }),
+    },
+    {
+      name: "list view, first page",
+      method: "GET",
+      extramile: () => ({ path: list }),
+      floor: () => ({ path: "/floor/list" }),
+    },
+    {
+      name: "list view, page 100",
+      method: "GET",
+      extramile: () => ({ path: `${list}&cursor=${appDeep}` }),
+      floor: () => ({ path: `/floor/list?cursor=${appDeep}` }),
+    },
+    {
+      name: "search, common word",
+      method: "GET",
+      extramile: () => ({ path: "/api/v1/search?q=delivery" }),
+      floor: () => ({ path: "/floor/search?q=delivery" }),
+    },
+    {
+      name: "search, rare word",
+      method: "GET",
+      extramile: () => ({ path: `/api/v1/search?q=${RARE_WORDS[1]}` }),
+      floor: () => ({ path: `/floor/search?q=${RARE_WORDS[1]}` }),
+    },
+    {
+      name: "search, phrase",
+      method: "GET",
+      extramile: () => ({ path: `/api/v1/search?q=${encodeURIComponent('"conveyor roller"')}` }),
+      floor: () => ({ path: `/floor/search?q=${encodeURIComponent('"conveyor roller"')}` }),
+    },
+  ];
+  const rows: Row[] = [];
+  try {
+    for (const load of loads) {
+      const pid = app.child.pid as number;
+      const ours = await measure(pid, () => hammer(app.url, load.method, load.extramile, auth, opts.seconds));
+      const base = await hammer(floor.url, load.method, load.floor, {}, opts.seconds);
+      rows.push({
+        load: load.name,
+        "req/s": Math.round(ours.result.rps),
+        "p50 ms": ours.result.p50,
+        "p95 ms": ours.result.p95,
+        "p99 ms": ours.result.p99,
+        "floor req/s": Math.round(base.rps),
+        "floor p95 ms": base.p95,
+        "ratio req/s": ours.result.rps / Math.max(1, base.rps),
+        "server RSS MB": Math.round(ours.peakRssMb),
+        "server CPU s": ours.cpuSeconds,
+        errors: ours.result.errors + base.errors,
+      });
+      console.info(`${load.name}: ${Math.round(ours.result.rps)} req/s (floor ${Math.round(base.rps)})`);
+    }
+  } finally {
+    await app.stop();
+    await floor.stop();
+  }
+  notes.push(
+    `PostgreSQL server at 127.0.0.1:5432, database ${dbName}; Extramile and the floor each in their own process with a pool of 10; autocannon with 10 connections for ${opts.seconds} s per load, in the bench process.`,
+    "ratio req/s = Extramile ÷ floor (goal for create: ≥ 0.6). Latencies are exact percentiles over every response.",
+  );
+  return { notes, rows };
+};
