@@ -127,9 +127,9 @@ export const generateCompany = async (pool: pg.Pool, scale: Scale, seed: string)
 
   const contactOfCase = `(1 + floor(${C} * power(${rnd(`'cc' || n`)}, 2))::int)`;
   const statusPick = rnd(`'st' || n`);
-  await q(`INSERT INTO cases (id, number, subject, status, priority, priority_rank, type, channel, requester_id,
+  await q(`INSERT INTO cases (id, subject, status, priority, priority_rank, type, channel, requester_id,
       organization_id, owner_id, next_step, next_step_due_at, tags, created_at, updated_at, solved_at, closed_at)
-    SELECT ${id("case", "n")}, 1000 + n,
+    SELECT ${id("case", "n")},
       initcap(w[1 + floor(${rnd(`'s1' || n`)} * 50)::int]) || ' ' || w[1 + floor(${rnd(`'s2' || n`)} * 50)::int] || ' '
         || w[1 + floor(${rnd(`'s3' || n`)} * 50)::int] || CASE WHEN n % 997 = 0 THEN ' ${RARE[0]}' ELSE '' END,
       st, pr, CASE pr WHEN 'low' THEN 1 WHEN 'normal' THEN 2 WHEN 'high' THEN 3 ELSE 4 END,
@@ -151,8 +151,7 @@ export const generateCompany = async (pool: pg.Pool, scale: Scale, seed: string)
              WHEN ${statusPick} < 0.30 THEN 'on_hold' WHEN ${statusPick} < 0.35 THEN 'solved' ELSE 'closed' END AS st,
         (ARRAY['low','normal','normal','normal','high','urgent'])[1 + floor(${rnd(`'pr' || n`)} * 6)::int] AS pr
       FROM generate_series(1, ${N}) n
-    ) g`);
-  await q(`SELECT setval('case_number_seq', (SELECT max(number) FROM cases))`);
+    ) g ORDER BY n`);
 
   const longThread = `(${rnd(`'lt' || n`)} < 0.1)`;
   const caseOfMessage = `CASE WHEN ${longThread} THEN 2 + floor(${rnd(`'lc' || n`)} * ${Math.max(1, Math.floor(N / 100))})::int
