@@ -2,7 +2,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { connect, runMigrations } from "../src/server/db/connection";
 import { randomToken, sha256 } from "../src/server/platform/secrets";
-import { generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
+import { benchUuid, generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
 import { freePort, measure, type Server, startProcess } from "./lib/processes";
 import type { Row } from "./lib/report";
 
@@ -107,7 +107,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
     );
   }
   const ids = await database.pool.query<{ admin: string; twenty: string; requester: string }>(
-    "SELECT md5('bench-user-1')::uuid AS admin, md5('bench-case-1')::uuid AS twenty, md5('bench-contact-1')::uuid AS requester",
+    `SELECT ${benchUuid("'bench-user-1'")} AS admin, ${benchUuid("'bench-case-1'")} AS twenty, ${benchUuid("'bench-contact-1'")} AS requester`,
   );
   const { admin: adminId, twenty, requester } = ids.rows[0] as { admin: string; twenty: string; requester: string };
   const openCases = (
@@ -232,6 +232,18 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
   const rows: Row[] = [];
   try {
     for (const load of loads) {
+      for (const [base, next, headers] of [
+        [app.url, load.extramile, auth],
+        [floor.url, load.floor, {}],
+      ] as const) {
+        const probe = next(0);
+        const res = await fetch(`${base}${probe.path}`, {
+          method: load.method,
+          headers: { ...headers, ...(probe.body ? { "content-type": "application/json" } : {}) },
+          ...(probe.body ? { body: JSON.stringify(probe.body) } : {}),
+        });
+        if (!res.ok) throw new Error(`${load.name}: ${probe.path} answered ${res.status}: ${await res.text()}`);
+      }
       const pid = app.child.pid as number;
       const ours = await measure(pid, () => hammer(app.url, load.method, load.extramile, auth, opts.seconds));
       const base = await hammer(floor.url, load.method, load.floor, {}, opts.seconds);
@@ -246,7 +258,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
         "ratio req/s": ours.result.rps / Math.max(1, base.rps),
         "server RSS MB": Math.round(ours.peakRssMb),
         "server CPU s": ours.cpuSeconds,
-        errors: ours.result.errors + base.errors,
+        "errors (ours/floor)": `${ours.result.errors}/${base.errors}`,
       });
       console.info(`${load.name}: ${Math.round(ours.result.rps)} req/s (floor ${Math.round(base.rps)})`);
     }

@@ -7,7 +7,7 @@ import * as schema from "../src/server/db/schema/index";
 import { countCases, getCase, listCases, searchCases } from "../src/server/domains/cases/cases.service";
 import { listMessages } from "../src/server/domains/messages/messages.service";
 import { loadActor } from "../src/server/domains/users/users.service";
-import { generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
+import { benchUuid, generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
 import type { Row } from "./lib/report";
 
 const SERVER = process.env.EXTRAMILE_BENCH_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -62,7 +62,7 @@ export const runPlanCheck = async (opts: {
   const app = await buildApp({ config: loadConfig({ EXTRAMILE_JOBS: "false" }), database });
   const ctx = app.ctx;
   const ids = await pool.query<{ admin: string; employee: string; twenty: string }>(
-    `SELECT md5('bench-user-1')::uuid AS admin, md5('bench-user-3')::uuid AS employee, md5('bench-case-1')::uuid AS twenty`,
+    `SELECT ${benchUuid("'bench-user-1'")} AS admin, ${benchUuid("'bench-user-3'")} AS employee, ${benchUuid("'bench-case-1'")} AS twenty`,
   );
   const {
     admin: adminId,

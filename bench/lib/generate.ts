@@ -101,7 +101,7 @@ export interface Generated {
 export const generateCompany = async (pool: pg.Pool, scale: Scale, seed: string): Promise<Generated> => {
   const started = performance.now();
   const s = seed.replace(/[^a-z0-9]/gi, "");
-  const id = (kind: string, n: string) => `md5('${s}-${kind}-' || ${n})::uuid`;
+  const id = (kind: string, n: string) => benchUuid(`'${s}-${kind}-' || ${n}`);
   const q = async (text: string) => await pool.query(text);
   const { organizations: O, contacts: C, employees: E, cases: N, messages: M } = scale;
 
@@ -185,3 +185,7 @@ export const generateCompany = async (pool: pg.Pool, scale: Scale, seed: string)
 };
 
 export const RARE_WORDS = RARE;
+
+/** A deterministic, RFC 9562-valid (version 4, variant 10) UUID from a key, as a SQL expression. */
+export const benchUuid = (keySql: string): string =>
+  `overlay(overlay(md5(${keySql}) placing '4' from 13) placing '8' from 17)::uuid`;

@@ -75,7 +75,7 @@ export const installAuthentication = (app: FastifyInstance, authenticate: Authen
   });
   app.addHook("preHandler", async (req) => {
     const config = req.routeOptions.config;
-    if (!req.url.startsWith("/api/v1") || !req.routeOptions.url || config.access === "public") return;
+    if (!req.routeOptions.url?.startsWith("/api/v1") || config.access === "public") return;
     const actor = requireActor(req);
     if (req.authVia === "token") {
       const needed: ApiTokenScope = config.scope ?? (isSafeMethod(req.method) ? "read" : "write");

@@ -8,14 +8,6 @@ export const insertSession = async (db: DbOrTx, values: typeof sessions.$inferIn
   await db.insert(sessions).values(values);
 };
 
-export const findLiveSession = async (db: DbOrTx, tokenHash: string, now: Date) =>
-  (
-    await db
-      .select()
-      .from(sessions)
-      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
-  )[0];
-
 export const touchSession = async (db: DbOrTx, tokenHash: string, now: Date): Promise<void> => {
   await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
 };
@@ -59,20 +51,6 @@ export const insertToken = async (db: DbOrTx, values: typeof apiTokens.$inferIns
   return row;
 };
 
-export const findLiveToken = async (db: DbOrTx, tokenHash: string, now: Date) =>
-  (
-    await db
-      .select()
-      .from(apiTokens)
-      .where(
-        and(
-          eq(apiTokens.tokenHash, tokenHash),
-          isNull(apiTokens.revokedAt),
-          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-        ),
-      )
-  )[0];
-
 export const touchToken = async (db: DbOrTx, id: string, now: Date): Promise<void> => {
   await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
 };
@@ -85,3 +63,41 @@ export const findToken = async (db: DbOrTx, id: string): Promise<ApiTokenRow | u
 
 export const revokeToken = async (db: DbOrTx, id: string, now: Date): Promise<ApiTokenRow | undefined> =>
   (await db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning())[0];
+
+export type CredentialOwner = {
+  credentialId: string;
+  lastUsedAt: Date;
+  scopes: string[] | null;
+  csrfToken: string | null;
+  userId: string;
+  name: string;
+  role: "admin" | "supervisor" | "agent" | "employee" | "executive";
+  departmentId: string | null;
+  teamIds: string[];
+};
+
+const ownerColumns = sql`u.id AS "userId", u.name, u.role, u.department_id AS "departmentId",
+  ARRAY(SELECT tm.team_id FROM team_members tm WHERE tm.user_id = u.id ORDER BY tm.team_id)::text[] AS "teamIds"`;
+
+/** One round trip per request: the live token or session, its active user and the user's teams. */
+export const findTokenOwner = async (db: DbOrTx, tokenHash: string, now: Date): Promise<CredentialOwner | undefined> =>
+  (
+    await db.execute<CredentialOwner>(sql`
+      SELECT t.id AS "credentialId", coalesce(t.last_used_at, 'epoch'::timestamptz) AS "lastUsedAt", t.scopes,
+        NULL::text AS "csrfToken", ${ownerColumns}
+      FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.active
+      WHERE t.token_hash = ${tokenHash} AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ${now.toISOString()}::timestamptz)`)
+  ).rows[0];
+
+export const findSessionOwner = async (
+  db: DbOrTx,
+  tokenHash: string,
+  now: Date,
+): Promise<CredentialOwner | undefined> =>
+  (
+    await db.execute<CredentialOwner>(sql`
+      SELECT s.token_hash AS "credentialId", s.last_seen_at AS "lastUsedAt", NULL::text[] AS scopes,
+        s.csrf_token AS "csrfToken", ${ownerColumns}
+      FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
+      WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now.toISOString()}::timestamptz`)
+  ).rows[0];

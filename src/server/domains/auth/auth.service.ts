@@ -8,7 +8,7 @@ import { recordEvents } from "../../platform/events";
 import type { Authentication } from "../../platform/http";
 import { ensureVisible } from "../../platform/policy";
 import { randomToken, sha256 } from "../../platform/secrets";
-import { loadActor, presentUser, verifyCredentials } from "../users/users.service";
+import { presentUser, verifyCredentials } from "../users/users.service";
 import { apiTokensPolicy } from "./auth.policy";
 import * as repo from "./auth.repository";
 
@@ -47,29 +47,37 @@ export const logout = async (ctx: ServiceContext, sessionToken: string): Promise
   await repo.deleteSession(ctx.db, sha256(sessionToken));
 };
 
-/** Resolves a session cookie or a bearer token to the actor behind it. */
+const actorOf = (o: repo.CredentialOwner): Actor => ({
+  type: "user",
+  id: o.userId,
+  name: o.name,
+  role: o.role,
+  departmentId: o.departmentId,
+  teamIds: o.teamIds,
+  scopes: o.scopes as ApiTokenScope[] | null,
+});
+
+const TOUCH_EVERY_MS = 60_000;
+
+/** Resolves a session cookie or a bearer token to the actor behind it (one query; a write at most once a minute). */
 export const authenticate = async (
   ctx: ServiceContext,
   credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined },
 ): Promise<Authentication | null> => {
   const now = new Date();
   if (credentials.bearerToken) {
-    const token = await repo.findLiveToken(ctx.db, sha256(credentials.bearerToken), now);
-    if (!token) return null;
-    const actor = await loadActor(ctx.db, token.userId, token.scopes as ApiTokenScope[]);
-    if (!actor) return null;
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > 60_000)
-      await repo.touchToken(ctx.db, token.id, now);
-    return { actor, via: "token", csrfToken: null };
+    const owner = await repo.findTokenOwner(ctx.db, sha256(credentials.bearerToken), now);
+    if (!owner) return null;
+    if (now.getTime() - new Date(owner.lastUsedAt).getTime() > TOUCH_EVERY_MS)
+      await repo.touchToken(ctx.db, owner.credentialId, now);
+    return { actor: actorOf(owner), via: "token", csrfToken: null };
   }
   if (credentials.sessionToken) {
-    const hash = sha256(credentials.sessionToken);
-    const session = await repo.findLiveSession(ctx.db, hash, now);
-    if (!session) return null;
-    const actor = await loadActor(ctx.db, session.userId, null);
-    if (!actor) return null;
-    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await repo.touchSession(ctx.db, hash, now);
-    return { actor, via: "session", csrfToken: session.csrfToken };
+    const owner = await repo.findSessionOwner(ctx.db, sha256(credentials.sessionToken), now);
+    if (!owner) return null;
+    if (now.getTime() - new Date(owner.lastUsedAt).getTime() > TOUCH_EVERY_MS)
+      await repo.touchSession(ctx.db, owner.credentialId, now);
+    return { actor: actorOf(owner), via: "session", csrfToken: owner.csrfToken };
   }
   return null;
 };
