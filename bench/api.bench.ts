@@ -123,7 +123,12 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
   await database.close();
 
   const [appPort, floorPort] = [await freePort(), await freePort()];
-  const env = { DATABASE_URL: url.toString(), LOG_LEVEL: "warn", EXTRAMILE_DB_POOL_SIZE: "10" };
+  const env = {
+    DATABASE_URL: url.toString(),
+    LOG_LEVEL: "warn",
+    EXTRAMILE_DB_POOL_SIZE: "10",
+    EXTRAMILE_SMTP_PORT: String(await freePort()),
+  };
   const app: Server = await startProcess(
     ["node", "bin/extramile.js", "start"],
     { ...env, PORT: String(appPort), HOST: "127.0.0.1" },
@@ -136,6 +141,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
   );
   const auth = { authorization: `Bearer ${token}` };
 
+  /** Follows the cursor up to `pages` pages (fewer when the view is shorter); returns the deepest cursor reached. */
   const deep = async (
     base: string,
     path: (cursor: string | null) => string,
@@ -143,18 +149,16 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
     headers: Record<string, string>,
   ) => {
     let cursor: string | null = null;
-    for (let p = 0; p < pages; p++) {
+    let page = 1;
+    for (; page < pages; page++) {
       const res = await fetch(`${base}${path(cursor)}`, { headers });
-      const body = (await res.json()) as {
-        nextCursor?: string | null;
-        items: { c?: { updatedAt: string; id: string } }[];
-      };
-      cursor = body.nextCursor ?? null;
-      if (!cursor) break;
+      const body = (await res.json()) as { nextCursor?: string | null };
+      if (!body.nextCursor) break;
+      cursor = body.nextCursor;
     }
-    return cursor;
+    return { cursor, page };
   };
-  const appDeep = await deep(
+  const { cursor: appDeep, page: deepPage } = await deep(
     app.url,
     (c) => `/api/v1/cases?status=open,pending&sort=-updated_at&limit=50${c ? `&cursor=${c}` : ""}`,
     100,
@@ -205,7 +209,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       floor: () => ({ path: "/floor/list" }),
     },
     {
-      name: "list view, page 100",
+      name: `list view, page ${deepPage}`,
       method: "GET",
       extramile: () => ({ path: `${list}&cursor=${appDeep}` }),
       floor: () => ({ path: `/floor/list?cursor=${appDeep}` }),

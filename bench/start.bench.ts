@@ -13,7 +13,13 @@ export const runStartBench = async (): Promise<{ notes: string[]; rows: Row[] }>
       const port = await freePort();
       const server = await startProcess(
         ["node", "bin/extramile.js", "start"],
-        { EXTRAMILE_DATA_DIR: dir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+        {
+          EXTRAMILE_DATA_DIR: dir,
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          LOG_LEVEL: "warn",
+          EXTRAMILE_SMTP_PORT: String(await freePort()),
+        },
         port,
       );
       rows.push({ start: run, "ms to first 200 from /healthz": Math.round(server.startMs) });

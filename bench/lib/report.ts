@@ -42,7 +42,7 @@ export const record = (
   ].join("\n");
   console.info(`\n${body}`);
   if (!existsSync(file) || !readFileSync(file, "utf8").startsWith("# Performance")) {
-    appendFileSync(file, "# Performance\n\nMeasured numbers only; each entry names the command that produced it.\n\n");
+    appendFileSync(file, "# Performance\n\n## Entries\n\n");
   }
   appendFileSync(file, `${body}\n`);
 };
