@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { apiTokens, loginAttempts, sessions } from "../../db/schema/index";
 
