@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
-import { generateCompany, SCALES } from "../../bench/lib/generate";
+import { generateCompany, SCALES, type Scale } from "../../bench/lib/generate";
 
 /** CI does not run the benchmarks; this makes sure their scripts still start and the generator still loads. */
 describe("benchmark scripts", () => {
@@ -15,7 +15,7 @@ describe("benchmark scripts", () => {
     const pool = new pg.Pool({ connectionString: inject("databaseUrl"), max: 2 });
     try {
       const seed = `smoke${randomBytes(3).toString("hex")}`;
-      const generated = await generateCompany(pool, { ...SCALES.tiny, name: "smoke" } as typeof SCALES.tiny, seed);
+      const generated = await generateCompany(pool, { ...(SCALES.tiny as Scale), name: "smoke" }, seed);
       expect(generated.seconds).toBeGreaterThan(0);
       const thread = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM messages WHERE case_id = $1", [
         generated.twentyMessageCaseId,
