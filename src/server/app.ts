@@ -13,22 +13,43 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import { z } from "zod";
 import type { Config } from "./config";
 import type { Database } from "./db/connection";
+import { cracksDigestJob } from "./domains/accountability/accountability.jobs";
+import { accountabilityRoutes } from "./domains/accountability/accountability.routes";
+import { upstreamReportJob } from "./domains/accountability/root-causes.jobs";
+import { rootCausesRoutes } from "./domains/accountability/root-causes.routes";
+import { costOfFailureProcessor, rootCauseGuard } from "./domains/accountability/root-causes.service";
 import { auditRoutes } from "./domains/audit/audit.routes";
 import { authRoutes } from "./domains/auth/auth.routes";
 import { authenticate } from "./domains/auth/auth.service";
 import { closeSolvedCasesJob } from "./domains/cases/cases.jobs";
 import { casesRoutes } from "./domains/cases/cases.routes";
+import { commitmentDueJob, commitmentReminderJob, commitmentsCatchUpJob } from "./domains/commitments/commitments.jobs";
+import { commitmentsProcessor } from "./domains/commitments/commitments.processor";
+import { commitmentsRoutes } from "./domains/commitments/commitments.routes";
 import { contactsRoutes } from "./domains/contacts/contacts.routes";
 import { customFieldsRoutes } from "./domains/custom-fields/custom-fields.routes";
 import { departmentsRoutes } from "./domains/departments/departments.routes";
+import { closeEmail } from "./domains/email/email.channels";
+import { emailJobs } from "./domains/email/email.jobs";
+import { emailRoutes } from "./domains/email/email.routes";
+import { outboundMailProcessor } from "./domains/email/outbound.processor";
+import { cancelVerificationPromiseJob } from "./domains/executive/executive.jobs";
+import { executiveRoutes } from "./domains/executive/executive.routes";
+import { executiveCaseGuard, executiveLineProcessor } from "./domains/executive/executive.service";
 import { messagesRoutes } from "./domains/messages/messages.routes";
+import { notificationsRoutes } from "./domains/notifications/notifications.routes";
 import { organizationsRoutes } from "./domains/organizations/organizations.routes";
 import { realtimeRoutes } from "./domains/realtime/realtime.routes";
+import { remediesRoutes } from "./domains/remedies/remedies.routes";
+import { slaClockTimerJob, slaReplanJob, slaTimersJob } from "./domains/sla/sla.jobs";
+import { slaClocksProcessor } from "./domains/sla/sla.processor";
+import { slaRoutes } from "./domains/sla/sla.routes";
 import { teamsRoutes } from "./domains/teams/teams.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import { viewsRoutes } from "./domains/views/views.routes";
 import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
+import { CaseGuards } from "./platform/case-guards";
 import type { ServiceContext } from "./platform/context";
 import { EventDispatcher } from "./platform/events";
 import {
@@ -88,7 +109,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   realtime.subscribe((m) => presence.apply(m));
   events.register(auditProcessor);
   events.register(realtimeProcessor(realtime));
-  const jobs = new Jobs(database.url, log);
+  const jobs = new Jobs(database.url, log, database.embedded ? database.pool : undefined);
   const ctx: ServiceContext = {
     db: database.db,
     config,
@@ -97,6 +118,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     jobs,
     realtime,
     presence,
+    caseGuards: new CaseGuards(),
     log,
   };
   app.decorate("ctx", ctx);
@@ -110,6 +132,23 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     }),
   );
   jobs.register(closeSolvedCasesJob(ctx));
+  events.register(slaClocksProcessor(ctx));
+  events.register(commitmentsProcessor);
+  jobs.register(slaClockTimerJob(ctx));
+  jobs.register(slaReplanJob(ctx));
+  jobs.register(slaTimersJob(ctx));
+  jobs.register(commitmentDueJob(ctx));
+  jobs.register(commitmentReminderJob(ctx));
+  jobs.register(commitmentsCatchUpJob(ctx));
+  jobs.register(cracksDigestJob(ctx));
+  ctx.caseGuards.register(executiveCaseGuard(ctx));
+  ctx.caseGuards.register(rootCauseGuard);
+  events.register(costOfFailureProcessor);
+  jobs.register(upstreamReportJob(ctx));
+  events.register(executiveLineProcessor(ctx));
+  jobs.register(cancelVerificationPromiseJob(ctx));
+  for (const job of emailJobs(ctx)) jobs.register(job);
+  events.register(await outboundMailProcessor(ctx));
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -179,9 +218,17 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     customFieldsRoutes,
     casesRoutes,
     messagesRoutes,
+    executiveRoutes,
+    remediesRoutes,
+    rootCausesRoutes,
+    emailRoutes,
     viewsRoutes,
     realtimeRoutes,
     auditRoutes,
+    slaRoutes,
+    commitmentsRoutes,
+    accountabilityRoutes,
+    notificationsRoutes,
   ]) {
     await app.register(routes);
   }
@@ -200,6 +247,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     await events.close();
     await realtime.close();
   });
+  app.addHook("onClose", async () => await closeEmail(ctx));
   return app;
 };
 

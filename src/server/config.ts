@@ -18,6 +18,27 @@ const zEnv = z.object({
   EXTRAMILE_SOLVED_CLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(4),
   EXTRAMILE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   EXTRAMILE_JOBS: zBool.default(true),
+  EXTRAMILE_COMMITMENT_REMINDER_MINUTES: z.coerce.number().int().min(0).max(10_080).default(30),
+  EXTRAMILE_CRACKS_NO_ACTIVITY_HOURS: z.coerce.number().min(1).max(2000).default(8),
+  EXTRAMILE_CRACKS_WAITING_HOURS: z.coerce.number().min(1).max(2000).default(24),
+  EXTRAMILE_CRACKS_BROKEN_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  EXTRAMILE_CRACKS_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  EXTRAMILE_SECRET: z.string().min(32).optional(),
+  EXTRAMILE_SMTP_INBOUND: zBool.default(true),
+  EXTRAMILE_SMTP_HOST: z.string().default("127.0.0.1"),
+  EXTRAMILE_SMTP_PORT: z.coerce.number().int().min(0).max(65_535).default(2525),
+  EXTRAMILE_MAIL_MAX_MB: z.coerce.number().min(1).max(200).default(30),
+  EXTRAMILE_SMTP_OUT_HOST: z.string().min(1).optional(),
+  EXTRAMILE_SMTP_OUT_PORT: z.coerce.number().int().min(1).max(65_535).default(587),
+  EXTRAMILE_SMTP_OUT_SECURE: zBool.optional(),
+  EXTRAMILE_SMTP_OUT_USER: z.string().optional(),
+  EXTRAMILE_SMTP_OUT_PASS: z.string().optional(),
+  EXTRAMILE_MAIL_FROM: z.email().optional(),
+  EXTRAMILE_AUTO_ACK_DAYS: z.coerce.number().min(0).max(365).default(7),
+  EXTRAMILE_VERIFICATION_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  EXTRAMILE_VERIFICATION_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  EXTRAMILE_REPEAT_FAILURE_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(3),
+  EXTRAMILE_REPEAT_FAILURE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3660).default(90),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -35,7 +56,31 @@ export interface Config {
   solvedCloseDays: number;
   loginMaxFailures: number;
   jobs: boolean;
+  /** Minutes before a promise is due that its owner is reminded. */
+  commitmentReminderMinutes: number;
+  /** Thresholds of the cracks report and the local hour its daily digest is built for each supervisor. */
+  cracks: { noActivityBusinessHours: number; waitingHours: number; brokenWithinDays: number; digestHour: number };
+  /** EXTRAMILE_SECRET; when unset, a secret generated on first start and kept in the database is used. */
+  secret: string | undefined;
+  email: EmailConfig;
+  /** The executive line: the verification call is due N business days after solving; K calls before "unreachable". */
+  executiveLine: { verificationBusinessDays: number; verificationAttempts: number };
+  /** Root causes: a category recurring `repeatThreshold` times within `repeatWindowDays` is a repeat failure. */
+  rootCauses: { repeatThreshold: number; repeatWindowDays: number };
   logLevel: z.output<typeof zEnv>["LOG_LEVEL"];
+}
+
+export interface EmailConfig {
+  /** Run the inbound SMTP receiver in this process. */
+  smtpInbound: boolean;
+  smtpHost: string;
+  smtpPort: number;
+  maxMessageBytes: number;
+  /** null: outbound mail is not configured; replies are stored but not sent. */
+  outbound: { host: string; port: number; secure: boolean; user: string | undefined; pass: string | undefined } | null;
+  /** Envelope sender (bounce address) of outbound mail; the support address when unset. */
+  envelopeFrom: string | undefined;
+  autoAckWindowDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +107,39 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     solvedCloseDays: e.EXTRAMILE_SOLVED_CLOSE_DAYS,
     loginMaxFailures: e.EXTRAMILE_LOGIN_MAX_FAILURES,
     jobs: e.EXTRAMILE_JOBS,
+    commitmentReminderMinutes: e.EXTRAMILE_COMMITMENT_REMINDER_MINUTES,
+    cracks: {
+      noActivityBusinessHours: e.EXTRAMILE_CRACKS_NO_ACTIVITY_HOURS,
+      waitingHours: e.EXTRAMILE_CRACKS_WAITING_HOURS,
+      brokenWithinDays: e.EXTRAMILE_CRACKS_BROKEN_DAYS,
+      digestHour: e.EXTRAMILE_CRACKS_DIGEST_HOUR,
+    },
+    secret: e.EXTRAMILE_SECRET,
+    email: {
+      smtpInbound: e.EXTRAMILE_SMTP_INBOUND,
+      smtpHost: e.EXTRAMILE_SMTP_HOST,
+      smtpPort: e.EXTRAMILE_SMTP_PORT,
+      maxMessageBytes: Math.round(e.EXTRAMILE_MAIL_MAX_MB * 1024 * 1024),
+      outbound: e.EXTRAMILE_SMTP_OUT_HOST
+        ? {
+            host: e.EXTRAMILE_SMTP_OUT_HOST,
+            port: e.EXTRAMILE_SMTP_OUT_PORT,
+            secure: e.EXTRAMILE_SMTP_OUT_SECURE ?? e.EXTRAMILE_SMTP_OUT_PORT === 465,
+            user: e.EXTRAMILE_SMTP_OUT_USER,
+            pass: e.EXTRAMILE_SMTP_OUT_PASS,
+          }
+        : null,
+      envelopeFrom: e.EXTRAMILE_MAIL_FROM?.toLowerCase(),
+      autoAckWindowDays: e.EXTRAMILE_AUTO_ACK_DAYS,
+    },
+    executiveLine: {
+      verificationBusinessDays: e.EXTRAMILE_VERIFICATION_BUSINESS_DAYS,
+      verificationAttempts: e.EXTRAMILE_VERIFICATION_ATTEMPTS,
+    },
+    rootCauses: {
+      repeatThreshold: e.EXTRAMILE_REPEAT_FAILURE_THRESHOLD,
+      repeatWindowDays: e.EXTRAMILE_REPEAT_FAILURE_WINDOW_DAYS,
+    },
     logLevel: e.LOG_LEVEL,
   };
 };

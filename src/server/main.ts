@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { buildApp, startBackground } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { type Database, openDatabase, runMigrations } from "./db/connection";
+import { startEmailChannels } from "./domains/email/email.channels";
 import { createAdmin, ensureFirstAdmin } from "./domains/users/users.service";
 
 const USAGE = `Usage: extramile <command>
@@ -42,8 +43,10 @@ const start = async (): Promise<void> => {
   const firstAdmin = await ensureFirstAdmin(app.ctx, config.admin);
   await startBackground(app);
   await app.listen({ port: config.port, host: config.host });
+  const email = await startEmailChannels(app.ctx);
   console.info(`\nExtramile is running at ${config.publicUrl}`);
   console.info(`  API docs: ${config.publicUrl}/api/docs`);
+  if (email.smtp) console.info(`  Inbound SMTP: ${config.email.smtpHost}:${email.smtp.port}`);
   console.info(
     `  Database: ${database.embedded ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : "PostgreSQL server (DATABASE_URL)"}`,
   );
@@ -57,6 +60,7 @@ const start = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     console.info(`\n${signal}: shutting down`);
+    await email.stop();
     await app.close();
     await database.close();
     process.exit(0);

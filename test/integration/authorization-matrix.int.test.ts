@@ -1,14 +1,30 @@
 import type { AddressInfo } from "node:net";
+import { eq, sql } from "drizzle-orm";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notifications } from "../../src/server/db/schema/index";
+import { createLeave } from "../../src/server/domains/accountability/accountability.service";
+import { createRootCauseCategory } from "../../src/server/domains/accountability/root-causes.service";
+import { createCorrectiveAction } from "../../src/server/domains/accountability/upstream.service";
 import { createApiToken } from "../../src/server/domains/auth/auth.service";
-import { openCase } from "../../src/server/domains/cases/cases.service";
+import { openCase, updateCase } from "../../src/server/domains/cases/cases.service";
+import { createCommitment } from "../../src/server/domains/commitments/commitments.service";
+import { createMailbox, createSupportAddress } from "../../src/server/domains/email/email.service";
+import { processInbound, receiveInbound } from "../../src/server/domains/email/inbound.service";
+import {
+  delegateExecutiveCase,
+  fileFeedbackReport,
+  openExecutiveCase,
+} from "../../src/server/domains/executive/executive.service";
 import { addMessage, uploadAttachment } from "../../src/server/domains/messages/messages.service";
+import { notify } from "../../src/server/domains/notifications/notifications.service";
+import { createAuthorityLimit, grantRemedy } from "../../src/server/domains/remedies/remedies.service";
+import { createCalendar, createPolicy } from "../../src/server/domains/sla/sla.service";
 import { loadActor } from "../../src/server/domains/users/users.service";
 import { createView } from "../../src/server/domains/views/views.service";
 import { SYSTEM } from "../../src/server/platform/actor";
 import { startTestApp, type TestApp } from "../app";
-import { makeCase, makeDepartment, makeUser, type TestUser, uniq } from "../factories";
+import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser, uniq } from "../factories";
 
 /**
  * Every API route × every kind of caller. The table below is the specification: a route missing
@@ -39,6 +55,14 @@ const caseOfAgent = async () => await makeCase(t.app, who.agent.user.id);
 const staff: Outcome = "ok";
 const visibleToAllButOtherDepartment = { default: "ok", otherDepartment: "hidden" } as const;
 const adminOnly = { default: "denied", admin: "ok" } as const;
+/** A promise is settled by its owner (the agent here), the case owner or a supervisor. */
+const settledByOwnerOrManager = {
+  default: "denied",
+  admin: "ok",
+  supervisor: "ok",
+  agent: "ok",
+  otherDepartment: "hidden",
+} as const;
 
 const MATRIX: Record<string, Entry> = {
   "POST /api/v1/auth/login": {
@@ -282,7 +306,526 @@ const MATRIX: Record<string, Entry> = {
     expect: visibleToAllButOtherDepartment,
   },
   "GET /api/v1/audit": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/email-settings": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/support-addresses": { prepare: async () => ({}), expect: adminOnly },
+  "POST /api/v1/support-addresses": {
+    prepare: async () => ({
+      payload: { address: `help@${uniq("d")}.test`, name: "Help", teamId: (await makeTeam(t.app)).id },
+    }),
+    expect: adminOnly,
+  },
+  "PATCH /api/v1/support-addresses/:id": {
+    prepare: async () => ({
+      url: `/api/v1/support-addresses/${(await supportAddress()).id}`,
+      payload: { name: "Renamed" },
+    }),
+    expect: adminOnly,
+  },
+  "DELETE /api/v1/support-addresses/:id": {
+    prepare: async () => ({ url: `/api/v1/support-addresses/${(await supportAddress()).id}` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/mailboxes": { prepare: async () => ({}), expect: adminOnly },
+  "POST /api/v1/mailboxes": {
+    prepare: async () => ({
+      payload: {
+        name: "Inbox",
+        supportAddressId: (await supportAddress()).id,
+        host: "127.0.0.1",
+        username: "desk",
+        password: "secret",
+        active: false,
+      },
+    }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/mailboxes/:id": {
+    prepare: async () => ({ url: `/api/v1/mailboxes/${(await mailbox()).id}` }),
+    expect: adminOnly,
+  },
+  "PATCH /api/v1/mailboxes/:id": {
+    prepare: async () => ({ url: `/api/v1/mailboxes/${(await mailbox()).id}`, payload: { pollIntervalSeconds: 120 } }),
+    expect: adminOnly,
+  },
+  "DELETE /api/v1/mailboxes/:id": {
+    prepare: async () => ({ url: `/api/v1/mailboxes/${(await mailbox()).id}` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/inbound-emails": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/inbound-emails/:id/raw": {
+    prepare: async () => ({ url: `/api/v1/inbound-emails/${await quarantinedEmail()}/raw` }),
+    expect: adminOnly,
+  },
+  "POST /api/v1/inbound-emails/:id/retry": {
+    prepare: async () => ({ url: `/api/v1/inbound-emails/${await quarantinedEmail()}/retry` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/outbound-emails": { prepare: async () => ({}), expect: adminOnly },
+  "POST /api/v1/outbound-emails/:id/retry": {
+    prepare: async () => ({ url: `/api/v1/outbound-emails/${await failedOutbound()}/retry` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/cases/:id/email": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/email` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "POST /api/v1/cases/:id/email-participants/:contactId/approve": {
+    prepare: async () => {
+      const p = await pendingParticipant();
+      return { url: `/api/v1/cases/${p.caseId}/email-participants/${p.contactId}/approve` };
+    },
+    expect: visibleToAllButOtherDepartment,
+  },
+  "DELETE /api/v1/cases/:id/email-participants/:contactId": {
+    prepare: async () => {
+      const p = await pendingParticipant();
+      return { url: `/api/v1/cases/${p.caseId}/email-participants/${p.contactId}` };
+    },
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/sla/calendars": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/sla/calendars": {
+    prepare: async () => ({ payload: { name: uniq("cal"), timeZone: "UTC", alwaysOpen: true } }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/sla/calendars/:id": {
+    prepare: async () => ({ url: `/api/v1/sla/calendars/${(await slaCalendar()).id}` }),
+    expect: { default: staff },
+  },
+  "PATCH /api/v1/sla/calendars/:id": {
+    prepare: async () => ({ url: `/api/v1/sla/calendars/${(await slaCalendar()).id}`, payload: { name: uniq("cal") } }),
+    expect: adminOnly,
+  },
+  "DELETE /api/v1/sla/calendars/:id": {
+    prepare: async () => ({ url: `/api/v1/sla/calendars/${(await slaCalendar()).id}` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/sla/policies": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/sla/policies": {
+    prepare: async () => ({
+      payload: {
+        name: uniq("policy"),
+        calendarId: (await slaCalendar()).id,
+        conditions: { tags: [uniq("matrix")] },
+        targets: { first_response: { normal: 60 } },
+      },
+    }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/sla/policies/:id": {
+    prepare: async () => ({ url: `/api/v1/sla/policies/${(await slaPolicy()).id}` }),
+    expect: { default: staff },
+  },
+  "PATCH /api/v1/sla/policies/:id": {
+    prepare: async () => ({ url: `/api/v1/sla/policies/${(await slaPolicy()).id}`, payload: { name: uniq("policy") } }),
+    expect: adminOnly,
+  },
+  "DELETE /api/v1/sla/policies/:id": {
+    prepare: async () => ({ url: `/api/v1/sla/policies/${(await slaPolicy()).id}` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/cases/:id/sla": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/sla` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/sla/clocks": {
+    prepare: async () => ({ url: `/api/v1/sla/clocks?caseIds=${(await caseOfAgent()).id}` }),
+    expect: { default: staff },
+  },
+  "GET /api/v1/sla/breaching": {
+    prepare: async () => ({ url: "/api/v1/sla/breaching?withinMinutes=60" }),
+    expect: { default: staff },
+  },
+  "GET /api/v1/cases/:id/commitments": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/commitments` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "POST /api/v1/cases/:id/commitments": {
+    prepare: async () => ({
+      url: `/api/v1/cases/${(await caseOfAgent()).id}/commitments`,
+      payload: { kind: "callback", description: "Call back about the invoice", dueAt: inDays(1) },
+    }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/commitments": {
+    prepare: async () => ({ url: "/api/v1/commitments?ownerId=me" }),
+    expect: { default: staff },
+  },
+  "POST /api/v1/commitments/:id/keep": {
+    prepare: async () => ({ url: `/api/v1/commitments/${(await agentCommitment()).id}/keep`, payload: {} }),
+    expect: settledByOwnerOrManager,
+  },
+  "POST /api/v1/commitments/:id/cancel": {
+    prepare: async () => ({
+      url: `/api/v1/commitments/${(await agentCommitment()).id}/cancel`,
+      payload: { note: "The customer called in" },
+    }),
+    expect: settledByOwnerOrManager,
+  },
+  "GET /api/v1/cracks": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/cracks/digests": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/leave": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/leave": {
+    prepare: async () => {
+      const window = nextLeaveWindow();
+      return { payload: { startsAt: window.startsAt.toISOString(), endsAt: window.endsAt.toISOString() } };
+    },
+    expect: { default: staff },
+  },
+  "DELETE /api/v1/leave/:id": {
+    prepare: async () => ({ url: `/api/v1/leave/${(await agentLeave()).id}` }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", agent: "ok" },
+  },
+  "GET /api/v1/leave/:id/handover": {
+    prepare: async () => ({ url: `/api/v1/leave/${(await agentLeave()).id}/handover` }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", agent: "ok" },
+  },
+  "GET /api/v1/me/notifications": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/me/notifications/:id/read": {
+    prepare: async () => ({ url: `/api/v1/me/notifications/${await agentNotification()}/read` }),
+    expect: { default: "hidden", agent: "ok" },
+  },
+  "POST /api/v1/executive/cases": {
+    prepare: async () => ({
+      payload: { executiveId: who.executive.user.id, subject: "Dear CEO", requester: { email: `${uniq()}@c.test` } },
+    }),
+    expect: { default: staff },
+  },
+  "GET /api/v1/executive/cases/:id": {
+    prepare: async () => ({ url: `/api/v1/executive/cases/${await executiveCaseOfAgent()}` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "POST /api/v1/executive/cases/:id/delegate": {
+    prepare: async () => ({
+      url: `/api/v1/executive/cases/${await executiveCaseOfAgent()}/delegate`,
+      payload: { ownerId: who.agent.user.id, note: "Yours, please" },
+    }),
+    expect: { default: "denied", executive: "ok", otherDepartment: "hidden" },
+  },
+  "PUT /api/v1/executive/cases/:id/report": {
+    prepare: async () => ({
+      url: `/api/v1/executive/cases/${await executiveCaseOfAgent()}/report`,
+      payload: { customerSaid: "Late", actionsTaken: "Rebooked", remedyGiven: "Fee refunded", customerSatisfied: true },
+    }),
+    expect: { default: "denied", agent: "ok", otherDepartment: "hidden" },
+  },
+  "POST /api/v1/executive/cases/:id/verification-calls": {
+    prepare: async () => ({
+      url: `/api/v1/executive/cases/${await executiveCaseOfAgent(true)}/verification-calls`,
+      payload: { outcome: "no_answer" },
+    }),
+    expect: { default: "denied", executive: "ok", otherDepartment: "hidden" },
+  },
+  "GET /api/v1/executive/queue": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/executive/dashboard": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/cases/:id/remedies": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/remedies` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "POST /api/v1/cases/:id/remedies": {
+    prepare: async () => ({
+      url: `/api/v1/cases/${(await caseOfAgent()).id}/remedies`,
+      payload: { kind: "goodwill_gift", amountMinor: 100, currency: "EUR", description: "Chocolates" },
+    }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/remedies/authority": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/remedies/reviews": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok" },
+  },
+  "POST /api/v1/remedies/:id/review": {
+    prepare: async () => ({ url: `/api/v1/remedies/${await flaggedRemedy()}/review`, payload: { outcome: "approve" } }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok" },
+  },
+  "GET /api/v1/remedies/ledger": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "GET /api/v1/remedies/ledger/export": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "GET /api/v1/authority-limits": { prepare: async () => ({}), expect: adminOnly },
+  "POST /api/v1/authority-limits": {
+    prepare: async () => ({
+      payload: { userId: (await makeUser(t.app)).user.id, perRemedyMinor: 1000, per30DaysMinor: 5000 },
+    }),
+    expect: adminOnly,
+  },
+  "PATCH /api/v1/authority-limits/:id": {
+    prepare: async () => ({
+      url: `/api/v1/authority-limits/${await authorityLimit()}`,
+      payload: { perRemedyMinor: 1 },
+    }),
+    expect: adminOnly,
+  },
+  "DELETE /api/v1/authority-limits/:id": {
+    prepare: async () => ({ url: `/api/v1/authority-limits/${await authorityLimit()}` }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/root-cause-categories": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/root-cause-categories": {
+    prepare: async () => ({ payload: { name: uniq("Packaging") } }),
+    expect: adminOnly,
+  },
+  "PATCH /api/v1/root-cause-categories/:id": {
+    prepare: async () => ({
+      url: `/api/v1/root-cause-categories/${await rootCauseCategory()}`,
+      payload: { description: "Renamed" },
+    }),
+    expect: adminOnly,
+  },
+  "GET /api/v1/cases/:id/root-cause": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/root-cause` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "PUT /api/v1/cases/:id/root-cause": {
+    prepare: async () => ({
+      url: `/api/v1/cases/${(await caseOfAgent()).id}/root-cause`,
+      payload: { origin: "customer", categoryId: await rootCauseCategory(), description: "Used beyond spec" },
+    }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "PUT /api/v1/cases/:id/cost-correction": {
+    prepare: async () => ({
+      url: `/api/v1/cases/${(await caseOfAgent()).id}/cost-correction`,
+      payload: { minutes: 20, reason: "Calls from the mobile phone" },
+    }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", agent: "ok", otherDepartment: "hidden" },
+  },
+  "GET /api/v1/departments/:id/upstream": {
+    prepare: async () => ({ url: `/api/v1/departments/${who.agent.user.departmentId}/upstream` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/corrective-actions": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/corrective-actions": {
+    prepare: async () => ({
+      payload: {
+        departmentId: who.agent.user.departmentId,
+        title: "Fix the packing station",
+        ownerId: who.agent.user.id,
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      },
+    }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok" },
+  },
+  "PATCH /api/v1/corrective-actions/:id": {
+    prepare: async () => ({
+      url: `/api/v1/corrective-actions/${await correctiveAction()}`,
+      payload: { status: "in_progress" },
+    }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", agent: "ok", otherDepartment: "hidden" },
+  },
+  "GET /api/v1/upstream-reports": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/upstream-reports/:id": {
+    prepare: async () => ({ url: `/api/v1/upstream-reports/${await upstreamReport()}` }),
+    expect: visibleToAllButOtherDepartment,
+  },
 };
+
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString();
+
+const slaCalendar = async () =>
+  await createCalendar(t.app.ctx, SYSTEM, {
+    name: uniq("cal"),
+    timeZone: "UTC",
+    weeklyHours: [],
+    holidays: [],
+    alwaysOpen: true,
+  });
+
+const slaPolicy = async () =>
+  await createPolicy(t.app.ctx, SYSTEM, {
+    name: uniq("policy"),
+    position: 100,
+    active: true,
+    conditions: { tags: [uniq("matrix")] },
+    targets: { resolution: { normal: 480 } },
+    calendarId: (await slaCalendar()).id,
+    pauseStatuses: ["pending", "on_hold"],
+    warningPercent: 80,
+    warningActions: [],
+    breachActions: [],
+  });
+
+const agentCommitment = async () =>
+  await createCommitment(t.app.ctx, SYSTEM, (await caseOfAgent()).id, {
+    kind: "callback",
+    description: "Call back",
+    dueAt: new Date(Date.now() + 86_400_000),
+    ownerId: who.agent.user.id,
+  });
+
+let leaveWindows = 0;
+/** Leave far in the future, a fresh window each time so no two overlap. */
+const nextLeaveWindow = () => {
+  const startsAt = new Date(Date.now() + (400 + 3 * leaveWindows++) * 86_400_000);
+  return { startsAt, endsAt: new Date(startsAt.getTime() + 2 * 86_400_000) };
+};
+
+const agentLeave = async () =>
+  await createLeave(t.app.ctx, SYSTEM, { userId: who.agent.user.id, note: "", ...nextLeaveWindow() });
+
+const agentNotification = async (): Promise<string> => {
+  const key = uniq("notice");
+  await notify(t.app.ctx.db, [
+    { userId: who.agent.user.id, kind: "cracks_digest", caseId: null, title: "Digest", body: "", dedupeKey: key },
+  ]);
+  const [row] = await t.app.ctx.db.select().from(notifications).where(eq(notifications.dedupeKey, key));
+  if (!row) throw new Error("notification missing");
+  return row.id;
+};
+
+const supportAddress = async () =>
+  await createSupportAddress(t.app.ctx, SYSTEM, {
+    address: `help@${uniq("d")}.test`,
+    name: "Help",
+    teamId: (await makeTeam(t.app)).id,
+    executiveUserId: null,
+    autoAcknowledge: true,
+    active: true,
+  });
+
+const mailbox = async () =>
+  await createMailbox(t.app.ctx, SYSTEM, {
+    name: "Inbox",
+    supportAddressId: (await supportAddress()).id,
+    host: "127.0.0.1",
+    port: 993,
+    tls: true,
+    username: "desk",
+    password: "secret",
+    folder: "INBOX",
+    afterImport: "mark_seen",
+    moveToFolder: null,
+    pollIntervalSeconds: 60,
+    active: false,
+  });
+
+/** A message without a sender: quarantined. */
+const quarantinedEmail = async () => {
+  const { id } = await receiveInbound(t.app.ctx, {
+    source: "smtp",
+    raw: Buffer.from(`Subject: ${uniq()}\r\n\r\nno sender\r\n`),
+    envelope: { mailFrom: "", rcptTo: [], remoteAddress: null, heloName: null },
+  });
+  await processInbound(t.app.ctx, id);
+  return id;
+};
+
+const failedOutbound = async () => {
+  const c = await caseOfAgent();
+  const result = await t.app.ctx.db.execute<{ id: string }>(sql`
+    INSERT INTO outbound_messages (kind, case_id, from_address, from_name, "to", subject, header_message_id, headers, body_text, status)
+    VALUES ('reply', ${c.id}, 'help@desk.test', 'Help', ARRAY['x@c.test'], 'Hi', ${`<${uniq()}@desk.test>`},
+      '{"inReplyTo":null,"references":[],"replyTo":null,"extra":{}}', 'Hi', 'failed')
+    RETURNING id`);
+  return result.rows[0]?.id;
+};
+
+const pendingParticipant = async () => {
+  const c = await caseOfAgent();
+  await t.app.ctx.db.execute(
+    sql`INSERT INTO email_participants (case_id, contact_id, role, pending_review) VALUES (${c.id}, ${c.requester.id}, 'follower', true)`,
+  );
+  return { caseId: c.id, contactId: c.requester.id };
+};
+
+/** An executive case of the matrix's executive, delegated to the agent; `solved` also files the report and solves it. */
+const executiveCaseOfAgent = async (solved = false): Promise<string> => {
+  const executive = await loadActor(t.app.ctx.db, who.executive.user.id, null);
+  const agent = await loadActor(t.app.ctx.db, who.agent.user.id, null);
+  if (!executive || !agent) throw new Error("executive or agent inactive");
+  const opened = await openExecutiveCase(t.app.ctx, SYSTEM, {
+    executiveId: executive.id,
+    subject: "Dear CEO",
+    requester: { email: `${uniq()}@c.test` },
+    status: "new",
+    priority: "high",
+    type: "request",
+    channel: "api",
+    tags: [],
+    customFields: {},
+    followerIds: [],
+  });
+  await delegateExecutiveCase(t.app.ctx, executive, opened.caseId, { ownerId: agent.id, note: "Please" });
+  if (solved) {
+    await fileFeedbackReport(t.app.ctx, agent, opened.caseId, {
+      customerSaid: "Late",
+      actionsTaken: "Rebooked",
+      remedyGiven: "Fee refunded",
+      customerSatisfied: true,
+    });
+    const current = await t.app.ctx.db.execute<{ version: number }>(
+      sql`SELECT version FROM cases WHERE id = ${opened.caseId}`,
+    );
+    await updateCase(t.app.ctx, agent, opened.caseId, current.rows[0]?.version ?? 0, { status: "solved" });
+  }
+  return opened.caseId;
+};
+
+/** A remedy the agent granted above their authority, awaiting review. */
+const flaggedRemedy = async (): Promise<string> => {
+  const agent = await loadActor(t.app.ctx.db, who.agent.user.id, null);
+  if (!agent) throw new Error("agent inactive");
+  const granted = await grantRemedy(t.app.ctx, agent, (await caseOfAgent()).id, {
+    kind: "refund",
+    amountMinor: 10_000_000,
+    currency: "EUR",
+    description: "Whole order",
+    justification: "Third failure this year",
+  });
+  return granted.remedy.id;
+};
+
+const rootCauseCategory = async (): Promise<string> =>
+  (await createRootCauseCategory(t.app.ctx, SYSTEM, { name: uniq("Cause"), description: "", position: 0 })).id;
+
+/** A corrective action of the agent's department, owned by the agent. */
+const correctiveAction = async (): Promise<string> =>
+  (
+    await createCorrectiveAction(t.app.ctx, SYSTEM, {
+      departmentId: who.agent.user.departmentId as string,
+      title: "Fix the packing station",
+      description: "",
+      ownerId: who.agent.user.id,
+      dueAt: new Date(Date.now() + 86_400_000),
+      caseIds: [],
+    })
+  ).id;
+
+/** An (empty) upstream report of the agent's department. */
+const upstreamReport = async (): Promise<string> => {
+  const department = { id: who.agent.user.departmentId as string, name: "Service" };
+  const content = {
+    month: "2001-01",
+    department,
+    director: null,
+    cases: 0,
+    costs: [],
+    byCategory: [],
+    repeatFailures: [],
+    correctiveActions: { open: 0, overdue: 0, completedInMonth: 0 },
+    topCases: [],
+  };
+  const res = await t.app.ctx.db.execute<{ id: string }>(sql`
+    INSERT INTO upstream_reports (department_id, month, subject, body_text, content)
+    VALUES (${department.id}, '2001-01', 'Upstream report', 'Nothing to report', ${JSON.stringify(content)}::jsonb)
+    ON CONFLICT (department_id, month) DO UPDATE SET subject = excluded.subject
+    RETURNING id`);
+  return res.rows[0]?.id as string;
+};
+
+const authorityLimit = async (): Promise<string> =>
+  (
+    await createAuthorityLimit(t.app.ctx, SYSTEM, {
+      userId: (await makeUser(t.app)).user.id,
+      currency: "EUR",
+      perRemedyMinor: 1000,
+      per30DaysMinor: 5000,
+    })
+  ).id;
 
 const agentView = async () => {
   const actor = await loadActor(t.app.ctx.db, who.agent.user.id, null);

@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { Db, Tx } from "../db/connection";
 import type { BlobStore } from "./blob-store";
+import type { CaseGuards } from "./case-guards";
 import type { EventDispatcher } from "./events";
 import type { Jobs } from "./jobs";
 import type { PresenceBoard, RealtimeBus } from "./realtime";
@@ -14,6 +15,8 @@ export interface ServiceContext {
   jobs: Jobs;
   realtime: RealtimeBus;
   presence: PresenceBoard;
+  /** Rules other domains add to every case (solve, close, merge, followers). */
+  caseGuards: CaseGuards;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -1,24 +1,58 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type pg from "pg";
 import PgBoss from "pg-boss";
 import type { z } from "zod";
+import type { DbOrTx } from "../db/connection";
 
 export interface JobDefinition<P extends z.ZodType> {
   name: string;
   payload: P;
   /** Cron (UTC) for recurring jobs. */
   cron?: string;
+  /** Jobs fetched per poll (default 1) and parallel fetch loops in this process (default 1). */
+  batchSize?: number;
+  workers?: number;
   handler: (payload: z.output<P>) => Promise<void>;
 }
 
 export const defineJob = <P extends z.ZodType>(def: JobDefinition<P>): JobDefinition<P> => def;
 
+/** A job to enqueue at `startAfter` (now when omitted); `key` identifies it, so the same key is enqueued once. */
+export interface KeyedJob<P extends z.ZodType> {
+  payload: z.input<P>;
+  key: string;
+  startAfter?: Date;
+}
+
+/** The job id for a key: a UUID derived from queue name and key. */
+const jobIdOf = (name: string, key: string): string => {
+  const hex = createHash("sha256").update(`${name}\u0000${key}`).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
+
+/** Lets pg-boss run its SQL ($1, $2 … placeholders) on a Drizzle connection or transaction. */
+const executorOf = (db: DbOrTx): PgBoss.Db => ({
+  executeSql: async (text: string, values: unknown[]) => {
+    const parts = text.split(/\$(\d+)/);
+    const query = sql.join(
+      parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`)),
+    );
+    return { rows: (await db.execute(query)).rows };
+  },
+});
+
 /** pg-boss on the application's own database: retries, cron and singletons safe across nodes. */
 export class Jobs {
   private boss: PgBoss | null = null;
   private readonly definitions = new Map<string, JobDefinition<z.ZodType>>();
+  private readonly workerIds = new Map<string, string[]>();
 
+  /** With `sharedPool` (embedded mode) pg-boss runs its SQL on the application's own connection. */
   constructor(
     private readonly connectionString: string,
     private readonly log: (msg: string, err?: unknown) => void,
+    private readonly sharedPool?: pg.Pool,
   ) {}
 
   register<P extends z.ZodType>(def: JobDefinition<P>): void {
@@ -26,14 +60,24 @@ export class Jobs {
   }
 
   async start(): Promise<void> {
-    const boss = new PgBoss({ connectionString: this.connectionString, schema: "pgboss", max: 4 });
+    const pool = this.sharedPool;
+    const boss = pool
+      ? new PgBoss({ db: { executeSql: async (text, values) => await pool.query(text, values) }, schema: "pgboss" })
+      : new PgBoss({ connectionString: this.connectionString, schema: "pgboss", max: 4 });
     boss.on("error", (err) => this.log("job queue error", err));
     await boss.start();
     for (const def of this.definitions.values()) {
       await boss.createQueue(def.name, { name: def.name, retryLimit: 5, retryBackoff: true });
-      await boss.work(def.name, { pollingIntervalSeconds: 2 }, async (jobs) => {
-        for (const job of jobs) await def.handler(def.payload.parse(job.data));
-      });
+      const ids: string[] = [];
+      for (let i = 0; i < (def.workers ?? 1); i++) {
+        const options = { pollingIntervalSeconds: 2, batchSize: def.batchSize ?? 1 };
+        ids.push(
+          await boss.work(def.name, options, async (jobs) => {
+            for (const job of jobs) await def.handler(def.payload.parse(job.data));
+          }),
+        );
+      }
+      this.workerIds.set(def.name, ids);
       if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: "UTC" });
     }
     this.boss = boss;
@@ -45,6 +89,37 @@ export class Jobs {
       return;
     }
     await this.boss.send(def.name, def.payload.parse(payload) as object, options);
+    if (!options.startAfter) for (const id of this.workerIds.get(def.name) ?? []) this.boss.notifyWorker(id);
+  }
+
+  /**
+   * Enqueues jobs in the caller's transaction, so they exist if and only if it commits. A job's id is derived
+   * from its key (also its singletonKey): enqueuing a key again — a retried event, a second process — adds
+   * nothing. Returns false and enqueues nothing when this process runs no queue (jobs disabled: tests, CLI).
+   */
+  async enqueue<P extends z.ZodType>(
+    db: DbOrTx,
+    def: Pick<JobDefinition<P>, "name" | "payload">,
+    jobs: readonly KeyedJob<P>[],
+  ): Promise<boolean> {
+    if (!this.boss) return false;
+    if (jobs.length === 0) return true;
+    await this.boss.insert(
+      jobs.map((job) => ({
+        id: jobIdOf(def.name, job.key),
+        name: def.name,
+        data: def.payload.parse(job.payload) as object,
+        singletonKey: job.key,
+        ...(job.startAfter ? { startAfter: job.startAfter } : {}),
+      })),
+      { db: executorOf(db) },
+    );
+    return true;
+  }
+
+  /** Whether jobs run on the queue (start() was called): otherwise send() runs the handler inline. */
+  get running(): boolean {
+    return this.boss !== null;
   }
 
   async stop(): Promise<void> {

@@ -1,14 +1,35 @@
 import { sql } from "drizzle-orm";
+import type { RemedyKind } from "../../shared/contracts/remedies";
 import type { CasePriority, CaseStatus, CaseType } from "../../shared/domain";
+import {
+  correctCaseCost,
+  createRootCauseCategory,
+  recomputeCaseCost,
+  recordRootCause,
+} from "../domains/accountability/root-causes.service";
+import {
+  createCorrectiveAction,
+  generateUpstreamReports,
+  updateCorrectiveAction,
+} from "../domains/accountability/upstream.service";
 import { openCase, updateCase } from "../domains/cases/cases.service";
 import { createContact } from "../domains/contacts/contacts.service";
 import { createDepartment, updateDepartment } from "../domains/departments/departments.service";
+import {
+  delegateExecutiveCase,
+  fileFeedbackReport,
+  getExecutiveCase,
+  openExecutiveCase,
+  recordVerificationCall,
+} from "../domains/executive/executive.service";
 import { addMessage } from "../domains/messages/messages.service";
 import { createOrganization } from "../domains/organizations/organizations.service";
+import { createAuthorityLimit, grantRemedy, listReviewQueue, reviewRemedy } from "../domains/remedies/remedies.service";
 import { createTeam } from "../domains/teams/teams.service";
 import { createUser, loadActor } from "../domains/users/users.service";
 import { type Actor, SYSTEM } from "../platform/actor";
-import type { ServiceContext } from "../platform/context";
+import { inTransaction, type ServiceContext } from "../platform/context";
+import { AppError } from "../platform/errors";
 
 export const DEMO_PASSWORD = "extramile-demo";
 
@@ -245,6 +266,7 @@ export const seedDemo = async (ctx: ServiceContext): Promise<string> => {
     }
   }
 
+  const rootCauses = await prepareRootCauses(ctx, deptId);
   const owners = ["sam", "sam", "lee", "lee", "dana", "mira", "tomas"];
   const priorities: CasePriority[] = ["low", "normal", "normal", "normal", "high", "high", "urgent"];
   const now = Date.now();
@@ -291,6 +313,7 @@ export const seedDemo = async (ctx: ServiceContext): Promise<string> => {
       }
       const steps: CaseStatus[] =
         status === "closed" ? ["solved", "closed"] : status === "new" || status === "open" ? [] : [status];
+      if (steps.includes("solved")) await rootCauses.beforeSolve(owner, created.id, topic);
       for (const s of steps) {
         const res = await updateCase(ctx, owner, created.id, version, {
           status: s,
@@ -312,8 +335,430 @@ export const seedDemo = async (ctx: ServiceContext): Promise<string> => {
       made++;
     }
   }
+  const everyonesJob = await seedEveryonesJob(ctx, { who, deptId, contacts, rootCauses });
   return [
     `Demo company loaded: 3 departments, 2 teams, ${EMPLOYEES.length} employees, ${ORGANIZATIONS.length} organizations, ${contacts.length} contacts, ${made} cases.`,
+    everyonesJob,
     `Sign in as any of ${EMPLOYEES.map((e) => `${e.key}@demo.extramile.test`).join(", ")} with the password "${DEMO_PASSWORD}".`,
   ].join("\n");
+};
+
+/* ─── Everyone's job: root causes charged upstream, delegated authority and the executive line ─── */
+
+type DepartmentKey = "service" | "manufacturing" | "logistics";
+
+const ROOT_CAUSE_CATEGORIES = [
+  { name: "Transport damage", description: "Goods damaged between our dock and the customer" },
+  { name: "Billing error", description: "Wrong, duplicate or late invoices" },
+  { name: "Missed appointment", description: "A visit or call we confirmed and did not keep" },
+  { name: "Firmware defect", description: "A fault in the software we ship on our machines" },
+  { name: "Calibration", description: "Instruments that left the line out of tolerance" },
+  {
+    name: "Operated outside the specification",
+    description: "Customer / no fault: the product was used beyond its limits",
+  },
+];
+
+/** Where each complaint or incident topic's failure usually originated. */
+const ORIGINS: Record<string, { department: DepartmentKey; category: string; description: string }> = {
+  "Delivery arrived damaged": {
+    department: "logistics",
+    category: "Transport damage",
+    description: "The carrier stacked the pallets three high; the wrapping gave way",
+  },
+  "Invoice charged twice": {
+    department: "service",
+    category: "Billing error",
+    description: "Order entered again by hand after a portal timeout",
+  },
+  "Technician missed the appointment": {
+    department: "manufacturing",
+    category: "Missed appointment",
+    description: "The field service calendar double-booked the technician",
+  },
+  "Conveyor belt stops after 20 minutes": {
+    department: "manufacturing",
+    category: "Firmware defect",
+    description: "Controller firmware 4.1 overflows its watchdog counter",
+  },
+  "Sensor reports wrong temperature": {
+    department: "manufacturing",
+    category: "Calibration",
+    description: "Sensor batch 2026-14 left the line without its calibration step",
+  },
+};
+
+export interface DemoRootCauses {
+  categoryIds: Map<string, string>;
+  /** Records the root cause a complaint or incident needs before it can be solved. */
+  beforeSolve: (owner: Actor, caseId: string, topic: { type: CaseType; subject: string }) => Promise<void>;
+}
+
+const prepareRootCauses = async (
+  ctx: ServiceContext,
+  deptId: Record<DepartmentKey, string>,
+): Promise<DemoRootCauses> => {
+  const r = rng(20_261_125);
+  const categoryIds = new Map<string, string>();
+  for (const [position, c] of ROOT_CAUSE_CATEGORIES.entries()) {
+    categoryIds.set(c.name, (await createRootCauseCategory(ctx, SYSTEM, { ...c, position })).id);
+  }
+  const category = (name: string): string => categoryIds.get(name) as string;
+  return {
+    categoryIds,
+    beforeSolve: async (owner, caseId, topic) => {
+      const origin = ORIGINS[topic.subject];
+      if (!origin || (topic.type !== "complaint" && topic.type !== "incident")) return;
+      await recordRootCause(
+        ctx,
+        owner,
+        caseId,
+        r() < 0.15
+          ? {
+              origin: "customer",
+              categoryId: category("Operated outside the specification"),
+              description: "Run beyond its rated load by the customer",
+            }
+          : {
+              origin: "department",
+              departmentId: deptId[origin.department],
+              categoryId: category(origin.category),
+              description: origin.description,
+            },
+      );
+    },
+  };
+};
+
+const REMEDY_PLAN: { kind: RemedyKind; description: string }[] = [
+  { kind: "refund", description: "Refund of the delivery charge" },
+  { kind: "credit", description: "Credit note on the next order" },
+  { kind: "replacement", description: "Replacement unit sent by express" },
+  { kind: "fee_waiver", description: "Waived the call-out fee" },
+  { kind: "goodwill_gift", description: "Spare parts kit as an apology" },
+  { kind: "repair", description: "On-site repair at our cost" },
+];
+
+const versionOf = async (ctx: ServiceContext, caseId: string): Promise<number> =>
+  (await ctx.db.execute<{ version: number }>(sql`SELECT version FROM cases WHERE id = ${caseId}`)).rows[0]?.version ??
+  0;
+
+const grantDemoRemedy = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  caseId: string,
+  input: { kind: RemedyKind; amountMinor: number; description: string; justification?: string },
+): Promise<void> => {
+  try {
+    await grantRemedy(ctx, actor, caseId, { ...input, currency: "EUR" });
+  } catch (err) {
+    if (!(err instanceof AppError && err.field === "justification")) throw err;
+    await grantRemedy(ctx, actor, caseId, {
+      ...input,
+      currency: "EUR",
+      justification: "A long-standing customer; this month's budget was spent on the conveyor recall",
+    });
+  }
+};
+
+/**
+ * Authority limits, remedies within and above them (some reviewed), handling-time corrections, corrective actions,
+ * last month's upstream reports and executive cases in every stage — all through the services.
+ */
+const seedEveryonesJob = async (
+  ctx: ServiceContext,
+  demo: {
+    who: (key: string) => Actor;
+    deptId: Record<DepartmentKey, string>;
+    contacts: { id: string; organizationId: string | null }[];
+    rootCauses: DemoRootCauses;
+  },
+): Promise<string> => {
+  const r = rng(20_261_126);
+  const { who, deptId, rootCauses } = demo;
+  const byId = new Map(EMPLOYEES.map((e) => [who(e.key).id, who(e.key)]));
+  await createAuthorityLimit(ctx, SYSTEM, {
+    role: "agent",
+    currency: "EUR",
+    perRemedyMinor: 30_000,
+    per30DaysMinor: 200_000,
+  });
+  await createAuthorityLimit(ctx, SYSTEM, {
+    role: "employee",
+    currency: "EUR",
+    perRemedyMinor: 20_000,
+    per30DaysMinor: 120_000,
+  });
+
+  const rootCaused = (
+    await ctx.db.execute<{ id: string; owner_id: string; department_id: string | null }>(sql`
+      SELECT c.id, c.owner_id, rc.department_id FROM cases c JOIN case_root_causes rc ON rc.case_id = c.id
+      ORDER BY c.number`)
+  ).rows;
+  const generous: { owner: Actor; caseId: string }[] = [];
+  for (const [i, c] of rootCaused.entries()) {
+    const owner = byId.get(c.owner_id) as Actor;
+    if (i % 9 === 4) generous.push({ owner, caseId: c.id });
+    else if (r() < 0.65) {
+      await grantDemoRemedy(ctx, owner, c.id, {
+        ...pick(r, REMEDY_PLAN),
+        amountMinor: 1500 + Math.round(r() * 75) * 100,
+      });
+    }
+    if (i % 4 === 1) {
+      await correctCaseCost(ctx, owner, c.id, {
+        minutes: 15 + Math.round(r() * 75),
+        reason: "Calls from the mobile phone and a site visit, not logged on the case",
+      });
+    }
+  }
+  for (const { owner, caseId } of generous) {
+    await grantDemoRemedy(ctx, owner, caseId, {
+      ...pick(r, REMEDY_PLAN),
+      amountMinor: 45_000 + Math.round(r() * 100) * 1000,
+      justification: "Third failure on this line this quarter; the customer lost a production day",
+    });
+  }
+  const flagged = await listReviewQueue(ctx, who("dana"), { status: "pending", limit: 100 });
+  for (const [i, remedy] of flagged
+    .filter((f) => f.grantedBy.id !== who("dana").id)
+    .slice(0, 3)
+    .entries()) {
+    await reviewRemedy(
+      ctx,
+      who("dana"),
+      remedy.id,
+      i === 2
+        ? { outcome: "discuss", note: "Fine for the customer; let's talk about asking Logistics to share the cost." }
+        : { outcome: "approve" },
+    );
+  }
+
+  const casesOf = async (departmentId: string, categoryId: string | undefined): Promise<string[]> =>
+    (
+      await ctx.db.execute<{ case_id: string }>(sql`
+        SELECT case_id FROM case_root_causes WHERE department_id = ${departmentId} AND category_id = ${categoryId ?? null}
+        ORDER BY recorded_at LIMIT 6`)
+    ).rows.map((row) => row.case_id);
+  const day = 86_400_000;
+  await createCorrectiveAction(ctx, who("tomas"), {
+    departmentId: deptId.logistics,
+    categoryId: rootCauses.categoryIds.get("Transport damage"),
+    title: "Ship pallets with corner boards and a two-high stacking label",
+    description: "Agree it with both carriers and audit the first twenty shipments.",
+    ownerId: who("tomas").id,
+    dueAt: new Date(Date.now() - 5 * day),
+    caseIds: await casesOf(deptId.logistics, rootCauses.categoryIds.get("Transport damage")),
+  });
+  const firmware = await createCorrectiveAction(ctx, who("mira"), {
+    departmentId: deptId.manufacturing,
+    categoryId: rootCauses.categoryIds.get("Firmware defect"),
+    title: "Roll out controller firmware 4.2 to every installed conveyor",
+    description: "",
+    ownerId: who("mira").id,
+    dueAt: new Date(Date.now() + 20 * day),
+    caseIds: await casesOf(deptId.manufacturing, rootCauses.categoryIds.get("Firmware defect")),
+  });
+  await updateCorrectiveAction(ctx, who("mira"), firmware.id, { status: "in_progress" });
+  const calibration = await createCorrectiveAction(ctx, who("mira"), {
+    departmentId: deptId.manufacturing,
+    categoryId: rootCauses.categoryIds.get("Calibration"),
+    title: "Add a calibration sign-off to the sensor line's final check",
+    description: "",
+    ownerId: who("mira").id,
+    dueAt: new Date(Date.now() - 10 * day),
+    caseIds: await casesOf(deptId.manufacturing, rootCauses.categoryIds.get("Calibration")),
+  });
+  await updateCorrectiveAction(ctx, who("mira"), calibration.id, { status: "done" });
+
+  await ctx.db.execute(sql`
+    UPDATE case_root_causes rc SET recorded_at = c.updated_at, updated_at = c.updated_at
+    FROM cases c WHERE c.id = rc.case_id`);
+  await ctx.db.execute(sql`
+    UPDATE remedies rm SET granted_at = c.updated_at - interval '2 hours'
+    FROM cases c WHERE c.id = rm.case_id`);
+  const executiveCases = await seedExecutiveLine(ctx, who, demo.contacts, rootCauses, r);
+  for (const c of rootCaused) await inTransaction(ctx, async (tx) => await recomputeCaseCost(tx, c.id));
+  const reports = await generateUpstreamReports(ctx);
+  const remedies = (
+    await ctx.db.execute<{ n: number; above: number }>(sql`
+    SELECT count(*)::int AS n, (count(*) FILTER (WHERE above_limit <> 'no'))::int AS above FROM remedies`)
+  ).rows[0];
+  return `Everyone's job: ${executiveCases} executive cases for ${who("alex").name} in every stage, ${remedies?.n ?? 0} remedies (${remedies?.above ?? 0} above authority), ${rootCaused.length} root-caused complaints and incidents, 3 corrective actions, ${reports} upstream reports.`;
+};
+
+/** Letters to the chief executive, one or more in every stage from unread to verified. */
+const seedExecutiveLine = async (
+  ctx: ServiceContext,
+  who: (key: string) => Actor,
+  contacts: { id: string; organizationId: string | null }[],
+  rootCauses: DemoRootCauses,
+  r: () => number,
+): Promise<number> => {
+  const alex = who("alex");
+  const letters: {
+    subject: string;
+    body: string;
+    loggedBy?: string;
+    owner?: string;
+    topic?: string;
+    stage: "unread" | "read" | "delegated" | "reported" | "awaiting_call" | "reopened" | "satisfied" | "unreachable";
+    ageDays: number;
+  }[] = [
+    {
+      subject: "Nobody answers my emails",
+      body: "Four emails in two weeks and no answer at all.",
+      stage: "unread",
+      ageDays: 1,
+    },
+    {
+      subject: "Your conveyor cost us a full shift",
+      body: "Line 3 stopped again today.",
+      loggedBy: "sam",
+      stage: "read",
+      ageDays: 2,
+    },
+    {
+      subject: "Second damaged delivery this month",
+      topic: "Delivery arrived damaged",
+      body: "I expect better from a partner of ten years.",
+      owner: "tomas",
+      stage: "delegated",
+      ageDays: 4,
+    },
+    {
+      subject: "Invoice errors every quarter",
+      topic: "Invoice charged twice",
+      body: "Again we were billed twice.",
+      owner: "lee",
+      stage: "delegated",
+      ageDays: 6,
+    },
+    {
+      subject: "Technician never came",
+      topic: "Technician missed the appointment",
+      body: "We kept the line idle for a visit that did not happen.",
+      owner: "mira",
+      stage: "reported",
+      ageDays: 8,
+    },
+    {
+      subject: "Sensors still wrong after replacement",
+      topic: "Sensor reports wrong temperature",
+      body: "The replacement sensors show the same error.",
+      owner: "mira",
+      stage: "awaiting_call",
+      ageDays: 11,
+    },
+    {
+      subject: "Three weeks for a spare part",
+      topic: "Technician missed the appointment",
+      body: "We were promised three days.",
+      owner: "sam",
+      stage: "awaiting_call",
+      ageDays: 13,
+    },
+    {
+      subject: "Refund still missing",
+      topic: "Invoice charged twice",
+      body: "The refund you promised in March never arrived.",
+      owner: "lee",
+      stage: "reopened",
+      ageDays: 18,
+    },
+    {
+      subject: "Damaged pallet, rude driver",
+      topic: "Delivery arrived damaged",
+      body: "The driver refused to wait while we checked the goods.",
+      owner: "tomas",
+      stage: "satisfied",
+      ageDays: 21,
+    },
+    {
+      subject: "Thank you, but it happened again",
+      topic: "Conveyor belt stops after 20 minutes",
+      body: "The conveyor stopped a week after the fix.",
+      owner: "dana",
+      stage: "satisfied",
+      ageDays: 30,
+    },
+    {
+      subject: "Wrong parts delivered twice",
+      topic: "Delivery arrived damaged",
+      body: "Twice the wrong rollers.",
+      owner: "sam",
+      stage: "unreachable",
+      ageDays: 35,
+    },
+  ];
+  const order = ["unread", "read", "delegated", "reported", "awaiting_call", "reopened", "satisfied", "unreachable"];
+  const reached = (stage: string, step: string) => order.indexOf(stage) >= order.indexOf(step);
+  for (const letter of letters) {
+    const requester = pick(r, contacts);
+    const opened = await openExecutiveCase(ctx, letter.loggedBy ? who(letter.loggedBy) : SYSTEM, {
+      executiveId: alex.id,
+      subject: letter.subject,
+      description: { body: letter.body, format: "text" },
+      requester: { contactId: requester.id },
+      status: "new",
+      priority: "high",
+      type: "complaint",
+      channel: letter.loggedBy ? "phone" : "portal",
+      tags: ["executive"],
+      customFields: {},
+      followerIds: [],
+    });
+    const id = opened.caseId;
+    if (reached(letter.stage, "read")) await getExecutiveCase(ctx, alex, id);
+    if (letter.owner && reached(letter.stage, "delegated")) {
+      const owner = who(letter.owner);
+      await delegateExecutiveCase(ctx, alex, id, {
+        ownerId: owner.id,
+        note: "Please call the customer today, put it right, and tell me what they said.",
+      });
+      const report = async (satisfied: boolean) =>
+        await fileFeedbackReport(ctx, owner, id, {
+          customerSaid: `${letter.body} They want to know it will not happen again.`,
+          actionsTaken:
+            "Called the customer, found the cause with the department involved, fixed it and confirmed in writing.",
+          remedyGiven: satisfied ? "Credit note and an express replacement" : "Apology letter",
+          customerSatisfied: satisfied,
+        });
+      if (reached(letter.stage, "reported")) {
+        await report(true);
+        await rootCauses.beforeSolve(owner, id, { type: "complaint", subject: letter.topic ?? "" });
+      }
+      if (reached(letter.stage, "awaiting_call")) {
+        await updateCase(ctx, owner, id, await versionOf(ctx, id), { status: "solved" });
+      }
+      if (letter.stage === "awaiting_call" && letter.owner === "sam") {
+        await recordVerificationCall(ctx, alex, id, { outcome: "no_answer", notes: "Voicemail; try after 4 pm." });
+      }
+      if (letter.stage === "reopened") {
+        await recordVerificationCall(ctx, alex, id, {
+          outcome: "not_satisfied",
+          notes: "She says the refund is still not on the statement. Asked Lee to check with Finance today.",
+        });
+      }
+      if (letter.stage === "satisfied") {
+        await recordVerificationCall(ctx, alex, id, {
+          outcome: "satisfied",
+          notes: "Happy with how it was handled; would like a call before the next delivery.",
+        });
+      }
+      if (letter.stage === "unreachable") {
+        for (const notes of ["No answer.", "Voicemail again.", "Third try; sent a letter instead."]) {
+          await recordVerificationCall(ctx, alex, id, {
+            outcome: notes.startsWith("Third") ? "unreachable" : "no_answer",
+            notes,
+          });
+        }
+      }
+    }
+    await ctx.db.execute(sql`
+      UPDATE cases SET created_at = now() - make_interval(days => ${letter.ageDays}) WHERE id = ${id}`);
+    await ctx.db.execute(sql`
+      UPDATE executive_cases SET received_at = now() - make_interval(days => ${letter.ageDays}) WHERE case_id = ${id}`);
+  }
+  return letters.length;
 };

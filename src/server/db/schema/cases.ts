@@ -72,6 +72,7 @@ export const cases = pgTable(
     index("cases_team_idx").on(t.teamId, t.updatedAt),
     index("cases_organization_idx").on(t.organizationId, t.updatedAt),
     index("cases_requester_idx").on(t.requesterId),
+    index("cases_merged_into_idx").on(t.mergedIntoId).where(sql`${t.mergedIntoId} IS NOT NULL`),
     index("cases_tags_idx").using("gin", t.tags),
     index("cases_subject_tsv_idx").using("gin", t.subjectTsv),
   ],

@@ -1,4 +1,4 @@
-import type { Tx } from "../../db/connection";
+import type { DbOrTx, Tx } from "../../db/connection";
 import { type AnyActor, actorId } from "../../platform/actor";
 import { AppError, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
@@ -32,7 +32,7 @@ export const authorizeCase = async (tx: Tx, actor: AnyActor, caseId: string, act
   }
 };
 
-export const visibleCaseView = async (tx: Tx, actor: AnyActor, caseId: string): Promise<repo.CaseView> => {
+export const visibleCaseView = async (tx: DbOrTx, actor: AnyActor, caseId: string): Promise<repo.CaseView> => {
   const view = await repo.findView(tx, caseId, actorId(actor));
   if (!view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
   return view;

@@ -381,3 +381,11 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
 
 export const findIdByNumber = async (db: DbOrTx, number: number): Promise<string | undefined> =>
   (await db.select({ id: cases.id }).from(cases).where(eq(cases.number, number)))[0]?.id;
+
+export const findByIds = async (db: DbOrTx, ids: readonly string[]): Promise<CaseRow[]> =>
+  ids.length === 0
+    ? []
+    : await db
+        .select()
+        .from(cases)
+        .where(inArray(cases.id, [...ids]));

@@ -114,32 +114,37 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
   return presentCase(actor, await viewOrFail(tx, actor, row.id));
 };
 
-export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> =>
-  await ctx.db.transaction(async (tx) => {
-    const view = await visibleCaseView(tx, actor, id);
-    const links = await repo.linksOf(tx, id);
-    const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
-    const others = new Map((await repo.findViewsByIds(tx, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
-    return {
-      ...presentCase(actor, view),
-      followerIds: await repo.followerIds(tx, id),
-      mergedCaseIds: await repo.mergedCaseIds(tx, id),
-      links: links.flatMap((l) => {
-        const other = others.get(l.caseId === id ? l.otherCaseId : l.caseId);
-        return other
-          ? [
-              {
-                id: l.id,
-                kind: l.kind,
-                direction: l.caseId === id ? ("outgoing" as const) : ("incoming" as const),
-                otherCase: { id: other.id, number: other.number, subject: other.subject, status: other.status },
-                createdAt: l.createdAt,
-              },
-            ]
-          : [];
-      }),
-    };
-  });
+/** Reads in parallel on the pool (no transaction): the detail is a snapshot, not a unit of work. */
+export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> => {
+  const db = ctx.db;
+  const view = await visibleCaseView(db, actor, id);
+  const [links, followerIds, mergedCaseIds] = await Promise.all([
+    repo.linksOf(db, id),
+    repo.followerIds(db, id),
+    repo.mergedCaseIds(db, id),
+  ]);
+  const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
+  const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
+  return {
+    ...presentCase(actor, view),
+    followerIds,
+    mergedCaseIds,
+    links: links.flatMap((l) => {
+      const other = others.get(l.caseId === id ? l.otherCaseId : l.caseId);
+      return other
+        ? [
+            {
+              id: l.id,
+              kind: l.kind,
+              direction: l.caseId === id ? ("outgoing" as const) : ("incoming" as const),
+              otherCase: { id: other.id, number: other.number, subject: other.subject, status: other.status },
+              createdAt: l.createdAt,
+            },
+          ]
+        : [];
+    }),
+  };
+};
 
 const filterOf = (actor: Actor, q: TCaseListQuery): repo.CaseFilter => ({
   status: q.status,
@@ -462,6 +467,26 @@ export const addFollower = async (
   return await getCase(ctx, actor, caseId);
 };
 
+/** Makes `userId` a follower inside the caller's transaction (a rule says they must keep following); true if added. */
+export const keepFollowerInTransaction = async (
+  tx: Tx,
+  actor: AnyActor,
+  caseId: string,
+  userId: string,
+): Promise<boolean> => {
+  if ((await repo.addFollowers(tx, caseId, [userId])).length === 0) return false;
+  await recordEvents(tx, actor, [
+    {
+      type: "case.follower_added",
+      aggregateType: "case",
+      aggregateId: caseId,
+      caseId,
+      payload: { before: null, after: { userId } },
+    },
+  ]);
+  return true;
+};
+
 export const removeFollower = async (
   ctx: ServiceContext,
   actor: AnyActor,
@@ -679,3 +704,9 @@ export const openFollowUpCase = async (
   ]);
   return created;
 };
+
+/** A case as stored, for processors that react to case events (SLA clocks, reports): no authorization. */
+export type CaseRecord = repo.CaseRow;
+
+export const findCaseRecords = async (db: DbOrTx, ids: readonly string[]): Promise<CaseRecord[]> =>
+  await repo.findByIds(db, ids);

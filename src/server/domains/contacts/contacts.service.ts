@@ -138,3 +138,13 @@ export const updateContact = async (
     await recordEvents(tx, actor, [event("contact.updated", before, after)]);
     return presentContact(after);
   });
+
+/** The contact an email address belongs to, if any. */
+export const findContactByEmail = async (db: DbOrTx, email: string): Promise<TContact | null> => {
+  const row = await repo.findByEmail(db, email);
+  return row ? presentContact(row) : null;
+};
+
+/** The contact ids of those of these addresses that belong to a contact. */
+export const contactIdsByEmail = async (db: DbOrTx, emails: string[]): Promise<Map<string, string>> =>
+  new Map((await repo.findEmailOwners(db, emails)).map((o) => [o.email, o.contactId]));

@@ -75,3 +75,12 @@ export const pendingAttachments = async (
 export const attachToMessage = async (db: DbOrTx, ids: string[], messageId: string): Promise<void> => {
   if (ids.length > 0) await db.update(attachments).set({ messageId }).where(inArray(attachments.id, ids));
 };
+
+export const findWithAuthor = async (db: DbOrTx, id: string) =>
+  (
+    await db
+      .select({ m: messages, userName: users.name })
+      .from(messages)
+      .leftJoin(users, eq(users.id, messages.authorUserId))
+      .where(eq(messages.id, id))
+  )[0];

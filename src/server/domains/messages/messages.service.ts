@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { TAttachment, TCreateMessageInput, TMessage } from "../../../shared/contracts/cases";
-import type { Tx } from "../../db/connection";
-import { type AnyActor, actorId } from "../../platform/actor";
+import type { DbOrTx, Tx } from "../../db/connection";
+import { type AnyActor, actorId, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
@@ -211,3 +211,107 @@ export const downloadAttachment = async (
       data,
     };
   });
+
+export interface EmailFile {
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** Stores the files of an inbound mail on its case, in the caller's transaction; the message follows. */
+export const storeEmailAttachments = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  caseId: string,
+  files: EmailFile[],
+): Promise<TAttachment[]> => {
+  const stored: TAttachment[] = [];
+  for (const file of files) {
+    const blobId = await ctx.blobs.put(tx, file.data);
+    const row = await repo.insertAttachment(tx, {
+      caseId,
+      blobId,
+      filename: sanitizeFilename(file.filename),
+      contentType: /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType)
+        ? file.contentType.toLowerCase()
+        : "application/octet-stream",
+      size: file.data.length,
+      sha256: createHash("sha256").update(file.data).digest("hex"),
+      uploadedById: null,
+    });
+    stored.push(presentAttachment(row));
+  }
+  return stored;
+};
+
+/**
+ * A message that arrived by email: the customer's words (already sanitized by the email channel), an
+ * employee's reply sent from their mailbox, or a system note. Returns the new message's id.
+ */
+export const addEmailMessage = async (
+  tx: Tx,
+  actor: AnyActor,
+  caseId: string,
+  input: {
+    kind: "reply" | "note";
+    authorContactId: string | null;
+    bodyText: string;
+    bodyHtml: string | null;
+    attachmentIds: string[];
+  },
+): Promise<string> => {
+  const row = await lockCaseFor(tx, actor, caseId, input.kind);
+  const m = await repo.insert(tx, {
+    caseId,
+    kind: input.kind,
+    authorUserId: actorId(actor),
+    authorContactId: input.authorContactId,
+    bodyText: input.bodyText,
+    bodyHtml: input.bodyHtml,
+  });
+  await repo.attachToMessage(tx, input.attachmentIds, m.id);
+  await recordEvents(tx, actor, [messageEvent(m, input.attachmentIds)]);
+  await recordCaseActivity(tx, actor, row, input.kind);
+  return m.id;
+};
+
+/** An internal note by the system (a delivery failure, say), visible to employees only. */
+export const addSystemNote = async (tx: Tx, caseId: string, text: string): Promise<void> => {
+  const m = await repo.insert(tx, { caseId, kind: "note", bodyText: text });
+  await recordEvents(tx, SYSTEM, [messageEvent(m, [])]);
+};
+
+export interface MessageForEmail {
+  id: string;
+  caseId: string;
+  kind: "reply" | "note" | "phone" | "event";
+  authorUserId: string | null;
+  authorName: string | null;
+  bodyText: string;
+  bodyHtml: string | null;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
+}
+
+/** A message with its attachment list, as outbound mail renders it. */
+export const messageForEmail = async (db: DbOrTx, messageId: string): Promise<MessageForEmail | null> => {
+  const row = await repo.findWithAuthor(db, messageId);
+  if (!row) return null;
+  const files = await repo.attachmentsOfMessages(db, [messageId]);
+  return {
+    id: row.m.id,
+    caseId: row.m.caseId,
+    kind: row.m.kind,
+    authorUserId: row.m.authorUserId,
+    authorName: row.userName,
+    bodyText: row.m.bodyText,
+    bodyHtml: row.m.bodyHtml,
+    attachments: files.map((a) => ({ id: a.id, filename: a.filename, contentType: a.contentType, size: a.size })),
+  };
+};
+
+/** The bytes of an attachment, for the system (outbound mail); no permission check. */
+export const attachmentFile = async (ctx: ServiceContext, db: DbOrTx, id: string): Promise<EmailFile | null> => {
+  const row = await repo.findAttachment(db, id);
+  const data = row ? await ctx.blobs.get(db, row.blobId) : null;
+  return row && data ? { filename: row.filename, contentType: row.contentType, data } : null;
+};

@@ -67,3 +67,26 @@ export const countActiveAdmins = async (db: DbOrTx): Promise<number> => {
     .where(and(eq(users.role, "admin"), eq(users.active, true)));
   return row?.n ?? 0;
 };
+
+export const findManyByEmails = async (db: DbOrTx, emails: string[]): Promise<UserRow[]> =>
+  emails.length === 0
+    ? []
+    : await db
+        .select()
+        .from(users)
+        .where(
+          inArray(
+            users.email,
+            emails.map((e) => e.toLowerCase()),
+          ),
+        );
+
+export const firstActiveAdmin = async (db: DbOrTx): Promise<UserRow | undefined> =>
+  (
+    await db
+      .select()
+      .from(users)
+      .where(and(eq(users.role, "admin"), eq(users.active, true)))
+      .orderBy(asc(users.createdAt), asc(users.id))
+      .limit(1)
+  )[0];

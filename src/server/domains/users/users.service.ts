@@ -180,3 +180,21 @@ export const ensureFirstAdmin = async (
   await createUser(ctx, SYSTEM, { email, password, name: "Administrator", role: "admin", timeZone: "UTC" });
   return { email, password };
 };
+
+/** The active employee whose login address this is, if any. */
+export const findActiveUserByEmail = async (db: DbOrTx, email: string): Promise<TUser | null> => {
+  const row = await repo.findByEmail(db, email);
+  return row?.active ? presentUser(row) : null;
+};
+
+/** Which of these addresses belong to employees (active or not): never customers. */
+export const employeeEmailsAmong = async (db: DbOrTx, emails: string[]): Promise<Set<string>> =>
+  new Set((await repo.findManyByEmails(db, emails)).map((u) => u.email));
+
+/** The longest-serving active admin: who owns what no one else can. */
+export const firstActiveAdminId = async (db: DbOrTx): Promise<string | null> =>
+  (await repo.firstActiveAdmin(db))?.id ?? null;
+
+/** Which of these users are active employees. */
+export const activeUserIds = async (db: DbOrTx, ids: string[]): Promise<Set<string>> =>
+  new Set((await repo.findManyByIds(db, ids)).filter((u) => u.active).map((u) => u.id));

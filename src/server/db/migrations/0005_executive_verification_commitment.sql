@@ -1,0 +1,2 @@
+ALTER TABLE "executive_cases" ADD COLUMN "verification_commitment_id" uuid;--> statement-breakpoint
+ALTER TABLE "executive_cases" ADD CONSTRAINT "executive_cases_verification_commitment_id_commitments_id_fk" FOREIGN KEY ("verification_commitment_id") REFERENCES "public"."commitments"("id") ON DELETE no action ON UPDATE no action;

@@ -1,0 +1,204 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
+import { type Desk, deliver, makeDesk, type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import { emailKeys } from "./email.keys";
+import { deliverOutbound, dueOutbound, MAX_DELIVERY_ATTEMPTS } from "./outbound.service";
+import { extractTokens, verifyReplyToken } from "./reply-token";
+import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver";
+
+let t: TestApp;
+let unconfigured: TestApp;
+let sink: SmtpSink;
+let smtp: SmtpReceiver;
+let desk: Desk;
+let agent: TestUser;
+let admin: TestUser;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  const base = testConfig();
+  t = await startTestApp({
+    email: {
+      ...base.email,
+      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
+      envelopeFrom: "bounces@desk.example",
+    },
+  });
+  unconfigured = await startTestApp();
+  smtp = await startSmtpReceiver(t.app.ctx, { host: "127.0.0.1", port: 0, maxMessageBytes: 10 * 1024 * 1024 });
+  desk = await makeDesk(t.app, { autoAcknowledge: false });
+  agent = await makeUser(t.app, { role: "agent", name: "Alice Agent" });
+  admin = await makeUser(t.app, { role: "admin" });
+});
+afterAll(async () => {
+  await smtp.close();
+  await unconfigured.close();
+  await t.close();
+  await sink.close();
+});
+
+const customer = () => `${uniq("cust")}@${uniq("acme")}.example`;
+
+/** Sends what is due now, as the delivery job would. */
+const sendDue = async () => {
+  await t.app.ctx.events.drain();
+  for (const id of await dueOutbound(t.app.ctx, 100)) await deliverOutbound(t.app.ctx, id);
+};
+
+const received = (to: string) => sink.received.filter((m) => m.envelope.to.includes(to));
+
+const reply = async (caseId: string, body: string, extra: Record<string, unknown> = {}) => {
+  const res = await agent.call({
+    method: "POST",
+    url: `/api/v1/cases/${caseId}/messages`,
+    payload: { kind: "reply", body, ...extra },
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: string };
+};
+
+describe("outbound mail", () => {
+  it("sends a public reply with our Message-ID, threading headers, the agent's name and a tokenized Reply-To", async () => {
+    const from = customer();
+    const cc = customer();
+    const incoming = await deliver(t.app, smtp.port, {
+      from,
+      to: desk.address.address,
+      cc,
+      subject: "Printer on fire",
+      text: "Help!",
+      messageId: `<first-${uniq()}@acme.example>`,
+    });
+    if (incoming.outcome.status !== "parsed") throw new Error("not parsed");
+    const caseId = incoming.outcome.caseId;
+    const upload = await agent.call({
+      method: "POST",
+      url: `/api/v1/cases/${caseId}/attachments`,
+      headers: { "content-type": "multipart/form-data; boundary=b" },
+      payload:
+        '--b\r\nContent-Disposition: form-data; name="file"; filename="steps.txt"\r\nContent-Type: text/plain\r\n\r\nUnplug it.\r\n--b--\r\n',
+    });
+    const message = await reply(caseId, "<p>Please <b>unplug</b> it.</p>", {
+      format: "html",
+      attachmentIds: [upload.json().id],
+    });
+    await sendDue();
+    const [mail] = received(from);
+    if (!mail) throw new Error("nothing sent");
+    const number = (await agent.call({ method: "GET", url: `/api/v1/cases/${caseId}` })).json().number;
+    expect(mail.parsed.subject).toBe(`Re: [#${number}] Printer on fire`);
+    expect(mail.parsed.from?.value[0]).toEqual({ name: "Alice Agent (Help Desk)", address: desk.address.address });
+    expect(mail.parsed.to && !Array.isArray(mail.parsed.to) && mail.parsed.to.value[0]?.address).toBe(from);
+    expect(mail.parsed.cc && !Array.isArray(mail.parsed.cc) && mail.parsed.cc.value[0]?.address).toBe(cc);
+    expect(mail.envelope.from).toBe("bounces@desk.example");
+    expect(mail.parsed.inReplyTo).toMatch(/^<first-/);
+    expect(mail.parsed.references).toContain(mail.parsed.inReplyTo);
+    expect(mail.parsed.html).toContain("<b>unplug</b>");
+    expect(mail.parsed.text).toContain("Please unplug it.");
+    expect(mail.parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([
+      ["steps.txt", "Unplug it."],
+    ]);
+    const keys = await emailKeys(t.app.ctx);
+    const replyTo = mail.parsed.replyTo?.value[0]?.address ?? "";
+    const [addressToken] = extractTokens([replyTo], []);
+    expect(verifyReplyToken(keys.replyToken, addressToken ?? "")).toEqual({ caseId });
+    const [idToken] = extractTokens([], [mail.parsed.messageId ?? ""]);
+    expect(verifyReplyToken(keys.replyToken, idToken ?? "")?.caseId).toBe(caseId);
+
+    const status = (await agent.call({ method: "GET", url: `/api/v1/cases/${caseId}/email` })).json();
+    const sent = status.messages.find((m: { messageId: string }) => m.messageId === message.id);
+    expect(sent).toMatchObject({ direction: "outbound", delivery: { status: "sent", attempts: 1 } });
+
+    const answer = await deliver(t.app, smtp.port, {
+      from,
+      to: desk.address.address,
+      subject: "Re: something my client made up",
+      inReplyTo: mail.parsed.messageId,
+      references: [mail.parsed.messageId ?? ""],
+      text: "Unplugged, thanks.",
+    });
+    expect(answer.outcome).toMatchObject({ status: "parsed", caseId });
+  });
+
+  it("fails for good on a 5xx answer and tells the author in an internal note", async () => {
+    const from = customer();
+    const c = await makeCase(t.app, agent.user.id, { requester: { email: from } });
+    sink.reject.set(from, { code: 550, message: "5.1.1 No such user" });
+    await reply(c.id, "Hello?");
+    await sendDue();
+    const row = await t.app.ctx.db.execute<{ status: string; last_response: string; attempts: number }>(
+      sql`SELECT status, last_response, attempts FROM outbound_messages WHERE case_id = ${c.id}`,
+    );
+    expect(row.rows[0]).toMatchObject({ status: "failed", attempts: 1 });
+    expect(row.rows[0]?.last_response).toMatch(/550/);
+    const notes = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` }))
+      .json()
+      .items.filter((m: { kind: string }) => m.kind === "note");
+    expect(notes[0].bodyText).toMatch(/could not be delivered to .*550/);
+    const failures = await admin.call({ method: "GET", url: "/api/v1/outbound-emails?status=failed&limit=100" });
+    const failure = failures.json().items.find((f: { caseId: string }) => f.caseId === c.id);
+    expect(failure).toBeTruthy();
+    sink.reject.delete(from);
+    const retried = await admin.call({ method: "POST", url: `/api/v1/outbound-emails/${failure.id}/retry` });
+    expect(retried.json()).toMatchObject({ status: "sent", attempts: 1 });
+    expect(received(from)).toHaveLength(1);
+  });
+
+  it("retries temporary failures with backoff and gives up after the last attempt", async () => {
+    const from = customer();
+    const c = await makeCase(t.app, agent.user.id, { requester: { email: from } });
+    sink.reject.set(from, { code: 451, message: "4.7.1 Try again later" });
+    await reply(c.id, "Hello again");
+    await sendDue();
+    const first = await t.app.ctx.db.execute<{ id: string; status: string; attempts: number; next_attempt_at: Date }>(
+      sql`SELECT id, status, attempts, next_attempt_at FROM outbound_messages WHERE case_id = ${c.id}`,
+    );
+    const row = first.rows[0];
+    expect(row).toMatchObject({ status: "queued", attempts: 1 });
+    expect(new Date(row?.next_attempt_at ?? 0).getTime()).toBeGreaterThan(Date.now() + 30_000);
+    for (let attempt = 2; attempt <= MAX_DELIVERY_ATTEMPTS; attempt++) {
+      await t.app.ctx.db.execute(sql`UPDATE outbound_messages SET next_attempt_at = now() WHERE id = ${row?.id}`);
+      await deliverOutbound(t.app.ctx, row?.id ?? "");
+    }
+    const last = await t.app.ctx.db.execute<{ status: string; attempts: number }>(
+      sql`SELECT status, attempts FROM outbound_messages WHERE id = ${row?.id}`,
+    );
+    expect(last.rows[0]).toEqual({ status: "failed", attempts: MAX_DELIVERY_ATTEMPTS });
+    sink.reject.delete(from);
+  });
+
+  it("sends nothing twice when the reply event is processed again", async () => {
+    const from = customer();
+    const c = await makeCase(t.app, agent.user.id, { requester: { email: from } });
+    await reply(c.id, "Once");
+    await sendDue();
+    await t.app.ctx.db.execute(
+      sql`UPDATE events SET dispatched_at = NULL WHERE case_id = ${c.id} AND type = 'message.added'`,
+    );
+    await sendDue();
+    expect(received(from)).toHaveLength(1);
+  });
+
+  it("without outbound mail configured, stores replies, sends nothing and says so", async () => {
+    const other = await makeUser(unconfigured.app, { role: "agent" });
+    const otherAdmin = await makeUser(unconfigured.app, { role: "admin" });
+    const from = customer();
+    const c = await makeCase(unconfigured.app, other.user.id, { requester: { email: from } });
+    const res = await other.call({
+      method: "POST",
+      url: `/api/v1/cases/${c.id}/messages`,
+      payload: { kind: "reply", body: "Hi" },
+    });
+    expect(res.statusCode).toBe(201);
+    await unconfigured.app.ctx.events.drain();
+    const rows = await unconfigured.app.ctx.db.execute(sql`SELECT 1 FROM outbound_messages WHERE case_id = ${c.id}`);
+    expect(rows.rows).toHaveLength(0);
+    const email = (await other.call({ method: "GET", url: `/api/v1/cases/${c.id}/email` })).json();
+    expect(email.outboundConfigured).toBe(false);
+    const settings = (await otherAdmin.call({ method: "GET", url: "/api/v1/email-settings" })).json();
+    expect(settings.outbound).toMatchObject({ configured: false });
+    expect(settings.outbound.summary).toMatch(/stored on the case but not sent/);
+  });
+});

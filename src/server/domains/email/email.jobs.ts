@@ -1,0 +1,83 @@
+import { z } from "zod";
+import type { Tx } from "../../db/connection";
+import type { ServiceContext } from "../../platform/context";
+import { defineJob } from "../../platform/jobs";
+import { processInbound, staleInbound } from "./inbound.service";
+import { deliverOutbound, dueOutbound } from "./outbound.service";
+
+/** Received messages untouched this long are picked up again (a crash, a lost job). */
+const STALE_INBOUND_SECONDS = 60;
+const SWEEP_BATCH = 500;
+
+const inboundPayload = z.object({ inboundId: z.uuid() });
+const outboundPayload = z.object({ outboundId: z.uuid() });
+
+const deliverJob = (ctx: ServiceContext) =>
+  defineJob({
+    name: "email.deliver",
+    payload: outboundPayload,
+    batchSize: 5,
+    workers: 2,
+    handler: async ({ outboundId }) => {
+      const result = await deliverOutbound(ctx, outboundId);
+      if (result.outcome === "retry") await scheduleDelivery(ctx, outboundId, result.retryInSeconds);
+    },
+  });
+
+const parseJob = (ctx: ServiceContext) =>
+  defineJob({
+    name: "email.parse-inbound",
+    payload: inboundPayload,
+    batchSize: 10,
+    workers: 3,
+    handler: async ({ inboundId }) => {
+      await processInbound(ctx, inboundId);
+    },
+  });
+
+/** Hands a stored message to the parse job; without a running queue (tests, CLI) the sweeper or caller does it. */
+export const scheduleParse = async (ctx: ServiceContext, inboundId: string): Promise<void> => {
+  if (ctx.jobs.running) await ctx.jobs.send(parseJob(ctx), { inboundId });
+};
+
+/** Enqueues the first delivery attempt in the caller's transaction: it exists exactly when the mail does. */
+export const enqueueDelivery = async (ctx: ServiceContext, tx: Tx, outboundIds: string[]): Promise<void> => {
+  await ctx.jobs.enqueue(
+    tx,
+    deliverJob(ctx),
+    outboundIds.map((outboundId) => ({ payload: { outboundId }, key: outboundId })),
+  );
+};
+
+export const scheduleDelivery = async (ctx: ServiceContext, outboundId: string, afterSeconds = 0): Promise<void> => {
+  if (!ctx.jobs.running) return;
+  await ctx.jobs.send(deliverJob(ctx), { outboundId }, afterSeconds > 0 ? { startAfter: afterSeconds } : {});
+};
+
+/**
+ * On start, every message still waiting is handed to the parse job: a process that died took its
+ * in-flight jobs with it (pg-boss would only retry them once they expire). Handing one to a live
+ * process twice is harmless, processing is idempotent.
+ */
+export const resumeInbound = async (ctx: ServiceContext): Promise<number> => {
+  if (!ctx.jobs.running) return 0;
+  const waiting = await staleInbound(ctx, 0, 10_000);
+  for (const inboundId of waiting) await scheduleParse(ctx, inboundId);
+  return waiting.length;
+};
+
+export const emailJobs = (ctx: ServiceContext) => [
+  parseJob(ctx),
+  deliverJob(ctx),
+  defineJob({
+    name: "email.sweep",
+    payload: z.object({}).passthrough(),
+    cron: "* * * * *",
+    handler: async () => {
+      for (const inboundId of await staleInbound(ctx, STALE_INBOUND_SECONDS, SWEEP_BATCH)) {
+        await scheduleParse(ctx, inboundId);
+      }
+      for (const outboundId of await dueOutbound(ctx, SWEEP_BATCH)) await scheduleDelivery(ctx, outboundId);
+    },
+  }),
+];

@@ -1,0 +1,527 @@
+import type { TCreateCaseInput } from "../../../shared/contracts/cases";
+import type { Tx } from "../../db/connection";
+import type { InboundEnvelope } from "../../db/schema/index";
+import { type AnyActor, SYSTEM } from "../../platform/actor";
+import { inTransaction, type ServiceContext } from "../../platform/context";
+import { AppError } from "../../platform/errors";
+import { recordEvents } from "../../platform/events";
+import { sha256 } from "../../platform/secrets";
+import {
+  type CaseForEmail,
+  caseForEmail,
+  openCaseInTransaction,
+  openFollowUpCase,
+  reopenOnCustomerReply,
+} from "../cases/cases.service";
+import { contactIdsByEmail, findContactByEmail, findOrCreateContactByEmail } from "../contacts/contacts.service";
+import { addEmailMessage, storeEmailAttachments } from "../messages/messages.service";
+import { teamLeadOf } from "../teams/teams.service";
+import {
+  activeUserIds,
+  employeeEmailsAmong,
+  findActiveUserByEmail,
+  firstActiveAdminId,
+  loadActor,
+} from "../users/users.service";
+import { enqueueDelivery } from "./email.jobs";
+import { type EmailKeys, emailKeys } from "./email.keys";
+import * as repo from "./email.repository";
+import { type MailHeaders, shouldAutoReply } from "./loop-guard";
+import { sanitizeEmailHtml, splitQuotedHistory } from "./mail-html";
+import { type MailAddress, MailParseError, type ParsedInbound } from "./mime-parse";
+import { enqueueAcknowledgement } from "./outbound.service";
+import { DEFAULT_PARSE_POOL, ParsePool } from "./parse-pool";
+import { extractTokens, subjectCaseNumber, verifyReplyToken } from "./reply-token";
+
+/** Parse attempts before a message that keeps failing (or killing its process) is quarantined. */
+export const MAX_PARSE_ATTEMPTS = 5;
+/** New contacts one message may create from its To and Cc. */
+export const MAX_NEW_CONTACTS_PER_MESSAGE = 40;
+const MAX_COPIED_ADDRESSES = 500;
+const MAX_SUBJECT = 500;
+const MAX_NAME = 200;
+const ADDRESS_CACHE_MS = 5_000;
+
+export type InboundSource = "smtp" | `imap:${string}`;
+
+const pools = new WeakMap<ServiceContext, ParsePool>();
+
+/** The parse workers of this process (started on first use). */
+export const parsePool = (ctx: ServiceContext): ParsePool => {
+  let pool = pools.get(ctx);
+  if (!pool) {
+    pool = new ParsePool(DEFAULT_PARSE_POOL);
+    pools.set(ctx, pool);
+  }
+  return pool;
+};
+
+export const closeParsePool = async (ctx: ServiceContext): Promise<void> => {
+  const pool = pools.get(ctx);
+  pools.delete(ctx);
+  await pool?.close();
+};
+
+const withoutTag = (address: string): string => {
+  const at = address.lastIndexOf("@");
+  const local = address.slice(0, at);
+  const plus = local.indexOf("+");
+  return plus < 0 ? address : `${local.slice(0, plus)}${address.slice(at)}`;
+};
+
+const addressCache = new WeakMap<ServiceContext, { at: number; addresses: Promise<repo.SupportAddressRow[]> }>();
+
+/** Active support addresses, cached briefly: the SMTP receiver asks for every recipient. */
+const cachedAddresses = (ctx: ServiceContext): Promise<repo.SupportAddressRow[]> => {
+  const hit = addressCache.get(ctx);
+  if (hit && Date.now() - hit.at < ADDRESS_CACHE_MS) return hit.addresses;
+  const addresses = repo.activeAddresses(ctx.db);
+  addressCache.set(ctx, { at: Date.now(), addresses });
+  addresses.catch(() => addressCache.delete(ctx));
+  return addresses;
+};
+
+export const forgetCachedAddresses = (ctx: ServiceContext): void => {
+  addressCache.delete(ctx);
+};
+
+/** Whether mail to `address` is ours to accept: an active support address or a +tag of one. */
+export const isSupportRecipient = async (ctx: ServiceContext, address: string): Promise<boolean> => {
+  const bare = withoutTag(address.trim().toLowerCase());
+  return (await cachedAddresses(ctx)).some((a) => a.address === bare);
+};
+
+/**
+ * Stores a message exactly as received and commits it; a message already stored from the same
+ * source (same bytes) is not stored twice. Parsing happens later, in a job.
+ */
+export const receiveInbound = async (
+  ctx: ServiceContext,
+  input: { source: InboundSource; raw: Buffer; envelope: InboundEnvelope },
+): Promise<{ id: string; duplicate: boolean }> => {
+  const values = {
+    source: input.source,
+    sha256: sha256(input.raw),
+    raw: input.raw,
+    size: input.raw.length,
+    envelope: input.envelope,
+  };
+  if (input.raw.length <= repo.RAW_PIECE) return await repo.insertInbound(ctx.db, values);
+  return await ctx.db.transaction(async (tx) => await repo.insertInbound(tx, values));
+};
+
+/** Received messages nobody has worked on for `staleSeconds` (a crash, a lost job): the sweeper's list. */
+export const staleInbound = async (ctx: ServiceContext, staleSeconds: number, limit: number): Promise<string[]> =>
+  await repo.staleReceived(ctx.db, staleSeconds, limit);
+
+export type InboundOutcome =
+  | { status: "parsed"; caseId: string; messageId: string; outboundIds: string[] }
+  | { status: "quarantined"; problems: string[] }
+  | { status: "ignored"; reason: string }
+  | { status: "skipped" };
+
+const quarantine = async (
+  ctx: ServiceContext,
+  id: string,
+  problems: string[],
+  parsed: ParsedInbound | null,
+): Promise<InboundOutcome> => {
+  await inTransaction(ctx, async (tx) => {
+    if (!(await repo.lockReceived(tx, id))) return;
+    await repo.finishInbound(tx, id, {
+      status: "quarantined",
+      problems,
+      ...(parsed ? summaryOf(parsed) : {}),
+    });
+    await recordEvents(tx, SYSTEM, [
+      { type: "inbound_email.quarantined", aggregateType: "inbound_email", aggregateId: id, payload: { problems } },
+    ]);
+  });
+  return { status: "quarantined", problems };
+};
+
+const summaryOf = (parsed: ParsedInbound) => ({
+  headerMessageId: parsed.messageId,
+  fromAddress: parsed.from?.address ?? null,
+  subject: parsed.subject.slice(0, 1000),
+});
+
+/**
+ * Turns one stored message into a case message: parse (in a worker, with time and memory limits),
+ * then thread, create contacts and write everything in one transaction. A message the parser
+ * rejects is quarantined; infrastructure failures throw, so the job is retried.
+ */
+export const processInbound = async (ctx: ServiceContext, id: string): Promise<InboundOutcome> => {
+  const row = await repo.startAttempt(ctx.db, id);
+  if (!row) return { status: "skipped" };
+  if (row.parseAttempts > MAX_PARSE_ATTEMPTS) {
+    return await quarantine(ctx, id, [`parse-attempts-exceeded:${MAX_PARSE_ATTEMPTS}`], null);
+  }
+  const raw = await repo.rawOf(ctx.db, id);
+  if (!raw) return { status: "skipped" };
+  let parsed: ParsedInbound;
+  try {
+    parsed = await parsePool(ctx).parse(raw);
+  } catch (error) {
+    if (!(error instanceof MailParseError)) throw error;
+    return await quarantine(ctx, id, [`parse-failed:${error.code}`, error.message.slice(0, 500)], null);
+  }
+  const keys = await emailKeys(ctx);
+  let outcome: InboundOutcome;
+  try {
+    outcome = await inTransaction(ctx, async (tx) => {
+      const locked = await repo.lockReceived(tx, id);
+      if (!locked) return { status: "skipped" } as const;
+      return await intake(ctx, tx, keys, locked, parsed);
+    });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return await quarantine(ctx, id, [...parsed.problems, `intake-failed:${error.code}`, error.message], parsed);
+  }
+  if (outcome.status === "quarantined") return await quarantine(ctx, id, outcome.problems, parsed);
+  return outcome;
+};
+
+const headersForLoopGuard = (parsed: ParsedInbound, inbound: repo.InboundSummary): MailHeaders => {
+  const mailFrom = inbound.envelope.mailFrom;
+  if (parsed.headers["return-path"] || mailFrom === null) return parsed.headers;
+  return { ...parsed.headers, "return-path": [`<${mailFrom}>`] };
+};
+
+const senderOf = (parsed: ParsedInbound, inbound: repo.InboundSummary): MailAddress | null => {
+  if (parsed.from) return parsed.from;
+  const mailFrom = inbound.envelope.mailFrom?.trim().toLowerCase();
+  return mailFrom && /^[^\s@]+@[^\s@]+$/.test(mailFrom) ? { address: mailFrom, name: "" } : null;
+};
+
+const supportAddressFor = async (
+  tx: Tx,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+  addresses: repo.SupportAddressRow[],
+): Promise<repo.SupportAddressRow | null> => {
+  if (inbound.source.startsWith("imap:")) {
+    const mailbox = await repo.findMailbox(tx, inbound.source.slice(5));
+    const own = mailbox ? addresses.find((a) => a.id === mailbox.supportAddressId) : undefined;
+    if (own) return own;
+  }
+  const candidates = [
+    ...inbound.envelope.rcptTo,
+    ...parsed.to.map((a) => a.address),
+    ...parsed.cc.map((a) => a.address),
+  ].map((a) => withoutTag(a.toLowerCase()));
+  for (const candidate of candidates) {
+    const hit = addresses.find((a) => a.address === candidate);
+    if (hit) return hit;
+  }
+  return null;
+};
+
+interface Thread {
+  c: CaseForEmail;
+  via: "token" | "references" | "subject";
+}
+
+const verifiedCase = async (tx: Tx, key: Buffer, tokens: string[]): Promise<CaseForEmail | null> => {
+  for (const token of tokens) {
+    const payload = verifyReplyToken(key, token);
+    const c = payload ? await caseForEmail(tx, { id: payload.caseId }) : null;
+    if (c) return c;
+  }
+  return null;
+};
+
+const isParticipant = async (tx: Tx, c: CaseForEmail, contactId: string | null): Promise<boolean> => {
+  if (!contactId) return false;
+  if (c.requesterId === contactId) return true;
+  const p = await repo.findParticipant(tx, c.id, contactId);
+  return !!p && !p.pendingReview;
+};
+
+/** Reply token (our Reply-To), then our Message-IDs in In-Reply-To/References, then `[#n]` from a participant. */
+const findThread = async (
+  tx: Tx,
+  keys: EmailKeys,
+  parsed: ParsedInbound,
+  recipients: string[],
+  senderContactId: string | null,
+): Promise<Thread | null> => {
+  const byAddress = await verifiedCase(tx, keys.replyToken, extractTokens(recipients, []));
+  if (byAddress) return { c: byAddress, via: "token" };
+  const referenced = [parsed.inReplyTo, ...[...parsed.references].reverse()].filter((v): v is string => !!v);
+  const byMessageId = await verifiedCase(tx, keys.replyToken, extractTokens([], referenced));
+  if (byMessageId) return { c: byMessageId, via: "references" };
+  for (const caseId of await repo.casesByInboundMessageIds(tx, referenced)) {
+    const c = await caseForEmail(tx, { id: caseId });
+    if (c) return { c, via: "references" };
+  }
+  const number = subjectCaseNumber(parsed.subject);
+  if (number !== null) {
+    const c = await caseForEmail(tx, { number });
+    if (c && (await isParticipant(tx, c, senderContactId))) return { c, via: "subject" };
+  }
+  return null;
+};
+
+const ownerFor = async (tx: Tx, address: repo.SupportAddressRow): Promise<string | null> => {
+  const lead = await teamLeadOf(tx, address.teamId);
+  const candidates = [lead, address.executiveUserId].filter((id): id is string => !!id);
+  const active = await activeUserIds(tx, candidates);
+  return candidates.find((id) => active.has(id)) ?? (await firstActiveAdminId(tx));
+};
+
+/** The message's content as the case shows it: files stored, HTML sanitized with cid: links resolved. */
+const addMailToCase = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  actor: AnyActor,
+  caseId: string,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+  authorContactId: string | null,
+  supportAddressId: string | null,
+): Promise<string> => {
+  const stored = await storeEmailAttachments(
+    ctx,
+    tx,
+    caseId,
+    parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.content })),
+  );
+  const cidMap: Record<string, string> = {};
+  parsed.attachments.forEach((a, index) => {
+    const file = stored[index];
+    if (a.contentId && file) cidMap[a.contentId] = `/api/v1/attachments/${file.id}`;
+  });
+  const sanitized = parsed.html === null ? null : sanitizeEmailHtml(parsed.html, { cidMap });
+  const split = splitQuotedHistory(parsed.text);
+  const messageId = await addEmailMessage(tx, actor, caseId, {
+    kind: "reply",
+    authorContactId,
+    bodyText: split.visible,
+    bodyHtml: sanitized && sanitized.html.trim().length > 0 ? sanitized.html : null,
+    attachmentIds: stored.map((s) => s.id),
+  });
+  await repo.insertAttachmentParts(
+    tx,
+    parsed.attachments.flatMap((a, index) => {
+      const file = stored[index];
+      return file ? [{ attachmentId: file.id, contentId: a.contentId, inline: a.inline }] : [];
+    }),
+  );
+  await repo.insertDetails(tx, {
+    messageId,
+    caseId,
+    inboundMessageId: inbound.id,
+    supportAddressId,
+    headerMessageId: parsed.messageId,
+    fromAddress: parsed.from?.address ?? null,
+    to: parsed.to.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
+    cc: parsed.cc.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
+    subject: parsed.subject.slice(0, 1000),
+    quotedText: split.quoted,
+    blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
+  });
+  return messageId;
+};
+
+/**
+ * Those copied on a message join the case's thread (as contacts, organization by domain): never
+ * our own addresses or employees, at most MAX_NEW_CONTACTS_PER_MESSAGE new contacts per message.
+ */
+const addCopiedParticipants = async (
+  tx: Tx,
+  caseId: string,
+  requesterId: string,
+  parsed: ParsedInbound,
+  exclude: Set<string>,
+  inboundId: string,
+): Promise<void> => {
+  const seen = new Set<string>();
+  const copied = [...parsed.to, ...parsed.cc]
+    .filter((a) => {
+      const bare = withoutTag(a.address);
+      if (seen.has(a.address) || exclude.has(bare) || a.address.includes("+em-")) return false;
+      seen.add(a.address);
+      return true;
+    })
+    .slice(0, MAX_COPIED_ADDRESSES);
+  if (copied.length === 0) return;
+  const employees = await employeeEmailsAmong(
+    tx,
+    copied.map((a) => a.address),
+  );
+  const known = await contactIdsByEmail(
+    tx,
+    copied.map((a) => a.address),
+  );
+  const contactIds: string[] = [];
+  let created = 0;
+  for (const a of copied) {
+    if (employees.has(a.address)) continue;
+    let contactId = known.get(a.address);
+    if (!contactId) {
+      if (created >= MAX_NEW_CONTACTS_PER_MESSAGE) continue;
+      contactId = (await findOrCreateContactByEmail(tx, SYSTEM, a.address, a.name.slice(0, MAX_NAME) || undefined)).id;
+      created++;
+    }
+    if (contactId !== requesterId) contactIds.push(contactId);
+  }
+  await repo.addParticipants(
+    tx,
+    [...new Set(contactIds)].map((contactId) => ({
+      caseId,
+      contactId,
+      role: "cc" as const,
+      pendingReview: false,
+      inboundMessageId: inboundId,
+    })),
+  );
+};
+
+const intake = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  keys: EmailKeys,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+): Promise<InboundOutcome> => {
+  const addresses = await repo.activeAddresses(tx);
+  const ours = new Set(addresses.map((a) => a.address));
+  const sender = senderOf(parsed, inbound);
+  const finish = async (status: "ignored", reason: string): Promise<InboundOutcome> => {
+    await repo.finishInbound(tx, inbound.id, { status, problems: [...parsed.problems, reason], ...summaryOf(parsed) });
+    return { status, reason };
+  };
+  if (parsed.messageId && extractTokens([], [parsed.messageId]).some((t) => verifyReplyToken(keys.replyToken, t))) {
+    return await finish("ignored", "own-message");
+  }
+  if (sender && ours.has(withoutTag(sender.address))) return await finish("ignored", "own-address");
+  if (!sender) return { status: "quarantined", problems: [...parsed.problems, "no-sender"] };
+  const supportAddress = await supportAddressFor(tx, inbound, parsed, addresses);
+  const headerValues = (name: string) => [parsed.headers[name] ?? []].flat();
+  const recipients = [
+    ...inbound.envelope.rcptTo,
+    ...parsed.to.map((a) => a.address),
+    ...parsed.cc.map((a) => a.address),
+    ...headerValues("delivered-to"),
+    ...headerValues("x-original-to"),
+  ];
+
+  const employee = await findActiveUserByEmail(tx, sender.address);
+  if (employee) {
+    const tokens = extractTokens(recipients, [parsed.inReplyTo ?? "", ...parsed.references]);
+    const c = await verifiedCase(tx, keys.agentToken(employee.id), tokens);
+    const actor = c ? await loadActor(tx, employee.id, null) : null;
+    if (c && actor && c.status !== "closed") {
+      const messageId = await addMailToCase(ctx, tx, actor, c.id, inbound, parsed, null, supportAddress?.id ?? null);
+      await repo.finishInbound(tx, inbound.id, {
+        status: "parsed",
+        problems: parsed.problems,
+        caseId: c.id,
+        messageId,
+        ...summaryOf(parsed),
+      });
+      return { status: "parsed", caseId: c.id, messageId, outboundIds: [] };
+    }
+  }
+
+  const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
+  const existingContact = await findContactByEmail(tx, sender.address);
+  const thread = await findThread(tx, keys, parsed, recipients, existingContact?.id ?? null);
+  const senderName = sender.name.slice(0, MAX_NAME) || undefined;
+  const exclude = new Set([...ours, sender.address]);
+
+  if (thread && thread.c.status !== "closed") {
+    const contact = existingContact ?? (await findOrCreateContactByEmail(tx, SYSTEM, sender.address, senderName));
+    const known = await isParticipant(tx, thread.c, contact.id);
+    const messageId = await addMailToCase(
+      ctx,
+      tx,
+      SYSTEM,
+      thread.c.id,
+      inbound,
+      parsed,
+      contact.id,
+      supportAddress?.id ?? null,
+    );
+    if (known) await addCopiedParticipants(tx, thread.c.id, thread.c.requesterId, parsed, exclude, inbound.id);
+    else {
+      await repo.addParticipants(tx, [
+        {
+          caseId: thread.c.id,
+          contactId: contact.id,
+          role: "follower",
+          pendingReview: true,
+          inboundMessageId: inbound.id,
+        },
+      ]);
+    }
+    if (automatic.allowed) await reopenOnCustomerReply(tx, SYSTEM, thread.c.id);
+    await repo.finishInbound(tx, inbound.id, {
+      status: "parsed",
+      problems: parsed.problems,
+      caseId: thread.c.id,
+      messageId,
+      ...summaryOf(parsed),
+    });
+    return { status: "parsed", caseId: thread.c.id, messageId, outboundIds: [] };
+  }
+
+  if (!supportAddress) return { status: "quarantined", problems: [...parsed.problems, "no-support-address"] };
+  const ownerId = await ownerFor(tx, supportAddress);
+  if (!ownerId) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
+  const requester = existingContact ?? (await findOrCreateContactByEmail(tx, SYSTEM, sender.address, senderName));
+  const executive = supportAddress.executiveUserId;
+  const followerIds =
+    executive && executive !== ownerId && (await activeUserIds(tx, [executive])).has(executive) ? [executive] : [];
+  const input: TCreateCaseInput = {
+    subject: parsed.subject.trim().slice(0, MAX_SUBJECT) || "(no subject)",
+    requester: { contactId: requester.id },
+    teamId: supportAddress.teamId,
+    ownerId,
+    status: "new",
+    priority: "normal",
+    type: "question",
+    channel: "email",
+    tags: [],
+    customFields: {},
+    followerIds,
+  };
+  const created = thread
+    ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input)
+    : await openCaseInTransaction(tx, SYSTEM, input);
+  const messageId = await addMailToCase(ctx, tx, SYSTEM, created.id, inbound, parsed, requester.id, supportAddress.id);
+  await addCopiedParticipants(tx, created.id, requester.id, parsed, exclude, inbound.id);
+  const outboundIds: string[] = [];
+  const windowDays = ctx.config.email.autoAckWindowDays;
+  if (
+    supportAddress.autoAcknowledge &&
+    ctx.config.email.outbound &&
+    automatic.allowed &&
+    windowDays > 0 &&
+    (await repo.claimAutoAck(tx, sender.address, windowDays, created.id))
+  ) {
+    const ack = await enqueueAcknowledgement(tx, keys, {
+      c: { id: created.id, number: created.number, subject: created.subject },
+      supportAddress,
+      to: sender.address,
+      inReplyTo: parsed.messageId,
+    });
+    if (ack) {
+      outboundIds.push(ack);
+      await enqueueDelivery(ctx, tx, [ack]);
+    }
+  }
+  await repo.finishInbound(tx, inbound.id, {
+    status: "parsed",
+    problems: parsed.problems,
+    caseId: created.id,
+    messageId,
+    ...summaryOf(parsed),
+  });
+  return { status: "parsed", caseId: created.id, messageId, outboundIds };
+};
+
+/** Puts a quarantined (or ignored) message back to be processed again. */
+export const resetInboundForRetry = async (tx: Tx, id: string): Promise<repo.InboundSummary | undefined> =>
+  await repo.resetInbound(tx, id);

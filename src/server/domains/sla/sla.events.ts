@@ -1,0 +1,61 @@
+import type { DomainEvent } from "../../platform/events";
+import type { CalendarRow, PolicyRow } from "./sla.repository";
+
+const auditableCalendar = (c: CalendarRow) => ({
+  name: c.name,
+  timeZone: c.timeZone,
+  weeklyHours: c.weeklyHours,
+  holidays: c.holidays,
+  alwaysOpen: c.alwaysOpen,
+  version: c.version,
+});
+
+export const calendarEvent = (
+  type: "business_calendar.created" | "business_calendar.updated" | "business_calendar.deleted",
+  before: CalendarRow | null,
+  after: CalendarRow | null,
+): DomainEvent => ({
+  type,
+  aggregateType: "business_calendar",
+  aggregateId: (after ?? before)?.id ?? "",
+  payload: { before: before ? auditableCalendar(before) : null, after: after ? auditableCalendar(after) : null },
+});
+
+const auditablePolicy = (p: PolicyRow) => ({
+  name: p.name,
+  position: p.position,
+  active: p.active,
+  conditions: p.conditions,
+  targets: p.targets,
+  calendarId: p.calendarId,
+  pauseStatuses: p.pauseStatuses,
+  warningPercent: p.warningPercent,
+  warningActions: p.warningActions,
+  breachActions: p.breachActions,
+  version: p.version,
+});
+
+export const policyEvent = (
+  type: "sla_policy.created" | "sla_policy.updated" | "sla_policy.deleted",
+  before: PolicyRow | null,
+  after: PolicyRow | null,
+): DomainEvent => ({
+  type,
+  aggregateType: "sla_policy",
+  aggregateId: (after ?? before)?.id ?? "",
+  payload: { before: before ? auditablePolicy(before) : null, after: after ? auditablePolicy(after) : null },
+});
+
+/** A clock reached its warning or breach instant; `actions` says what the escalation did. */
+export const clockEscalatedEvent = (
+  kind: "warning" | "breach",
+  clock: { id: string; caseId: string; metric: string; policyId: string | null },
+  at: Date,
+  actions: string[],
+): DomainEvent => ({
+  type: kind === "breach" ? "sla.breached" : "sla.warned",
+  aggregateType: "case",
+  aggregateId: clock.caseId,
+  caseId: clock.caseId,
+  payload: { clockId: clock.id, metric: clock.metric, policyId: clock.policyId, at: at.toISOString(), actions },
+});

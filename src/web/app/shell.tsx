@@ -1,0 +1,245 @@
+import {
+  ActionIcon,
+  AppShell,
+  Avatar,
+  Burger,
+  Button,
+  Group,
+  Kbd,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Text,
+  TextInput,
+  Tooltip,
+  UnstyledButton,
+  useComputedColorScheme,
+  useMantineColorScheme,
+  VisuallyHidden,
+} from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import {
+  IconAddressBook,
+  IconBuilding,
+  IconBuildingCommunity,
+  IconForms,
+  IconInbox,
+  IconKey,
+  IconLogout,
+  IconMoon,
+  IconPlus,
+  IconSearch,
+  IconSun,
+  IconUsers,
+  IconUsersGroup,
+} from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
+import { Link, Outlet, useNavigate, useRouterState } from "@tanstack/react-router";
+import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
+import { isTypingTarget } from "../features/cases/keyboard-nav";
+import { api, setCsrfToken } from "./api-client";
+import { connectRealtime, useRealtimeStatus } from "./realtime";
+import { isAdmin, useSession } from "./session";
+
+const NewCaseModal = lazy(() => import("../features/cases/new-case-modal").then((m) => ({ default: m.NewCaseModal })));
+
+const NavItem = ({ to, label, icon, onClick }: { to: string; label: string; icon: ReactNode; onClick: () => void }) => {
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
+  const active = pathname === to || (to !== "/inbox" && pathname.startsWith(`${to}/`));
+  return (
+    <NavLink
+      component={Link}
+      to={to}
+      label={label}
+      leftSection={icon}
+      active={active || (to === "/inbox" && pathname.startsWith("/cases/"))}
+      onClick={onClick}
+      aria-current={active ? "page" : undefined}
+    />
+  );
+};
+
+const ThemeToggle = () => {
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme("light", { getInitialValueInEffect: true });
+  const next = computed === "dark" ? "light" : "dark";
+  return (
+    <Tooltip label={`Switch to ${next} theme`}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={`Switch to ${next} theme`}
+        onClick={() => setColorScheme(next)}
+      >
+        {computed === "dark" ? <IconSun size={18} /> : <IconMoon size={18} />}
+      </ActionIcon>
+    </Tooltip>
+  );
+};
+
+const LiveIndicator = () => {
+  const status = useRealtimeStatus();
+  const label =
+    status === "live" ? "Live updates on" : status === "connecting" ? "Connecting live updates…" : "Live updates off";
+  return (
+    <Tooltip label={label}>
+      <span className="live-dot" data-status={status} role="img" aria-label={label} />
+    </Tooltip>
+  );
+};
+
+const GlobalSearch = () => {
+  const navigate = useNavigate();
+  const ref = useRef<HTMLInputElement>(null);
+  const currentQ = useRouterState({
+    select: (s) => (s.location.pathname === "/search" ? ((s.location.search as { q?: string }).q ?? "") : ""),
+  });
+  const [value, setValue] = useState(currentQ);
+  useEffect(() => setValue(currentQ), [currentQ]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "/" && !e.ctrlKey && !e.metaKey && !e.altKey && !isTypingTarget(e.target)) {
+        e.preventDefault();
+        ref.current?.focus();
+        ref.current?.select();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  return (
+    <search style={{ flex: 1, maxWidth: 480 }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const q = value.trim();
+          if (q) void navigate({ to: "/search", search: { q } });
+        }}
+      >
+        <TextInput
+          ref={ref}
+          value={value}
+          onChange={(e) => setValue(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Escape") e.currentTarget.blur();
+          }}
+          placeholder="Search cases and messages"
+          aria-label="Search cases and messages"
+          leftSection={<IconSearch size={16} />}
+          rightSection={<Kbd size="xs">/</Kbd>}
+          rightSectionPointerEvents="none"
+        />
+      </form>
+    </search>
+  );
+};
+
+export const Shell = () => {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [navOpen, nav] = useDisclosure(false);
+  const [creating, setCreating] = useState(false);
+
+  useEffect(() => connectRealtime(queryClient, session.user.id), [queryClient, session.user.id]);
+
+  const logout = async () => {
+    try {
+      await api("/auth/logout", { method: "POST" });
+    } finally {
+      setCsrfToken(null);
+      queryClient.clear();
+      queryClient.setQueryData(["session"], null);
+      await navigate({ to: "/login" });
+    }
+  };
+
+  const admin = isAdmin(session);
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 208, breakpoint: "md", collapsed: { mobile: !navOpen } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" gap="sm" wrap="nowrap">
+          <Burger opened={navOpen} onClick={nav.toggle} hiddenFrom="md" size="sm" aria-label="Toggle navigation" />
+          <UnstyledButton component={Link} to="/inbox" aria-label="Extramile inbox" className="brand">
+            <Text fw={800} size="lg" c="indigo">
+              Extramile
+            </Text>
+          </UnstyledButton>
+          <GlobalSearch />
+          <Group gap="xs" ml="auto" wrap="nowrap">
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} size="sm">
+              New case
+            </Button>
+            <LiveIndicator />
+            <ThemeToggle />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton>
+                  <Avatar size={34} radius="xl" color="indigo" name={session.user.name} aria-hidden />
+                  <VisuallyHidden>Account menu for {session.user.name}</VisuallyHidden>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>
+                  {session.user.name}
+                  <br />
+                  {session.user.email}
+                </Menu.Label>
+                <Menu.Item component={Link} to="/settings/api-tokens" leftSection={<IconKey size={16} />}>
+                  API tokens
+                </Menu.Item>
+                <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void logout()}>
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <AppShell.Section grow component={ScrollArea}>
+          <NavItem to="/inbox" label="Inbox" icon={<IconInbox size={18} />} onClick={nav.close} />
+          <NavItem to="/contacts" label="Contacts" icon={<IconAddressBook size={18} />} onClick={nav.close} />
+          <NavItem to="/organizations" label="Organizations" icon={<IconBuilding size={18} />} onClick={nav.close} />
+          {admin ? (
+            <>
+              <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+                Admin
+              </Text>
+              <NavItem to="/admin/users" label="Users" icon={<IconUsers size={18} />} onClick={nav.close} />
+              <NavItem
+                to="/admin/departments"
+                label="Departments"
+                icon={<IconBuildingCommunity size={18} />}
+                onClick={nav.close}
+              />
+              <NavItem to="/admin/teams" label="Teams" icon={<IconUsersGroup size={18} />} onClick={nav.close} />
+              <NavItem
+                to="/admin/custom-fields"
+                label="Custom fields"
+                icon={<IconForms size={18} />}
+                onClick={nav.close}
+              />
+            </>
+          ) : null}
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+            You
+          </Text>
+          <NavItem to="/settings/api-tokens" label="API tokens" icon={<IconKey size={18} />} onClick={nav.close} />
+        </AppShell.Section>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+        {creating ? (
+          <Suspense fallback={null}>
+            <NewCaseModal onClose={() => setCreating(false)} />
+          </Suspense>
+        ) : null}
+      </AppShell.Main>
+    </AppShell>
+  );
+};

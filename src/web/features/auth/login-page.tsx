@@ -1,0 +1,87 @@
+import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { useQueryClient } from "@tanstack/react-query";
+import { useNavigate, useSearch } from "@tanstack/react-router";
+import { type FormEvent, useState } from "react";
+import { ApiError, api, errorMessage, setCsrfToken } from "../../app/api-client";
+import type { Session } from "../../app/wire";
+
+export const LoginPage = () => {
+  const { redirect } = useSearch({ from: "/login" });
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const session = await api<Session>("/auth/login", { method: "POST", body: { email: email.trim(), password } });
+      setCsrfToken(session.csrfToken);
+      queryClient.setQueryData(["session"], session);
+      await navigate({ to: redirect ?? "/inbox" });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const message =
+    error instanceof ApiError && (error.status === 401 || error.code === "UNAUTHENTICATED")
+      ? "That email and password do not match an active account."
+      : error
+        ? errorMessage(error)
+        : null;
+
+  return (
+    <Center mih="100vh" p="md" component="main">
+      <Box w="100%" maw={380}>
+        <Stack gap={4} mb="lg" ta="center">
+          <Title order={1} c="indigo" fz={32}>
+            Extramile
+          </Title>
+          <Text c="dimmed" size="sm">
+            Service is everyone's job. Sign in to your workspace.
+          </Text>
+        </Stack>
+        <Paper withBorder shadow="sm" p="lg" radius="md">
+          <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
+            <Stack>
+              {message ? (
+                <Alert color="red" variant="light" role="alert">
+                  {message}
+                </Alert>
+              ) : null}
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="username"
+                required
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+              />
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              <Button type="submit" loading={busy} fullWidth>
+                Sign in
+              </Button>
+              <Text size="xs" c="dimmed" ta="center">
+                Forgot your password? Ask an administrator to reset it from the Users page.
+              </Text>
+            </Stack>
+          </form>
+        </Paper>
+      </Box>
+    </Center>
+  );
+};

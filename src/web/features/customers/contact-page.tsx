@@ -1,0 +1,127 @@
+import { Anchor, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconEdit } from "@tabler/icons-react";
+import { Link, useParams } from "@tanstack/react-router";
+import { useState } from "react";
+import { ApiError } from "../../app/api-client";
+import type { Contact } from "../../app/wire";
+import { ErrorAlert, Loading, NotFound } from "../../ui/states";
+import { ContactForm } from "./contact-form";
+import { CustomerCases } from "./customer-cases";
+import { useContact, useOrganization, useSaveCustomer } from "./customers.queries";
+
+const Field = ({ label, children }: { label: string; children: React.ReactNode }) => (
+  <Stack gap={2}>
+    <Text size="xs" c="dimmed" fw={700} tt="uppercase">
+      {label}
+    </Text>
+    <div>{children}</div>
+  </Stack>
+);
+
+export const ContactPage = () => {
+  const { contactId } = useParams({ from: "/app/contacts/$contactId" });
+  const contact = useContact(contactId);
+  const org = useOrganization(contact.data?.organizationId);
+  const save = useSaveCustomer<Contact>("contacts");
+  const [editing, setEditing] = useState(false);
+  if (contact.isLoading) return <Loading label="Loading the contact…" />;
+  if (contact.error instanceof ApiError && contact.error.status === 404) return <NotFound />;
+  if (contact.error || !contact.data)
+    return <ErrorAlert error={contact.error} onRetry={() => void contact.refetch()} />;
+  const c = contact.data;
+  return (
+    <Stack gap="md" maw={1200}>
+      <Group justify="space-between">
+        <Stack gap={0}>
+          <Text size="xs" c="dimmed">
+            <Anchor size="xs" renderRoot={(props) => <Link {...props} to="/contacts" />}>
+              Contacts
+            </Anchor>{" "}
+            / contact
+          </Text>
+          <Title order={1} fz="xl">
+            {c.name}
+          </Title>
+        </Stack>
+        <Button variant="default" leftSection={<IconEdit size={16} />} onClick={() => setEditing(true)}>
+          Edit
+        </Button>
+      </Group>
+      <Paper withBorder p="md">
+        <SimpleGrid cols={{ base: 1, sm: 3 }}>
+          <Field label="Emails">
+            {c.emails.length ? (
+              c.emails.map((e) => (
+                <Text key={e} size="sm">
+                  {e}
+                </Text>
+              ))
+            ) : (
+              <Text size="sm" c="dimmed">
+                None
+              </Text>
+            )}
+          </Field>
+          <Field label="Phones">
+            {c.phones.length ? (
+              c.phones.map((p) => (
+                <Text key={p} size="sm">
+                  {p}
+                </Text>
+              ))
+            ) : (
+              <Text size="sm" c="dimmed">
+                None
+              </Text>
+            )}
+          </Field>
+          <Field label="Organization">
+            {c.organizationId ? (
+              <Anchor
+                size="sm"
+                renderRoot={(props) => (
+                  <Link
+                    {...props}
+                    to="/organizations/$organizationId"
+                    params={{ organizationId: c.organizationId ?? "" }}
+                  />
+                )}
+              >
+                {org.data?.name ?? "Organization"}
+              </Anchor>
+            ) : (
+              <Text size="sm" c="dimmed">
+                None
+              </Text>
+            )}
+          </Field>
+        </SimpleGrid>
+      </Paper>
+      <CustomerCases params={{ requesterId: c.id }} title={`Cases of ${c.name}`} />
+      <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${c.name}`}>
+        {editing ? (
+          <ContactForm
+            contact={c}
+            organizationName={org.data?.name ?? null}
+            busy={save.isPending}
+            error={save.error}
+            submitLabel="Save"
+            onCancel={() => setEditing(false)}
+            onSubmit={(body) =>
+              save.mutate(
+                { id: c.id, body },
+                {
+                  onSuccess: () => {
+                    setEditing(false);
+                    notifications.show({ color: "green", message: "Contact saved." });
+                  },
+                },
+              )
+            }
+          />
+        ) : null}
+      </Modal>
+    </Stack>
+  );
+};
