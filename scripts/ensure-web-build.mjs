@@ -15,7 +15,11 @@ const newest = (dir) => {
 };
 
 const built = existsSync("dist/web/index.html") ? statSync("dist/web/index.html").mtimeMs : 0;
-const sources = Math.max(newest("src/web"), newest("src/shared"), existsSync("vite.config.ts") ? statSync("vite.config.ts").mtimeMs : 0);
+const sources = Math.max(
+  newest("src/web"),
+  newest("src/shared"),
+  existsSync("vite.config.ts") ? statSync("vite.config.ts").mtimeMs : 0,
+);
 if (existsSync("src/web") && sources > built) {
   console.info("Building the web app…");
   const result = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });

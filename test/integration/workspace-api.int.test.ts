@@ -22,7 +22,11 @@ const multipart = (filename: string, contentType: string, body: Buffer | string)
   );
   return {
     headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-    payload: Buffer.concat([head, Buffer.isBuffer(body) ? body : Buffer.from(body), Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    payload: Buffer.concat([
+      head,
+      Buffer.isBuffer(body) ? body : Buffer.from(body),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
   };
 };
 
@@ -65,7 +69,11 @@ describe("attachments", () => {
   it("an attachment uploaded by someone else cannot be sent by me", async () => {
     const c = await makeCase(t.app, agent.user.id);
     const up = (
-      await admin.call({ method: "POST", url: `/api/v1/cases/${c.id}/attachments`, ...multipart("a.txt", "text/plain", "x") })
+      await admin.call({
+        method: "POST",
+        url: `/api/v1/cases/${c.id}/attachments`,
+        ...multipart("a.txt", "text/plain", "x"),
+      })
     ).json();
     const res = await agent.call({
       method: "POST",
@@ -81,7 +89,11 @@ describe("custom fields", () => {
   it("are validated on write and required ones enforced on solve", async () => {
     const key = `serial_${uniq("").replace(/-/g, "")}`;
     const model = `model_${uniq("").replace(/-/g, "")}`;
-    await admin.call({ method: "POST", url: "/api/v1/custom-fields", payload: { key, label: "Serial", type: "number", required: true } });
+    await admin.call({
+      method: "POST",
+      url: "/api/v1/custom-fields",
+      payload: { key, label: "Serial", type: "number", required: true },
+    });
     await admin.call({
       method: "POST",
       url: "/api/v1/custom-fields",
@@ -89,14 +101,34 @@ describe("custom fields", () => {
     });
     const c = await makeCase(t.app, agent.user.id);
     const url = `/api/v1/cases/${c.id}`;
-    const wrongType = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { customFields: { [key]: "abc" } } });
+    const wrongType = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { customFields: { [key]: "abc" } },
+    });
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json().error.field).toBe(`customFields.${key}`);
-    const badOption = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { customFields: { [model]: "Z9" } } });
+    const badOption = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { customFields: { [model]: "Z9" } },
+    });
     expect(badOption.json().error.field).toBe(`customFields.${model}`);
-    const unknown = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { customFields: { nope: 1 } } });
+    const unknown = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { customFields: { nope: 1 } },
+    });
     expect(unknown.json().error.field).toBe("customFields.nope");
-    const solveWithout = await agent.call({ method: "PATCH", url, headers: { "if-match": "1" }, payload: { status: "solved" } });
+    const solveWithout = await agent.call({
+      method: "PATCH",
+      url,
+      headers: { "if-match": "1" },
+      payload: { status: "solved" },
+    });
     expect(solveWithout.statusCode).toBe(400);
     expect(solveWithout.json().error.field).toBe(`customFields.${key}`);
     const ok = await agent.call({
@@ -112,9 +144,17 @@ describe("custom fields", () => {
 
 describe("saved views", () => {
   it("lists built-in views first, keeps personal views private and lets only managers share", async () => {
-    const mine = await agent.call({ method: "POST", url: "/api/v1/views", payload: { name: "Urgent", filters: { priority: ["urgent"] } } });
+    const mine = await agent.call({
+      method: "POST",
+      url: "/api/v1/views",
+      payload: { name: "Urgent", filters: { priority: ["urgent"] } },
+    });
     expect(mine.statusCode).toBe(201);
-    const shareAttempt = await agent.call({ method: "POST", url: "/api/v1/views", payload: { name: "All urgent", shared: true } });
+    const shareAttempt = await agent.call({
+      method: "POST",
+      url: "/api/v1/views",
+      payload: { name: "All urgent", shared: true },
+    });
     expect(shareAttempt.statusCode).toBe(403);
     expect(shareAttempt.json().error.field).toBe("shared");
     const list = (await agent.call({ method: "GET", url: "/api/v1/views" })).json().items;
@@ -173,10 +213,19 @@ describe("realtime", () => {
       return buffer.includes(needle);
     };
     await waitFor(": connected");
-    await agent.call({ method: "PATCH", url: `/api/v1/cases/${c.id}`, headers: { "if-match": "1" }, payload: { priority: "high" } });
+    await agent.call({
+      method: "PATCH",
+      url: `/api/v1/cases/${c.id}`,
+      headers: { "if-match": "1" },
+      payload: { priority: "high" },
+    });
     await t.app.ctx.events.drain();
     expect(await waitFor(`"caseId":"${c.id}","type":"case.updated"`)).toBe(true);
-    const presence = await agent.call({ method: "POST", url: `/api/v1/cases/${c.id}/presence`, payload: { state: "replying" } });
+    const presence = await agent.call({
+      method: "POST",
+      url: `/api/v1/cases/${c.id}/presence`,
+      payload: { state: "replying" },
+    });
     expect(presence.json().users).toEqual([{ id: agent.user.id, name: agent.user.name, state: "replying" }]);
     expect(await waitFor("event: presence")).toBe(true);
     controller.abort();
