@@ -175,5 +175,5 @@ describe("IMAP import (Dovecot)", () => {
       await pollers.stop();
       await updateMailbox(t.app.ctx, SYSTEM, box.id, { active: false });
     }
-  });
+  }, 60_000);
 });
