@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
+import pg from "pg";
 import { inject } from "vitest";
 import { buildApp } from "../src/server/app";
 import { type Config, loadConfig } from "../src/server/config";
-import { connect } from "../src/server/db/connection";
+import { connect, runMigrations, startEmbeddedPostgres } from "../src/server/db/connection";
 
 export interface TestApp {
   app: FastifyInstance;
@@ -36,3 +38,47 @@ export const asBearer =
   (app: FastifyInstance, token: string): Caller =>
   (opts) =>
     app.inject({ ...opts, headers: { ...opts.headers, authorization: `Bearer ${token}` } });
+
+/**
+ * An app on a database of its own, for tests that change installation-wide settings (such as a required
+ * custom field) that would leak into tests running in parallel on the shared run database.
+ */
+export const startIsolatedTestApp = async (overrides: Partial<Config> = {}): Promise<TestApp> => {
+  if (process.env.EXTRAMILE_TEST_DB === "server") {
+    const name = `extramile_iso_${randomBytes(4).toString("hex")}`;
+    const serverUrl = process.env.EXTRAMILE_TEST_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const database = connect(url.toString(), 4, false);
+    await runMigrations(database);
+    const app = await buildApp({ config: testConfig({ ...overrides, databaseUrl: url.toString() }), database });
+    await app.ready();
+    return {
+      app,
+      close: async () => {
+        await app.close();
+        await database.close();
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const embedded = await startEmbeddedPostgres("memory://");
+  const database = connect(embedded.url, 1, true, embedded.stop);
+  await runMigrations(database);
+  const app = await buildApp({ config: testConfig({ ...overrides, databaseUrl: embedded.url }), database });
+  await app.ready();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+};

@@ -401,8 +401,9 @@ describe("no path can hide or divert an executive case", () => {
     await t.app.ctx.db.execute(
       sql`DELETE FROM case_followers WHERE case_id = ${c.caseId} AND user_id = ${executive.user.id}`,
     );
+    const version = (await caseRow(c.caseId))?.version ?? 0;
     await inTransaction(t.app.ctx, async (tx) => {
-      await updateCaseInTransaction(t.app.ctx, tx, SYSTEM, c.caseId, (await caseRow(c.caseId))?.version ?? 0, {
+      await updateCaseInTransaction(t.app.ctx, tx, SYSTEM, c.caseId, version, {
         teamId: team.id,
         ownerId: lead.user.id,
         priority: "urgent",
