@@ -16,7 +16,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["src/**/*.int.test.ts", "test/**/*.int.test.ts"],
-          // Embedded PGlite serves one connection at a time (see db/connection.ts): files run one after another.
+          // The embedded PGlite socket can interleave concurrent connections' messages (electric-sql/pglite#1046):
+          // on PGlite, test files run one after another.
           fileParallelism: process.env.EXTRAMILE_TEST_DB === "server",
           globalSetup: ["./test/global-setup.ts"],
           env: { TZ: "UTC" },

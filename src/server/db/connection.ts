@@ -61,16 +61,8 @@ export interface Database {
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
-/**
- * Embedded PGlite is one backend behind a socket multiplexer that can interleave the extended-protocol
- * messages of concurrent connections (wrong answers under parallel requests; electric-sql/pglite#1046),
- * so in embedded mode everything — app queries, jobs, migrations — goes through a single connection.
- */
-export const EMBEDDED_POOL_SIZE = 1;
-
 export const connect = (url: string, poolSize: number, embedded: boolean, onClose?: () => Promise<void>): Database => {
-  const max = embedded ? EMBEDDED_POOL_SIZE : poolSize;
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
   pool.on("error", (err) => console.error("database pool error", err.message));
   return {
     db: drizzle(pool, { schema }),
