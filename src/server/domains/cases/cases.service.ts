@@ -114,15 +114,16 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
   return presentCase(actor, await viewOrFail(tx, actor, row.id));
 };
 
-/** Reads in parallel on the pool (no transaction): the detail is a snapshot, not a unit of work. */
+/**
+ * Plain reads, one after another: no transaction (the detail is a snapshot) and no Promise.all, because the
+ * embedded socket can interleave concurrent connections (see docs/architecture.md).
+ */
 export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> => {
   const db = ctx.db;
   const view = await visibleCaseView(db, actor, id);
-  const [links, followerIds, mergedCaseIds] = await Promise.all([
-    repo.linksOf(db, id),
-    repo.followerIds(db, id),
-    repo.mergedCaseIds(db, id),
-  ]);
+  const links = await repo.linksOf(db, id);
+  const followerIds = await repo.followerIds(db, id);
+  const mergedCaseIds = await repo.mergedCaseIds(db, id);
   const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
   const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
   return {
