@@ -196,7 +196,7 @@ const main = async () => {
     );
 
     console.log(
-      `SLA re-plan after a calendar change — PostgreSQL ${(await db.execute<{ v: string }>(sql`SHOW server_version`)).rows[0]?.v}, database ${name}`,
+      `SLA re-plan after a calendar change — PostgreSQL ${(await db.execute<{ v: string }>(sql`SELECT current_setting('server_version') AS v`)).rows[0]?.v}, database ${name}`,
     );
     console.log(
       `loaded ${CASES.toLocaleString("en")} open cases and ${clockCount.toLocaleString("en")} clocks (${(live.rows[0]?.n ?? 0).toLocaleString("en")} running or paused) in ${ms(loadMs)}`,
@@ -212,7 +212,7 @@ const main = async () => {
       const stats = await replanCalendar(ctx, calendar.id);
       const wall = performance.now() - began;
       console.log(`\nre-plan ${run}:`);
-      console.log(`  clocks read and locked   ${stats.clocks.toLocaleString("en")} (${ms(stats.readMs)})`);
+      console.log(`  clocks read             ${stats.clocks.toLocaleString("en")} (${ms(stats.readMs)})`);
       console.log(
         `  computed                 ${ms(stats.computeMs)}  (${Math.round(stats.clocks / (stats.computeMs / 1000)).toLocaleString("en")} clocks/s)`,
       );

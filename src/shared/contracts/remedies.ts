@@ -53,6 +53,7 @@ export const zRemedy = z.object({
   justification: z.string().nullable(),
   reviewStatus: z.enum(REVIEW_STATUSES),
   review: z.object({ by: zRef.nullable(), at: zTimestamp, note: z.string().nullable() }).nullable(),
+  abilities: z.object({ review: z.boolean() }),
 });
 export type TRemedy = z.output<typeof zRemedy>;
 

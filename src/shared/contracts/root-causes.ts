@@ -110,6 +110,7 @@ export const zCorrectiveAction = z.object({
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
   version: z.number().int(),
+  abilities: z.object({ update: z.boolean() }),
 });
 export type TCorrectiveAction = z.output<typeof zCorrectiveAction>;
 

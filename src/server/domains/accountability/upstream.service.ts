@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
 const isOverdue = (a: repo.CorrectiveActionRow, now: Date): boolean =>
   (a.status === "open" || a.status === "in_progress") && a.dueAt < now;
 
-const presentAction = (v: repo.CorrectiveActionView, now: Date): TCorrectiveAction => ({
+const presentAction = (actor: AnyActor, v: repo.CorrectiveActionView, now: Date): TCorrectiveAction => ({
   id: v.a.id,
   department: { id: v.a.departmentId, name: v.departmentName },
   category: v.a.categoryId ? { id: v.a.categoryId, name: v.categoryName ?? "" } : null,
@@ -40,11 +40,18 @@ const presentAction = (v: repo.CorrectiveActionView, now: Date): TCorrectiveActi
   createdAt: v.a.createdAt,
   updatedAt: v.a.updatedAt,
   version: v.a.version,
+  abilities: {
+    update: correctiveActionPolicy.can(actor, "update", {
+      departmentId: v.a.departmentId,
+      directorId: v.directorId,
+      ownerId: v.a.ownerId,
+    }),
+  },
 });
 
 /** Overdue corrective actions (open or in progress, past their due time), for the cracks report. */
 export const overdueCorrectiveActions = async (db: DbOrTx, now: Date): Promise<TCorrectiveAction[]> =>
-  (await repo.listActions(db, { overdueAt: now })).map((v) => presentAction(v, now));
+  (await repo.listActions(db, { overdueAt: now })).map((v) => presentAction(SYSTEM, v, now));
 
 const departmentAccess = async (db: DbOrTx, departmentId: string): Promise<DepartmentAccess & { name: string }> => {
   const d = await findDepartment(db, departmentId);
@@ -178,7 +185,7 @@ export const upstreamView = async (
       items: await repeatFailuresOf(ctx.db, departmentId, range.to, threshold, windowDays),
     },
     correctiveActions: (await repo.listActions(ctx.db, { departmentIds: [departmentId] })).map((v) =>
-      presentAction(v, now),
+      presentAction(actor, v, now),
     ),
   };
 };
@@ -201,7 +208,7 @@ export const listCorrectiveActions = async (
   } else if (upstreamScope(actor, []) !== null) {
     filter.ownerOrDepartment = { userId: actor.id, departmentId: actor.departmentId };
   }
-  return (await repo.listActions(ctx.db, filter)).map((v) => presentAction(v, now));
+  return (await repo.listActions(ctx.db, filter)).map((v) => presentAction(actor, v, now));
 };
 
 const ensureOwnerInDepartment = async (db: DbOrTx, ownerId: string, departmentId: string): Promise<void> => {
@@ -221,10 +228,10 @@ const ensureCategory = async (db: DbOrTx, categoryId: string | null | undefined)
   if (categoryId && !(await repo.findCategory(db, categoryId))) throw invalid("categoryId", "No such category");
 };
 
-const actionOrFail = async (db: DbOrTx, id: string, now: Date): Promise<TCorrectiveAction> => {
+const actionOrFail = async (db: DbOrTx, actor: AnyActor, id: string, now: Date): Promise<TCorrectiveAction> => {
   const view = await repo.findAction(db, id);
   if (!view) throw notFound("Corrective action");
-  return presentAction(view, now);
+  return presentAction(actor, view, now);
 };
 
 export const createCorrectiveAction = async (
@@ -254,7 +261,7 @@ export const createCorrectiveAction = async (
     });
     await repo.setActionCases(tx, row.id, caseIds);
     await recordEvents(tx, actor, [correctiveActionEvent("corrective_action.created", null, row, caseIds)]);
-    return await actionOrFail(tx, row.id, new Date());
+    return await actionOrFail(tx, actor, row.id, new Date());
   });
 
 export const updateCorrectiveAction = async (
@@ -291,7 +298,7 @@ export const updateCorrectiveAction = async (
     await recordEvents(tx, actor, [
       correctiveActionEvent("corrective_action.updated", before, after, view?.caseIds ?? []),
     ]);
-    return await actionOrFail(tx, id, new Date());
+    return await actionOrFail(tx, actor, id, new Date());
   });
 
 const previousMonth = (now: Date): string =>

@@ -26,6 +26,7 @@ import { authorityLimitEvent, remedyEvent } from "./remedies.events";
 import {
   authorityLimitsPolicy,
   ledgerScope,
+  type RemedyOversight,
   remediesPolicy,
   remedyOversightPolicy,
   reviewScope,
@@ -53,7 +54,11 @@ export const formatMoney = (minor: number, currency: string): string => {
   return format.format(minor / 10 ** digits);
 };
 
-const presentRemedy = (v: repo.RemedyView): TRemedy => ({
+const oversightOf = async (db: DbOrTx, actor: Actor) => ({
+  directedDepartmentIds: await repo.directedDepartmentIds(db, actor.id),
+});
+
+const presentRemedy = (actor: Actor, oversight: RemedyOversight, v: repo.RemedyView): TRemedy => ({
   id: v.r.id,
   caseId: v.r.caseId,
   caseNumber: v.caseNumber,
@@ -73,6 +78,15 @@ const presentRemedy = (v: repo.RemedyView): TRemedy => ({
         note: v.r.reviewNote,
       }
     : null,
+  abilities: {
+    review:
+      (v.r.reviewStatus === "pending" || v.r.reviewStatus === "discuss") &&
+      remediesPolicy.can(actor, "review", {
+        ...oversight,
+        grantedById: v.r.grantedById,
+        departmentId: v.r.departmentId,
+      }),
+  },
 });
 
 /** An employee's authority in one currency, as of `now`: their own limit, else their role's, else the default. */
@@ -153,7 +167,10 @@ export const grantRemedy = async (
     await recordEvents(tx, actor, [remedyEvent("remedy.granted", null, row)]);
     const view = await repo.findView(tx, row.id);
     if (!view) throw notFound("Remedy");
-    return { remedy: presentRemedy(view), authority: await authorityOf(tx, actor, input.currency, now) };
+    return {
+      remedy: presentRemedy(actor, await oversightOf(tx, actor), view),
+      authority: await authorityOf(tx, actor, input.currency, now),
+    };
   });
 
 const totalsOf = (items: TRemedy[]) => {
@@ -172,16 +189,13 @@ export const listCaseRemedies = async (
 ): Promise<TCaseRemedies> =>
   await ctx.db.transaction(async (tx) => {
     await visibleCaseView(tx, actor, caseId);
-    const items = (await repo.listByCase(tx, caseId)).map(presentRemedy);
+    const oversight = await oversightOf(tx, actor);
+    const items = (await repo.listByCase(tx, caseId)).map((v) => presentRemedy(actor, oversight, v));
     return { items, totals: totalsOf(items), authority: await authorityOf(tx, actor, currency) };
   });
 
 /** Remedies of a case per currency, for the cost of failure. */
 export const remedyTotalsOfCase = async (db: DbOrTx, caseId: string) => await repo.totalsByCase(db, caseId);
-
-const oversightOf = async (db: DbOrTx, actor: Actor) => ({
-  directedDepartmentIds: await repo.directedDepartmentIds(db, actor.id),
-});
 
 export const listReviewQueue = async (
   ctx: ServiceContext,
@@ -193,7 +207,9 @@ export const listReviewQueue = async (
     remedyOversightPolicy.can(actor, "readReviews", oversight),
     "Only supervisors, admins and department directors review remedies",
   );
-  return (await repo.listForReview(ctx.db, q.status, reviewScope(actor, oversight), q.limit)).map(presentRemedy);
+  return (await repo.listForReview(ctx.db, q.status, reviewScope(actor, oversight), q.limit)).map((v) =>
+    presentRemedy(actor, oversight, v),
+  );
 };
 
 /** Approve or discuss a flagged remedy; neither outcome takes anything back from the customer. */
@@ -237,7 +253,7 @@ export const reviewRemedy = async (
     await recordEvents(tx, actor, [remedyEvent("remedy.reviewed", before, after)]);
     const view = await repo.findView(tx, id);
     if (!view) throw notFound("Remedy");
-    return presentRemedy(view);
+    return presentRemedy(actor, oversight, view);
   });
 
 const dayStart = (day: string): Date => new Date(`${day}T00:00:00.000Z`);

@@ -25,6 +25,7 @@ import {
   advanceClocks,
   type Clock,
   type ClockChange,
+  clockTiming,
   DEFAULT_PAUSE_STATUSES,
   elapsedMinutes,
   initialClocks,
@@ -32,9 +33,9 @@ import {
   type PlanningPolicy,
   planClock,
   sameClock,
+  sameTiming,
   selectPolicy,
   type TimerKind,
-  timeClock,
 } from "./sla.planner";
 import * as repo from "./sla.repository";
 
@@ -278,24 +279,24 @@ interface Retimed {
   timers: TimerJob[];
 }
 
-/** The new instants of each clock whose plan changes on `calendar`. */
+/** The new instants of each clock whose plan changes on `calendar` (allocating nothing for the others). */
 const retime = (
   clocks: readonly (repo.StoredClock & { xmin?: string })[],
   calendar: TBusinessCalendar,
   warningPercent: Map<string, number | null>,
   now: Date,
-): Retimed[] =>
-  clocks.flatMap((clock) => {
-    const timed = timeClock(clock, calendar, warningPercent.get(clock.policyId ?? "") ?? null, now);
-    if (sameClock(clock, timed)) return [];
-    const { dueAt, warnAt, warnedAt, breachedAt } = timed;
-    return [
-      {
-        plan: { id: clock.id, ...(clock.xmin ? { xmin: clock.xmin } : {}), dueAt, warnAt, warnedAt, breachedAt },
-        timers: timersFor(clock.id, clock, timed, now),
-      },
-    ];
-  });
+): Retimed[] => {
+  const out: Retimed[] = [];
+  for (const clock of clocks) {
+    const timing = clockTiming(clock, calendar, warningPercent.get(clock.policyId ?? "") ?? null, now);
+    if (sameTiming(clock, timing)) continue;
+    out.push({
+      plan: { id: clock.id, ...(clock.xmin ? { xmin: clock.xmin } : {}), ...timing },
+      timers: timersFor(clock.id, clock, { ...clock, ...timing }, now),
+    });
+  }
+  return out;
+};
 
 /**
  * Re-times the running and paused clocks whose policy uses this calendar, after the calendar changed: a batch

@@ -1,6 +1,6 @@
 import type { SlaClockState, SlaMetric, TSlaConditions, TSlaTargets } from "../../../shared/contracts/sla";
 import type { CaseChannel, CasePriority, CaseStatus, CaseType } from "../../../shared/domain";
-import { slaDueAt, slaElapsed, type TBusinessCalendar, type TSlaPause } from "./business-time";
+import { addBusinessMinutes, slaDueAt, slaElapsed, type TBusinessCalendar, type TSlaPause } from "./business-time";
 
 /**
  * The pure part of SLA clocks: which policy applies to a case, how a case event moves each clock
@@ -192,36 +192,58 @@ export const advanceClocks = (
   }
 };
 
+/** The instants a clock's plan consists of. */
+export interface ClockTiming {
+  dueAt: Date | null;
+  warnAt: Date | null;
+  warnedAt: Date | null;
+  breachedAt: Date | null;
+}
+
+/** When the clock reaches `minutes`: slaDueAt, short-cut for the common clock that never paused. */
+const reachedAt = (calendar: TBusinessCalendar, clock: Clock, minutes: number): Date | null =>
+  clock.pauses.length === 0
+    ? addBusinessMinutes(calendar, clock.startedAt, minutes)
+    : slaDueAt(calendar, clock.startedAt, minutes, clock.pauses);
+
 /**
- * Sets a clock's due and warning instants for its target on `calendar`. Due times count from the clock's start
- * with its pauses, so a changed target or calendar moves them retroactively. A breach or warning already
- * recorded stays only while the (new) instant has passed; a met clock is breached when it was met after its
- * due time.
+ * A clock's due and warning instants for its target on `calendar`. Due times count from the clock's start with
+ * its pauses, so a changed target or calendar moves them retroactively. A breach or warning already recorded
+ * stays only while the (new) instant has passed; a met clock is breached when it was met after its due time.
  */
+export const clockTiming = (
+  clock: Clock,
+  calendar: TBusinessCalendar,
+  warningPercent: number | null,
+  now: Date,
+): ClockTiming => {
+  const target = clock.targetMinutes;
+  if (target === null || clock.state === "cancelled") {
+    return { dueAt: null, warnAt: null, warnedAt: clock.warnedAt, breachedAt: clock.breachedAt };
+  }
+  const dueAt = reachedAt(calendar, clock, target);
+  if (clock.state === "met") {
+    const late = dueAt !== null && clock.metAt !== null && clock.metAt > dueAt;
+    return { dueAt, warnAt: null, warnedAt: clock.warnedAt, breachedAt: late ? (clock.breachedAt ?? dueAt) : null };
+  }
+  const warnAt = warningPercent === null ? null : reachedAt(calendar, clock, (target * warningPercent) / 100);
+  return {
+    dueAt,
+    warnAt,
+    breachedAt: dueAt !== null && dueAt <= now ? clock.breachedAt : null,
+    warnedAt: warnAt !== null && warnAt <= now ? clock.warnedAt : null,
+  };
+};
+
 export const timeClock = (
   clock: Clock,
   calendar: TBusinessCalendar,
   warningPercent: number | null,
   now: Date,
-): Clock => {
-  const target = clock.targetMinutes;
-  if (target === null || clock.state === "cancelled") return { ...clock, dueAt: null, warnAt: null };
-  const dueAt = slaDueAt(calendar, clock.startedAt, target, clock.pauses);
-  if (clock.state === "met") {
-    const late = dueAt !== null && clock.metAt !== null && clock.metAt > dueAt;
-    return { ...clock, dueAt, warnAt: null, breachedAt: late ? (clock.breachedAt ?? dueAt) : null };
-  }
-  const warnAt =
-    warningPercent === null ? null : slaDueAt(calendar, clock.startedAt, (target * warningPercent) / 100, clock.pauses);
-  const reached = (instant: Date | null): boolean => instant !== null && instant <= now;
-  return {
-    ...clock,
-    dueAt,
-    warnAt,
-    breachedAt: reached(dueAt) ? clock.breachedAt : null,
-    warnedAt: reached(warnAt) ? clock.warnedAt : null,
-  };
-};
+): Clock => ({
+  ...clock,
+  ...clockTiming(clock, calendar, warningPercent, now),
+});
 
 /** Applies the policy that matches the case now: its target for the case's priority, timed on its calendar. */
 export const planClock = (clock: Clock, policy: PlanningPolicy | null, priority: CasePriority, now: Date): Clock => {
@@ -236,6 +258,12 @@ const sameInstant = (a: Date | null, b: Date | null): boolean => (a?.getTime() ?
 const samePauses = (a: TSlaPause[], b: TSlaPause[]): boolean =>
   a.length === b.length &&
   a.every((p, i) => sameInstant(p.from, b[i]?.from ?? null) && sameInstant(p.to, b[i]?.to ?? null));
+
+export const sameTiming = (a: ClockTiming, b: ClockTiming): boolean =>
+  sameInstant(a.dueAt, b.dueAt) &&
+  sameInstant(a.warnAt, b.warnAt) &&
+  sameInstant(a.warnedAt, b.warnedAt) &&
+  sameInstant(a.breachedAt, b.breachedAt);
 
 export const sameClock = (a: Clock, b: Clock): boolean =>
   a.metric === b.metric &&
