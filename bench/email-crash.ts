@@ -29,7 +29,7 @@ const database = await freshDatabase(kind);
 const server = await extramile(database);
 console.info(`crash test: ${total} messages, ${kills} SIGKILLs, ${senders} senders, ${kind}`);
 /** Sends, kills, restarts, waits and checks; true when exactly the acknowledged messages exist, none twice. */
-const run = async (): Promise<boolean> => {
+const crashTest = async (): Promise<boolean> => {
   await server.start();
   const api = await adminApi(server.httpPort);
   const desk = await setupDesk(api, `${run}.crash.test`);
@@ -159,7 +159,7 @@ const run = async (): Promise<boolean> => {
 
 let passed = false;
 try {
-  passed = await run();
+  passed = await crashTest();
 } finally {
   await server.kill();
   await database.close();
