@@ -12,7 +12,8 @@ import { settle } from "../settle";
  * Two server processes on one database: an SLA breach escalates exactly once, however many timers and sweeps
  * race for it. Racing needs a PostgreSQL server: the pglite-socket multiplexer of embedded mode interleaves the
  * extended-protocol messages of concurrent connections (08P01 / 26000 errors), and embedded mode is one process
- * by design — there the two processes take their turns, and the job-queue half does not run.
+ * by design (electric-sql/pglite#1046) — there the two processes take their turns, each waiting for the other's
+ * event dispatch to finish, and the job-queue half does not run.
  */
 const onServer = process.env.EXTRAMILE_TEST_DB === "server";
 let a: TestApp;
@@ -101,7 +102,12 @@ describe("SLA escalation across two processes", () => {
     ];
     let fired = 0;
     if (onServer) fired = (await Promise.all(attempts.map((attempt) => attempt()))).reduce((x, y) => x + y, 0);
-    else for (const attempt of attempts) fired += await attempt();
+    else {
+      for (const attempt of attempts) {
+        fired += await attempt();
+        await Promise.all([a.app.ctx.events.drain(), b.app.ctx.events.drain()]);
+      }
+    }
     expect(fired).toBe(1);
     await expectEscalatedOnce(late);
   });
