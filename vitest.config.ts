@@ -16,8 +16,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["src/**/*.int.test.ts", "test/**/*.int.test.ts"],
-          // The embedded PGlite socket can interleave concurrent connections' messages (electric-sql/pglite#1046):
-          // on PGlite, test files run one after another.
+          // Two processes on one embedded PGlite interleave each other's messages (electric-sql/pglite#1046):
+          // on PGlite, test files run one after another (see docs/architecture.md).
           fileParallelism: process.env.EXTRAMILE_TEST_DB === "server",
           globalSetup: ["./test/global-setup.ts"],
           env: { TZ: "UTC" },

@@ -109,7 +109,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   realtime.subscribe((m) => presence.apply(m));
   events.register(auditProcessor);
   events.register(realtimeProcessor(realtime));
-  const jobs = new Jobs(database.url, log, database.embedded ? database.pool : undefined);
+  const jobs = new Jobs(database.url, log, database.embedded ? database.db : undefined);
   const ctx: ServiceContext = {
     db: database.db,
     config,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,11 +62,54 @@ export interface Database {
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
+interface Ambient {
+  tx: Tx;
+  open: boolean;
+}
+
+const ambient = new AsyncLocalStorage<Ambient>();
+
+/**
+ * Embedded PGlite is one backend, and its socket multiplexer interleaves the protocol messages of
+ * connections that are busy at once (electric-sql/pglite#1046): embedded mode therefore runs on ONE
+ * connection. With one connection, a query issued through `db` while the same async flow holds a
+ * transaction would wait for itself forever, so this wrapper runs such queries inside that transaction
+ * (and nested `db.transaction` calls become savepoints). Outside a transaction it is the plain `db`.
+ */
+export const withAmbientTransactions = (db: Db): Db =>
+  new Proxy(db, {
+    get(target, prop) {
+      const current = ambient.getStore();
+      const source: Db | Tx = current?.open ? current.tx : target;
+      if (prop === "transaction") {
+        return async <T>(fn: (tx: Tx) => Promise<T>) =>
+          await source.transaction(async (tx) => {
+            const scope: Ambient = { tx, open: true };
+            try {
+              return await ambient.run(scope, () => fn(tx));
+            } finally {
+              scope.open = false;
+            }
+          });
+      }
+      const value = Reflect.get(source, prop, source);
+      return typeof value === "function" ? value.bind(source) : value;
+    },
+  });
+
+/** Connections per process in embedded mode (see withAmbientTransactions). */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export const connect = (url: string, poolSize: number, embedded: boolean, onClose?: () => Promise<void>): Database => {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: embedded ? EMBEDDED_POOL_SIZE : poolSize,
+    idleTimeoutMillis: 30_000,
+  });
   pool.on("error", (err) => console.error("database pool error", err.message));
+  const db = drizzle(pool, { schema });
   return {
-    db: drizzle(pool, { schema }),
+    db: embedded ? withAmbientTransactions(db) : db,
     pool,
     url,
     embedded,

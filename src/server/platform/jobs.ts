@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type pg from "pg";
 import PgBoss from "pg-boss";
 import type { z } from "zod";
-import type { DbOrTx } from "../db/connection";
+import type { Db, DbOrTx } from "../db/connection";
 
 export interface JobDefinition<P extends z.ZodType> {
   name: string;
@@ -48,11 +47,11 @@ export class Jobs {
   private readonly definitions = new Map<string, JobDefinition<z.ZodType>>();
   private readonly workerIds = new Map<string, string[]>();
 
-  /** With `sharedPool` (embedded mode) pg-boss runs its SQL on the application's own connection. */
+  /** With `sharedDb` (embedded mode) pg-boss runs its SQL on the application's own connection. */
   constructor(
     private readonly connectionString: string,
     private readonly log: (msg: string, err?: unknown) => void,
-    private readonly sharedPool?: pg.Pool,
+    private readonly sharedDb?: Db,
   ) {}
 
   register<P extends z.ZodType>(def: JobDefinition<P>): void {
@@ -60,9 +59,8 @@ export class Jobs {
   }
 
   async start(): Promise<void> {
-    const pool = this.sharedPool;
-    const boss = pool
-      ? new PgBoss({ db: { executeSql: async (text, values) => await pool.query(text, values) }, schema: "pgboss" })
+    const boss = this.sharedDb
+      ? new PgBoss({ db: executorOf(this.sharedDb), schema: "pgboss" })
       : new PgBoss({ connectionString: this.connectionString, schema: "pgboss", max: 4 });
     boss.on("error", (err) => this.log("job queue error", err));
     await boss.start();

@@ -114,10 +114,7 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
   return presentCase(actor, await viewOrFail(tx, actor, row.id));
 };
 
-/**
- * Plain reads, one after another: no transaction (the detail is a snapshot) and no Promise.all, because the
- * embedded socket can interleave concurrent connections (see docs/architecture.md).
- */
+/** Plain reads without a transaction: the detail is a snapshot, not a unit of work. */
 export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> => {
   const db = ctx.db;
   const view = await visibleCaseView(db, actor, id);
