@@ -30,12 +30,16 @@ const jobIdOf = (name: string, key: string): string => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 };
 
-/** Lets pg-boss run its SQL ($1, $2 … placeholders) on a Drizzle connection or transaction. */
+/**
+ * Lets pg-boss run its SQL ($1, $2 … placeholders) on a Drizzle connection or transaction. Each value is one
+ * bound parameter (`sql.param`): pg-boss passes arrays for `$n::uuid[]`, which a plain interpolation would
+ * spread into a list.
+ */
 const executorOf = (db: DbOrTx): PgBoss.Db => ({
   executeSql: async (text: string, values: unknown[]) => {
     const parts = text.split(/\$(\d+)/);
     const query = sql.join(
-      parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`)),
+      parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${sql.param(values[Number(part) - 1] ?? null)}`)),
     );
     return { rows: (await db.execute(query)).rows };
   },
