@@ -164,6 +164,8 @@ describe("agent workspace", () => {
     await dialog.getByRole("button", { name: "Open case" }).click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
     caseUrl = page.url();
+    await page.getByText(/Case #\d+ opened\./).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByRole("heading", { level: 1, name: subject }).waitFor();
     const thread = page.getByRole("list", { name: "Conversation" });
     await thread.getByText("leaks water from the group head").waitFor();

@@ -9,5 +9,6 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace',
   components: {
     Table: { defaultProps: { verticalSpacing: 4, horizontalSpacing: "xs", fz: "sm" } },
+    Notification: { defaultProps: { closeButtonProps: { "aria-label": "Dismiss notification" } } },
   },
 });
