@@ -9,7 +9,7 @@ import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { sql } from "drizzle-orm";
 import Fastify, { type FastifyInstance } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Config } from "./config";
 import type { Database } from "./db/connection";
@@ -58,6 +58,7 @@ import {
   installAuthentication,
   installErrorHandler,
   SESSION_COOKIE,
+  validatorCompiler,
 } from "./platform/http";
 import { defineJob, Jobs } from "./platform/jobs";
 import { InProcessBus, PostgresBus, PresenceBoard, type RealtimeBus, realtimeProcessor } from "./platform/realtime";

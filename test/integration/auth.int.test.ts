@@ -199,3 +199,26 @@ describe("errors", () => {
     expect(res.json().error.code).toBe("VALIDATION_FAILED");
   });
 });
+
+describe("text the database cannot store", () => {
+  it("a NUL character anywhere in the input is a 400 naming the field, not a 500", async () => {
+    const u = await makeUser(t.app);
+    const res = await u.call({
+      method: "POST",
+      url: "/api/v1/cases",
+      payload: { subject: "ok", requester: { email: `${uniq()}@c.test`, name: "A\u0000B" } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: "VALIDATION_FAILED", field: "requester.name" });
+  });
+
+  it("an API token that does not resolve says so", async () => {
+    const res = await t.app.inject({
+      method: "GET",
+      url: "/api/v1/cases",
+      headers: { authorization: "Bearer em_nope" },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.message).toMatch(/token/i);
+  });
+});

@@ -1,5 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from "fastify";
-import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  validatorCompiler as zodValidatorCompiler,
+} from "fastify-type-provider-zod";
 import type { ApiTokenScope } from "../../shared/domain";
 import type { ErrorBody } from "../../shared/errors";
 import type { Actor } from "./actor";
@@ -19,8 +23,12 @@ declare module "fastify" {
     actor: Actor | null;
     authVia: "session" | "token" | null;
     csrfToken: string | null;
+    /** A credential was sent but did not resolve to an active employee. */
+    refusedCredential: RefusedCredential | null;
   }
 }
+
+export type RefusedCredential = "token" | "session";
 
 export interface Authentication {
   actor: Actor;
@@ -28,14 +36,22 @@ export interface Authentication {
   csrfToken: string | null;
 }
 
-export type Authenticator = (req: FastifyRequest) => Promise<Authentication | null>;
+export type Authenticator = (req: FastifyRequest) => Promise<Authentication | { refused: RefusedCredential } | null>;
 
 export const SESSION_COOKIE = "extramile_session";
 export const CSRF_HEADER = "x-csrf-token";
 
+const refusalMessages: Record<RefusedCredential, string> = {
+  token: "The API token is unknown, expired or revoked",
+  session: "Your session has ended; sign in again",
+};
+
 export const requireActor = (req: FastifyRequest): Actor => {
-  if (!req.actor) throw new AppError("UNAUTHENTICATED", "Sign in first");
-  return req.actor;
+  if (req.actor) return req.actor;
+  throw new AppError(
+    "UNAUTHENTICATED",
+    req.refusedCredential ? refusalMessages[req.refusedCredential] : "Sign in first",
+  );
 };
 
 const isSafeMethod = (method: string): boolean => method === "GET" || method === "HEAD" || method === "OPTIONS";
@@ -65,10 +81,15 @@ export const installAuthentication = (app: FastifyInstance, authenticate: Authen
   app.decorateRequest("actor", null);
   app.decorateRequest("authVia", null);
   app.decorateRequest("csrfToken", null);
+  app.decorateRequest("refusedCredential", null);
   app.addHook("onRequest", async (req) => {
     if (!req.url.startsWith("/api/")) return;
     const auth = await authenticate(req);
     if (!auth) return;
+    if ("refused" in auth) {
+      req.refusedCredential = auth.refused;
+      return;
+    }
     req.actor = auth.actor;
     req.authVia = auth.via;
     req.csrfToken = auth.csrfToken;
@@ -89,6 +110,38 @@ export const installAuthentication = (app: FastifyInstance, authenticate: Authen
       }
     }
   });
+};
+
+/** Path of the first string holding a NUL character, which PostgreSQL text cannot store. */
+const nulCharacterPath = (value: unknown, path: string[] = []): string[] | null => {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = nulCharacterPath(item, [...path, String(i)]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nulCharacterPath(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+};
+
+/** The zod validator, plus a 400 naming the field for text the database could not store. */
+export const validatorCompiler: typeof zodValidatorCompiler = (route) => {
+  const validate = zodValidatorCompiler(route);
+  return (data) => {
+    const result = validate(data);
+    if (typeof result !== "object" || !("value" in result) || result.error) return result;
+    const path = nulCharacterPath(result.value);
+    if (!path) return result;
+    const field = path.join(".") || route.httpPart || "body";
+    return { error: new AppError("VALIDATION_FAILED", `${field}: must not contain a NUL character (\\u0000)`, field) };
+  };
 };
 
 const validationField = (err: FastifyError): string | undefined => {

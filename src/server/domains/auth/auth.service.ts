@@ -5,7 +5,7 @@ import type { Actor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
-import type { Authentication } from "../../platform/http";
+import type { Authentication, RefusedCredential } from "../../platform/http";
 import { ensureVisible } from "../../platform/policy";
 import { randomToken, sha256 } from "../../platform/secrets";
 import { presentUser, verifyCredentials } from "../users/users.service";
@@ -63,18 +63,18 @@ const TOUCH_EVERY_MS = 60_000;
 export const authenticate = async (
   ctx: ServiceContext,
   credentials: { sessionToken?: string | undefined; bearerToken?: string | undefined },
-): Promise<Authentication | null> => {
+): Promise<Authentication | { refused: RefusedCredential } | null> => {
   const now = new Date();
   if (credentials.bearerToken) {
     const owner = await repo.findTokenOwner(ctx.db, sha256(credentials.bearerToken), now);
-    if (!owner) return null;
+    if (!owner) return { refused: "token" };
     if (now.getTime() - new Date(owner.lastUsedAt).getTime() > TOUCH_EVERY_MS)
       await repo.touchToken(ctx.db, owner.credentialId, now);
     return { actor: actorOf(owner), via: "token", csrfToken: null };
   }
   if (credentials.sessionToken) {
     const owner = await repo.findSessionOwner(ctx.db, sha256(credentials.sessionToken), now);
-    if (!owner) return null;
+    if (!owner) return { refused: "session" };
     if (now.getTime() - new Date(owner.lastUsedAt).getTime() > TOUCH_EVERY_MS)
       await repo.touchSession(ctx.db, owner.credentialId, now);
     return { actor: actorOf(owner), via: "session", csrfToken: owner.csrfToken };
