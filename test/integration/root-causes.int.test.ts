@@ -244,6 +244,8 @@ describe("charged upstream", () => {
       await worker.call({ method: "GET", url: `/api/v1/departments/${ops.id}/upstream?repeatThreshold=4` })
     ).json();
     expect(stricter.repeatFailures.items).toEqual([]);
+    expect(view.abilities).toEqual({ manageActions: true });
+    expect(stricter.abilities).toEqual({ manageActions: false });
     expect((await supervisor.call({ method: "GET", url: `/api/v1/departments/${ops.id}/upstream` })).statusCode).toBe(
       200,
     );

@@ -197,6 +197,8 @@ export const zUpstreamView = z.object({
     items: z.array(zRepeatFailure),
   }),
   correctiveActions: z.array(zCorrectiveAction),
+  /** Whether the caller may create corrective actions for this department (its director, supervisors, admins). */
+  abilities: z.object({ manageActions: z.boolean() }),
 });
 export type TUpstreamView = z.output<typeof zUpstreamView>;
 

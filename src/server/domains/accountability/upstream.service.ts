@@ -111,10 +111,8 @@ export const upstreamView = async (
 ): Promise<TUpstreamView> => {
   const department = await findDepartment(ctx.db, departmentId);
   if (!department) throw notFound("Department");
-  ensureVisible(
-    upstreamPolicy.can(actor, "read", { departmentId: department.id, directorId: department.directorId }),
-    "Department",
-  );
+  const access = { departmentId: department.id, directorId: department.directorId };
+  ensureVisible(upstreamPolicy.can(actor, "read", access), "Department");
   const now = new Date();
   const range = rangeOf(q, now);
   const threshold = q.repeatThreshold ?? ctx.config.rootCauses.repeatThreshold;
@@ -187,6 +185,7 @@ export const upstreamView = async (
     correctiveActions: (await repo.listActions(ctx.db, { departmentIds: [departmentId] })).map((v) =>
       presentAction(actor, v, now),
     ),
+    abilities: { manageActions: upstreamPolicy.can(actor, "manageActions", access) },
   };
 };
 
