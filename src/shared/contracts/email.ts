@@ -136,8 +136,10 @@ export type TInboundListQuery = z.output<typeof zInboundListQuery>;
 
 export const zOutboundEmail = z.object({
   id: zId,
-  kind: z.enum(["reply", "acknowledgement"]),
-  caseId: zId,
+  kind: z.enum(["reply", "acknowledgement", "system"]),
+  /** What a system mail is for (e.g. "password_reset"); null for replies and acknowledgements. */
+  purpose: z.string().nullable(),
+  caseId: zId.nullable(),
   messageId: zId.nullable(),
   fromAddress: z.string(),
   to: z.array(z.string()),

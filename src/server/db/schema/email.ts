@@ -163,15 +163,17 @@ export interface OutboundHeaders {
   extra: Record<string, string>;
 }
 
-/** Mail we send: the outbox a job delivers with retries; one row per public reply or acknowledgement. */
+/**
+ * Mail we send: the outbox a job delivers with retries; one row per public reply, acknowledgement
+ * or system mail (password reset, sign-in link, survey, digest; `purpose` says which).
+ */
 export const outboundMessages = pgTable(
   "outbound_messages",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    kind: text("kind", { enum: ["reply", "acknowledgement"] }).notNull(),
-    caseId: uuid("case_id")
-      .notNull()
-      .references(() => cases.id),
+    kind: text("kind", { enum: ["reply", "acknowledgement", "system"] }).notNull(),
+    purpose: text("purpose"),
+    caseId: uuid("case_id").references(() => cases.id),
     messageId: uuid("message_id").references(() => messages.id),
     authorUserId: uuid("author_user_id").references(() => users.id),
     supportAddressId: uuid("support_address_id").references(() => supportAddresses.id),

@@ -26,7 +26,7 @@ import { emailAdminPolicy } from "./email.policy";
 import * as repo from "./email.repository";
 import { forgetCachedAddresses, processInbound, resetInboundForRetry } from "./inbound.service";
 import { signalMailboxesChanged } from "./mailbox-signals";
-import { deliverOutbound } from "./outbound.service";
+import { deliverOutbound, outboundAggregate } from "./outbound.service";
 
 const ensureAdmin = (actor: AnyActor, action: "read" | "manage"): void =>
   ensureAllowed(emailAdminPolicy.can(actor, action, null), "Only admins manage the email channel");
@@ -93,6 +93,7 @@ const presentInbound = (i: repo.InboundSummary): TInboundEmail => ({
 const presentOutbound = (o: repo.OutboundRow): TOutboundEmail => ({
   id: o.id,
   kind: o.kind,
+  purpose: o.purpose,
   caseId: o.caseId,
   messageId: o.messageId,
   fromAddress: o.fromAddress,
@@ -388,9 +389,7 @@ export const retryOutboundEmail = async (ctx: ServiceContext, actor: AnyActor, i
     await recordEvents(tx, actor, [
       {
         type: "outbound_email.retried",
-        aggregateType: "case",
-        aggregateId: before.caseId,
-        caseId: before.caseId,
+        ...outboundAggregate(before),
         payload: { outboundId: id, before: { status: "failed" }, after: { status: "queued" } },
       },
     ]);

@@ -23,7 +23,7 @@ export const deliveryBackoffSeconds = (attempts: number): number => Math.min(720
 
 const domainOf = (address: string): string => address.slice(address.lastIndexOf("@") + 1);
 
-const textToHtml = (text: string): string => `<div>${escapeHtml(text).replace(/\r?\n/g, "<br>\n")}</div>`;
+export const textToHtml = (text: string): string => `<div>${escapeHtml(text).replace(/\r?\n/g, "<br>\n")}</div>`;
 
 /** In-Reply-To: the customer's last message (else our last); References: the thread's last Message-IDs. */
 const threadHeaders = async (db: DbOrTx, caseId: string) => {
@@ -266,23 +266,31 @@ const failOutbound = async (ctx: ServiceContext, row: repo.OutboundRow, response
       lastResponse: response,
       lockedUntil: null,
     });
-    const what = row.kind === "reply" ? "This reply" : "The automatic acknowledgement";
-    await addSystemNote(
-      tx,
-      row.caseId,
-      `${what} could not be delivered to ${[...row.to, ...row.cc].join(", ")}. The mail server answered: ${response}`,
-    );
+    if (row.caseId) {
+      const what = { reply: "This reply", acknowledgement: "The automatic acknowledgement", system: "A system mail" }[
+        row.kind
+      ];
+      await addSystemNote(
+        tx,
+        row.caseId,
+        `${what} could not be delivered to ${[...row.to, ...row.cc].join(", ")}. The mail server answered: ${response}`,
+      );
+    }
     await recordEvents(tx, SYSTEM, [
       {
         type: "outbound_email.failed",
-        aggregateType: "case",
-        aggregateId: row.caseId,
-        caseId: row.caseId,
+        ...outboundAggregate(row),
         payload: { outboundId: row.id, messageId: row.messageId, authorUserId: row.authorUserId, response },
       },
     ]);
   });
 };
+
+/** The case a message belongs to, or the message itself for system mail about no case. */
+export const outboundAggregate = (row: repo.OutboundRow) =>
+  row.caseId
+    ? { aggregateType: "case", aggregateId: row.caseId, caseId: row.caseId }
+    : { aggregateType: "outbound_email", aggregateId: row.id, caseId: null };
 
 /** Outbound messages due for (another) attempt: the sweeper's list. */
 export const dueOutbound = async (ctx: ServiceContext, limit: number): Promise<string[]> =>
