@@ -246,6 +246,7 @@ export const promisesDueBefore = async (db: DbOrTx, userId: string, before: Date
 export interface DigestRecipient {
   id: string;
   name: string;
+  email: string;
   timeZone: string;
   departmentId: string | null;
   role: (typeof users.$inferSelect)["role"];
@@ -259,6 +260,7 @@ export const digestRecipients = async (db: DbOrTx, onlyUserId?: string): Promise
     .select({
       id: users.id,
       name: users.name,
+      email: users.email,
       timeZone: users.timeZone,
       departmentId: users.departmentId,
       role: users.role,
@@ -294,6 +296,11 @@ export const insertDigest = async (
       .onConflictDoNothing({ target: [cracksDigests.recipientId, cracksDigests.localDate] })
       .returning()
   )[0];
+
+/** Records that the digest was handed to the outbound mail queue. */
+export const markDigestSent = async (db: DbOrTx, id: string, at: Date): Promise<void> => {
+  await db.update(cracksDigests).set({ sentAt: at }).where(eq(cracksDigests.id, id));
+};
 
 export const hasDigest = async (db: DbOrTx, recipientId: string, localDate: string): Promise<boolean> =>
   (

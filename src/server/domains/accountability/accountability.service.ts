@@ -20,6 +20,7 @@ import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
+import { enqueueSystemMail, outboundMailConfigured } from "../email/system-mail.service";
 import { notify } from "../notifications/notifications.service";
 import { businessMinutesBetween, type TBusinessCalendar } from "../sla/business-time";
 import { calendarsOfCases } from "../sla/clocks.service";
@@ -244,7 +245,8 @@ const scopeOf = (r: repo.DigestRecipient): repo.CrackScope => {
 
 /**
  * Builds and stores today's digest for one supervisor once their local time has reached the digest hour;
- * one per recipient and local date, whichever process gets there first. Sending it is the email channel's job.
+ * one per recipient and local date, whichever process gets there first. When outbound mail is configured the
+ * digest is queued as a system mail in the same transaction (the delivery job sends it) and marked sent.
  */
 const buildDigest = async (ctx: ServiceContext, recipient: repo.DigestRecipient, now: Date): Promise<boolean> => {
   const local = DateTime.fromJSDate(now, { zone: recipient.timeZone });
@@ -254,14 +256,24 @@ const buildDigest = async (ctx: ServiceContext, recipient: repo.DigestRecipient,
   const report = await buildCracksReport(ctx.db, scopeOf(recipient), parametersOf(ctx), now);
   const subject = `Cracks digest ${localDate}: ${report.totals.total} item(s)`;
   return await inTransaction(ctx, async (tx) => {
+    const bodyText = digestText(recipient.name, localDate, report);
     const row = await repo.insertDigest(tx, {
       recipientId: recipient.id,
       localDate,
       subject,
-      bodyText: digestText(recipient.name, localDate, report),
+      bodyText,
       report: zCracksReport.encode(report),
     });
     if (!row) return false;
+    if (outboundMailConfigured(ctx)) {
+      const queued = await enqueueSystemMail(ctx, tx, {
+        purpose: "cracks_digest",
+        to: recipient.email,
+        subject,
+        text: bodyText,
+      });
+      if (queued) await repo.markDigestSent(tx, row.id, now);
+    }
     await notify(tx, [
       {
         userId: recipient.id,
