@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db } from "../db/connection";
 import { auditLog } from "../db/schema/index";
 import type { EventProcessor } from "./events";
@@ -49,6 +49,8 @@ export interface AuditFilter {
   entityType?: string | undefined;
   entityId?: string | undefined;
   actorId?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -58,6 +60,8 @@ export const listAudit = async (db: Db, f: AuditFilter) => {
   if (f.entityType) where.push(eq(auditLog.entityType, f.entityType));
   if (f.entityId) where.push(eq(auditLog.entityId, f.entityId));
   if (f.actorId) where.push(eq(auditLog.actorId, f.actorId));
+  if (f.from) where.push(gte(auditLog.createdAt, f.from));
+  if (f.to) where.push(lt(auditLog.createdAt, f.to));
   const after = f.cursor ? decodeCursor(f.cursor) : null;
   if (after) where.push(lt(auditLog.id, Number(after.id)));
   const rows = await db
