@@ -21,6 +21,7 @@ import { costOfFailureProcessor, rootCauseGuard } from "./domains/accountability
 import { auditRoutes } from "./domains/audit/audit.routes";
 import { authRoutes } from "./domains/auth/auth.routes";
 import { authenticate } from "./domains/auth/auth.service";
+import { brandingRoutes } from "./domains/branding/branding.routes";
 import { closeSolvedCasesJob } from "./domains/cases/cases.jobs";
 import { casesRoutes } from "./domains/cases/cases.routes";
 import { commitmentDueJob, commitmentReminderJob, commitmentsCatchUpJob } from "./domains/commitments/commitments.jobs";
@@ -230,6 +231,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     commitmentsRoutes,
     accountabilityRoutes,
     notificationsRoutes,
+    brandingRoutes,
   ]) {
     await app.register(routes);
   }

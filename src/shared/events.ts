@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   "organization.updated",
   "contact.created",
   "contact.updated",
+  "branding.updated",
   "custom_field.created",
   "custom_field.updated",
   "view.created",

@@ -7,6 +7,7 @@ import { createLeave } from "../../src/server/domains/accountability/accountabil
 import { createRootCauseCategory } from "../../src/server/domains/accountability/root-causes.service";
 import { createCorrectiveAction } from "../../src/server/domains/accountability/upstream.service";
 import { createApiToken } from "../../src/server/domains/auth/auth.service";
+import { uploadLogo } from "../../src/server/domains/branding/branding.service";
 import { openCase, updateCase } from "../../src/server/domains/cases/cases.service";
 import { createCommitment } from "../../src/server/domains/commitments/commitments.service";
 import { createMailbox, createSupportAddress } from "../../src/server/domains/email/email.service";
@@ -622,6 +623,17 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({ url: `/api/v1/upstream-reports/${await upstreamReport()}` }),
     expect: visibleToAllButOtherDepartment,
   },
+  "GET /api/v1/branding": { prepare: async () => ({}), expect: { default: "ok", anonymous: "ok" } },
+  "PATCH /api/v1/branding": { prepare: async () => ({ payload: { companyName: "Acme" } }), expect: adminOnly },
+  "PUT /api/v1/branding/logo": { prepare: async () => logoUpload(), expect: adminOnly },
+  "DELETE /api/v1/branding/logo": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/branding/logo": {
+    prepare: async () => {
+      await uploadLogo(t.app.ctx, SYSTEM, PNG_1PX);
+      return {};
+    },
+    expect: { default: "ok", anonymous: "ok" },
+  },
 };
 
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -837,6 +849,20 @@ const agentView = async () => {
     shared: false,
     position: 1,
   });
+};
+
+const PNG_1PX = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+const logoUpload = (): Prepared => {
+  const boundary = `b${uniq()}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="logo.png"\r\nContent-Type: image/png\r\n\r\n`;
+  return {
+    payload: Buffer.concat([Buffer.from(head), PNG_1PX, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+  };
 };
 
 /** The stream never ends, so it is checked over a real socket: status code only. */

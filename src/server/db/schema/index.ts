@@ -1,4 +1,5 @@
 export * from "./accountability";
+export * from "./branding";
 export * from "./cases";
 export * from "./commitments";
 export * from "./customers";
