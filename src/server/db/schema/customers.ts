@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./people";
 
 export const organizations = pgTable(
@@ -27,6 +27,8 @@ export const contacts = pgTable(
     name: text("name").notNull(),
     phones: text("phones").array().notNull().default(sql`'{}'::text[]`),
     organizationId: uuid("organization_id").references(() => organizations.id),
+    /** May see every case of their organization in the customer portal. */
+    organizationManager: boolean("organization_manager").notNull().default(false),
     version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
