@@ -29,11 +29,30 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
 const loginRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/login",
-  validateSearch: (s: Record<string, unknown>): { redirect?: string } => {
+  validateSearch: (s: Record<string, unknown>): { redirect?: string; reset?: "done" } => {
     const to = str(s.redirect);
-    return to?.startsWith("/") && !to.startsWith("//") ? { redirect: to } : {};
+    return {
+      ...(to?.startsWith("/") && !to.startsWith("//") ? { redirect: to } : {}),
+      ...(s.reset === "done" ? { reset: "done" as const } : {}),
+    };
   },
   component: LoginPage,
+});
+
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/forgot-password",
+  component: lazyRouteComponent(() => import("../features/auth/password-reset-pages"), "ForgotPasswordPage"),
+});
+
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reset-password",
+  validateSearch: (s: Record<string, unknown>): { token?: string } => {
+    const token = str(s.token);
+    return token ? { token } : {};
+  },
+  component: lazyRouteComponent(() => import("../features/auth/password-reset-pages"), "ResetPasswordPage"),
 });
 
 const appRoute = createRoute({
@@ -148,8 +167,58 @@ const apiTokensRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/admin/api-tokens-page"), "ApiTokensPage"),
 });
 
+const executiveRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/executive",
+  component: lazyRouteComponent(
+    () => import("../features/everyones-job/executive-dashboard-page"),
+    "ExecutiveDashboardPage",
+  ),
+});
+
+const remedyReviewsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/remedies/reviews",
+  component: lazyRouteComponent(() => import("../features/everyones-job/reviews-page"), "ReviewsPage"),
+});
+
+const remedyLedgerRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/remedies/ledger",
+  component: lazyRouteComponent(() => import("../features/everyones-job/ledger-page"), "LedgerPage"),
+});
+
+const upstreamIndexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/upstream",
+  component: lazyRouteComponent(() => import("../features/everyones-job/upstream-page"), "UpstreamIndexPage"),
+});
+
+const upstreamRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/upstream/$departmentId",
+  component: lazyRouteComponent(() => import("../features/everyones-job/upstream-page"), "UpstreamPage"),
+});
+
+const authorityLimitsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/authority-limits",
+  component: lazyRouteComponent(() => import("../features/everyones-job/authority-limits-page"), "AuthorityLimitsPage"),
+});
+
+const rootCauseCategoriesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/root-cause-categories",
+  component: lazyRouteComponent(
+    () => import("../features/everyones-job/root-cause-categories-page"),
+    "RootCauseCategoriesPage",
+  ),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
   appRoute.addChildren([
     indexRoute,
     inboxRoute,
@@ -164,6 +233,13 @@ const routeTree = rootRoute.addChildren([
     teamsRoute,
     customFieldsRoute,
     apiTokensRoute,
+    executiveRoute,
+    remedyReviewsRoute,
+    remedyLedgerRoute,
+    upstreamIndexRoute,
+    upstreamRoute,
+    authorityLimitsRoute,
+    rootCauseCategoriesRoute,
   ]),
 ]);
 

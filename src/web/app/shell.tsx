@@ -22,12 +22,18 @@ import {
   IconAddressBook,
   IconBuilding,
   IconBuildingCommunity,
+  IconBuildingFactory2,
+  IconCategory,
+  IconCrown,
   IconForms,
+  IconGavel,
   IconInbox,
   IconKey,
   IconLogout,
   IconMoon,
   IconPlus,
+  IconReceipt,
+  IconReportMoney,
   IconSearch,
   IconSun,
   IconUsers,
@@ -37,7 +43,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate, useRouterState } from "@tanstack/react-router";
 import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
 import { isTypingTarget } from "../features/cases/keyboard-nav";
+import { navAccess } from "../features/everyones-job/access";
 import { api, setCsrfToken } from "./api-client";
+import { useDepartments } from "./directory";
 import { connectRealtime, useRealtimeStatus } from "./realtime";
 import { isAdmin, useSession } from "./session";
 
@@ -155,6 +163,8 @@ export const Shell = () => {
   };
 
   const admin = isAdmin(session);
+  const departments = useDepartments();
+  const everyonesJob = navAccess(session.user, departments.data ?? []);
   return (
     <AppShell
       header={{ height: 56 }}
@@ -205,6 +215,24 @@ export const Shell = () => {
           <NavItem to="/inbox" label="Inbox" icon={<IconInbox size={18} />} onClick={nav.close} />
           <NavItem to="/contacts" label="Contacts" icon={<IconAddressBook size={18} />} onClick={nav.close} />
           <NavItem to="/organizations" label="Organizations" icon={<IconBuilding size={18} />} onClick={nav.close} />
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+            Everyone's job
+          </Text>
+          {everyonesJob.executive ? (
+            <NavItem to="/executive" label="Executive line" icon={<IconCrown size={18} />} onClick={nav.close} />
+          ) : null}
+          {everyonesJob.reviews ? (
+            <NavItem to="/remedies/reviews" label="Review queue" icon={<IconGavel size={18} />} onClick={nav.close} />
+          ) : null}
+          {everyonesJob.ledger ? (
+            <NavItem
+              to="/remedies/ledger"
+              label="Remedy ledger"
+              icon={<IconReportMoney size={18} />}
+              onClick={nav.close}
+            />
+          ) : null}
+          <NavItem to="/upstream" label="Upstream" icon={<IconBuildingFactory2 size={18} />} onClick={nav.close} />
           {admin ? (
             <>
               <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
@@ -222,6 +250,18 @@ export const Shell = () => {
                 to="/admin/custom-fields"
                 label="Custom fields"
                 icon={<IconForms size={18} />}
+                onClick={nav.close}
+              />
+              <NavItem
+                to="/admin/authority-limits"
+                label="Authority limits"
+                icon={<IconReceipt size={18} />}
+                onClick={nav.close}
+              />
+              <NavItem
+                to="/admin/root-cause-categories"
+                label="Root-cause categories"
+                icon={<IconCategory size={18} />}
                 onClick={nav.close}
               />
             </>

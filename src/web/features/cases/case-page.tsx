@@ -14,6 +14,8 @@ import { describeAgo, formatAbsolute } from "../../ui/due-time";
 import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
 import { ErrorAlert, Loading, NotFound } from "../../ui/states";
 import { useNow } from "../../ui/use-now";
+import { ExecutiveSection } from "../everyones-job/executive-section";
+import { RemedyPanel } from "../everyones-job/remedy-panel";
 import { CustomerSection, FollowersSection, LinksSection } from "./case-relations";
 import { CaseSidePanel, type FieldErrors } from "./case-side-panel";
 import { CaseThread } from "./case-thread";
@@ -303,6 +305,7 @@ const CaseView = ({
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>
           <Stack gap="md">
+            <ExecutiveSection c={c} reportError={errors.report} />
             {messagesLoading ? (
               <Loading label="Loading the conversation…" />
             ) : messagesError ? (
@@ -334,6 +337,7 @@ const CaseView = ({
             }
           >
             <RootCauseSection c={c} error={errors.rootCause} />
+            <RemedyPanel c={c} />
             <CustomerSection c={c} save={save} orgError={errors.organizationId} ready={!messagesLoading} />
             <FollowersSection c={c} selfId={session.user.id} />
             <LinksSection c={c} />

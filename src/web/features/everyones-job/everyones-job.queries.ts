@@ -1,0 +1,104 @@
+import { keepPreviousData, type QueryClient, useQuery } from "@tanstack/react-query";
+import type { LedgerGroup } from "../../../shared/contracts/remedies";
+import { ApiError, api, queryString } from "../../app/api-client";
+import type { RootCauseCategory } from "../../app/wire";
+import type {
+  AuthorityLimit,
+  CaseRemedies,
+  ExecutiveCase,
+  ExecutiveDashboard,
+  Ledger,
+  Remedy,
+  UpstreamView,
+} from "./wire";
+
+export const executiveCaseKey = (caseId: string) => ["executive-case", caseId] as const;
+export const remediesKey = (caseId: string) => ["case-remedies", caseId] as const;
+
+/**
+ * The executive side of a case, or null for an ordinary case. Read again whenever the case moves on (its version),
+ * since solving, reopening and owner changes move the executive stage too.
+ */
+export const useExecutiveCase = (caseId: string, version: number) =>
+  useQuery({
+    queryKey: [...executiveCaseKey(caseId), version],
+    queryFn: async (): Promise<ExecutiveCase | null> => {
+      try {
+        return await api<ExecutiveCase>(`/executive/cases/${caseId}`);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      }
+    },
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
+
+export const useExecutiveDashboard = (sinceDays: number, executiveId: string | null) =>
+  useQuery({
+    queryKey: ["executive-dashboard", sinceDays, executiveId],
+    queryFn: async () =>
+      await api<ExecutiveDashboard>(`/executive/dashboard${queryString({ sinceDays, executiveId })}`),
+    placeholderData: keepPreviousData,
+  });
+
+export const useCaseRemedies = (caseId: string, currency: string) =>
+  useQuery({
+    queryKey: [...remediesKey(caseId), currency],
+    queryFn: async () => await api<CaseRemedies>(`/cases/${caseId}/remedies${queryString({ currency })}`),
+    placeholderData: keepPreviousData,
+  });
+
+export type ReviewStatusFilter = "pending" | "approved" | "discuss";
+
+export const useReviewQueue = (status: ReviewStatusFilter) =>
+  useQuery({
+    queryKey: ["remedy-reviews", status],
+    queryFn: async () => (await api<{ items: Remedy[] }>(`/remedies/reviews${queryString({ status })}`)).items,
+  });
+
+export interface LedgerParams {
+  groupBy: LedgerGroup;
+  from?: string | undefined;
+  to?: string | undefined;
+  currency?: string | undefined;
+}
+
+export const useLedger = (params: LedgerParams) =>
+  useQuery({
+    queryKey: ["remedy-ledger", params],
+    queryFn: async () => await api<Ledger>(`/remedies/ledger${queryString({ ...params })}`),
+    placeholderData: keepPreviousData,
+  });
+
+export const useUpstream = (departmentId: string, params: { from?: string | undefined; to?: string | undefined }) =>
+  useQuery({
+    queryKey: ["upstream", departmentId, params],
+    queryFn: async () => await api<UpstreamView>(`/departments/${departmentId}/upstream${queryString({ ...params })}`),
+    placeholderData: keepPreviousData,
+  });
+
+export const useAuthorityLimits = () =>
+  useQuery({
+    queryKey: ["authority-limits"],
+    queryFn: async () => (await api<{ items: AuthorityLimit[] }>("/authority-limits")).items,
+  });
+
+export const useRootCauseCategories = () =>
+  useQuery({
+    queryKey: ["root-cause-categories"],
+    queryFn: async () => (await api<{ items: RootCauseCategory[] }>("/root-cause-categories")).items,
+    staleTime: 5 * 60_000,
+  });
+
+/** A remedy changes the case's cost of failure, its thread and the oversight pages. */
+export const afterRemedyChange = (queryClient: QueryClient, caseId: string | null): void => {
+  if (caseId) {
+    void queryClient.invalidateQueries({ queryKey: remediesKey(caseId) });
+    void queryClient.invalidateQueries({ queryKey: ["root-cause", caseId] });
+    void queryClient.invalidateQueries({ queryKey: ["messages", caseId] });
+  }
+  void queryClient.invalidateQueries({ queryKey: ["remedy-reviews"] });
+  void queryClient.invalidateQueries({ queryKey: ["remedy-ledger"] });
+  void queryClient.invalidateQueries({ queryKey: ["upstream"] });
+};
