@@ -40,6 +40,8 @@ import { executiveCaseGuard, executiveLineProcessor } from "./domains/executive/
 import { messagesRoutes } from "./domains/messages/messages.routes";
 import { notificationsRoutes } from "./domains/notifications/notifications.routes";
 import { organizationsRoutes } from "./domains/organizations/organizations.routes";
+import { portalRoutes } from "./domains/portal/portal.routes";
+import { authenticateCustomer } from "./domains/portal/portal.service";
 import { realtimeRoutes } from "./domains/realtime/realtime.routes";
 import { remediesRoutes } from "./domains/remedies/remedies.routes";
 import { slaClockTimerJob, slaReplanJob, slaTimersJob } from "./domains/sla/sla.jobs";
@@ -48,6 +50,7 @@ import { slaRoutes } from "./domains/sla/sla.routes";
 import { teamsRoutes } from "./domains/teams/teams.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import { viewsRoutes } from "./domains/views/views.routes";
+import { webformRoutes } from "./domains/webform/webform.routes";
 import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
 import { CaseGuards } from "./platform/case-guards";
@@ -57,6 +60,7 @@ import {
   CSRF_HEADER,
   enforceRouteAccessDeclared,
   installAuthentication,
+  installCustomerAuthentication,
   installErrorHandler,
   SESSION_COOKIE,
   validatorCompiler,
@@ -164,6 +168,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
       bearerToken: /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1],
     }),
   );
+  installCustomerAuthentication(app, async (token) => await authenticateCustomer(ctx, token));
   app.addHook("onSend", async (req, reply, payload) => {
     if (req.url === "/api/v1/auth/login" && reply.statusCode === 200 && typeof payload === "string") {
       const csrf = (JSON.parse(payload) as { csrfToken?: string }).csrfToken;
@@ -232,6 +237,8 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     accountabilityRoutes,
     notificationsRoutes,
     brandingRoutes,
+    portalRoutes,
+    webformRoutes,
   ]) {
     await app.register(routes);
   }

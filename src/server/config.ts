@@ -39,6 +39,12 @@ const zEnv = z.object({
   EXTRAMILE_VERIFICATION_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   EXTRAMILE_REPEAT_FAILURE_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(3),
   EXTRAMILE_REPEAT_FAILURE_WINDOW_DAYS: z.coerce.number().int().min(1).max(3660).default(90),
+  EXTRAMILE_PORTAL_LINK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  EXTRAMILE_PORTAL_SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  EXTRAMILE_PORTAL_REOPEN_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  EXTRAMILE_PORTAL_LINKS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
+  EXTRAMILE_WEBFORM_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+  EXTRAMILE_WEBFORM_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -67,6 +73,13 @@ export interface Config {
   executiveLine: { verificationBusinessDays: number; verificationAttempts: number };
   /** Root causes: a category recurring `repeatThreshold` times within `repeatWindowDays` is a repeat failure. */
   rootCauses: { repeatThreshold: number; repeatWindowDays: number };
+  /**
+   * Customer portal: sign-in links live `linkMinutes`; a contact gets at most `linksPerHour` of them (an IP
+   * ten times as many); a solved case may be reopened by the customer for `reopenDays`.
+   */
+  portal: { linkMinutes: number; sessionDays: number; reopenDays: number; linksPerHour: number };
+  /** Web form submissions accepted per hour from one IP and for one email address. */
+  webform: { perIpPerHour: number; perEmailPerHour: number };
   logLevel: z.output<typeof zEnv>["LOG_LEVEL"];
 }
 
@@ -139,6 +152,16 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     rootCauses: {
       repeatThreshold: e.EXTRAMILE_REPEAT_FAILURE_THRESHOLD,
       repeatWindowDays: e.EXTRAMILE_REPEAT_FAILURE_WINDOW_DAYS,
+    },
+    portal: {
+      linkMinutes: e.EXTRAMILE_PORTAL_LINK_MINUTES,
+      sessionDays: e.EXTRAMILE_PORTAL_SESSION_DAYS,
+      reopenDays: e.EXTRAMILE_PORTAL_REOPEN_DAYS,
+      linksPerHour: e.EXTRAMILE_PORTAL_LINKS_PER_HOUR,
+    },
+    webform: {
+      perIpPerHour: e.EXTRAMILE_WEBFORM_PER_IP_PER_HOUR,
+      perEmailPerHour: e.EXTRAMILE_WEBFORM_PER_EMAIL_PER_HOUR,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   "contact.created",
   "contact.updated",
   "branding.updated",
+  "webform_settings.updated",
   "custom_field.created",
   "custom_field.updated",
   "view.created",

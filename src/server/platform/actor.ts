@@ -23,4 +23,15 @@ export const SYSTEM: SystemActor = { type: "system", id: null, name: "Extramile"
 
 export type AnyActor = Actor | SystemActor;
 
+/** A customer signed in to the portal: a contact, never an employee; portal routes only. */
+export interface CustomerActor {
+  type: "customer";
+  contactId: string;
+  name: string;
+  email: string;
+  organizationId: string | null;
+  /** Sees every case of the organization, not only their own. */
+  organizationManager: boolean;
+}
+
 export const actorId = (actor: AnyActor): string | null => (actor.type === "user" ? actor.id : null);

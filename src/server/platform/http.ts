@@ -6,11 +6,12 @@ import {
 } from "fastify-type-provider-zod";
 import type { ApiTokenScope } from "../../shared/domain";
 import type { ErrorBody } from "../../shared/errors";
-import type { Actor } from "./actor";
+import type { Actor, CustomerActor } from "./actor";
 import { AppError, fromDatabaseError, httpStatusOf } from "./errors";
 import { safeEqual } from "./secrets";
 
-export type RouteAccess = "public" | "user";
+/** "customer": a contact signed in to the portal (its own cookie and CSRF token); employees are refused. */
+export type RouteAccess = "public" | "user" | "customer";
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -25,6 +26,8 @@ declare module "fastify" {
     csrfToken: string | null;
     /** A credential was sent but did not resolve to an active employee. */
     refusedCredential: RefusedCredential | null;
+    customer: CustomerActor | null;
+    customerCsrfToken: string | null;
   }
 }
 
@@ -39,6 +42,7 @@ export interface Authentication {
 export type Authenticator = (req: FastifyRequest) => Promise<Authentication | { refused: RefusedCredential } | null>;
 
 export const SESSION_COOKIE = "extramile_session";
+export const PORTAL_COOKIE = "extramile_portal";
 export const CSRF_HEADER = "x-csrf-token";
 
 const refusalMessages: Record<RefusedCredential, string> = {
@@ -96,7 +100,8 @@ export const installAuthentication = (app: FastifyInstance, authenticate: Authen
   });
   app.addHook("preHandler", async (req) => {
     const config = req.routeOptions.config;
-    if (!req.routeOptions.url?.startsWith("/api/v1") || config.access === "public") return;
+    if (!req.routeOptions.url?.startsWith("/api/v1") || config.access === "public" || config.access === "customer")
+      return;
     const actor = requireActor(req);
     if (req.authVia === "token") {
       const needed: ApiTokenScope = config.scope ?? (isSafeMethod(req.method) ? "read" : "write");
@@ -108,6 +113,41 @@ export const installAuthentication = (app: FastifyInstance, authenticate: Authen
       if (typeof sent !== "string" || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {
         throw new AppError("CSRF_FAILED", `Missing or wrong ${CSRF_HEADER} header`);
       }
+    }
+  });
+};
+
+export const requireCustomer = (req: FastifyRequest): CustomerActor => {
+  if (req.customer) return req.customer;
+  throw new AppError("UNAUTHENTICATED", "Sign in to the customer portal first");
+};
+
+export type CustomerAuthenticator = (
+  sessionToken: string,
+) => Promise<{ customer: CustomerActor; csrfToken: string } | null>;
+
+/**
+ * Portal sessions: the portal cookie is read on /api/v1/portal routes only, and routes declaring
+ * `access: "customer"` need it (employee credentials do not count) plus the portal CSRF token on writes.
+ */
+export const installCustomerAuthentication = (app: FastifyInstance, authenticate: CustomerAuthenticator): void => {
+  app.decorateRequest("customer", null);
+  app.decorateRequest("customerCsrfToken", null);
+  app.addHook("onRequest", async (req) => {
+    const token = req.cookies[PORTAL_COOKIE];
+    if (!token || !req.url.startsWith("/api/v1/portal/")) return;
+    const auth = await authenticate(token);
+    if (!auth) return;
+    req.customer = auth.customer;
+    req.customerCsrfToken = auth.csrfToken;
+  });
+  app.addHook("preHandler", async (req) => {
+    if (req.routeOptions.config.access !== "customer") return;
+    requireCustomer(req);
+    if (isSafeMethod(req.method)) return;
+    const sent = req.headers[CSRF_HEADER];
+    if (typeof sent !== "string" || !req.customerCsrfToken || !safeEqual(sent, req.customerCsrfToken)) {
+      throw new AppError("CSRF_FAILED", `Missing or wrong ${CSRF_HEADER} header`);
     }
   });
 };

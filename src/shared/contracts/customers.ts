@@ -41,6 +41,8 @@ export const zContact = z.object({
   emails: z.array(z.string()),
   phones: z.array(z.string()),
   organizationId: zId.nullable(),
+  /** Sees all of the organization's cases in the customer portal. */
+  organizationManager: z.boolean(),
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
   version: z.number().int(),
@@ -57,6 +59,7 @@ export const zCreateContactInput = z.strictObject({
   emails: z.array(zEmail).max(20).default([]),
   phones: z.array(zPhone).max(20).default([]),
   organizationId: zId.nullable().optional(),
+  organizationManager: z.boolean().optional(),
 });
 export type TCreateContactInput = z.output<typeof zCreateContactInput>;
 
@@ -65,6 +68,7 @@ export const zUpdateContactInput = z.strictObject({
   emails: z.array(zEmail).max(20).optional(),
   phones: z.array(zPhone).max(20).optional(),
   organizationId: zId.nullable().optional(),
+  organizationManager: z.boolean().optional(),
 });
 export type TUpdateContactInput = z.output<typeof zUpdateContactInput>;
 

@@ -389,3 +389,35 @@ export const findByIds = async (db: DbOrTx, ids: readonly string[]): Promise<Cas
         .select()
         .from(cases)
         .where(inArray(cases.id, [...ids]));
+
+export interface CustomerCaseRow {
+  c: CaseRow;
+  requesterName: string;
+}
+
+/** Unmerged cases of one requester or one organization, latest activity first (the customer portal). */
+export const listForCustomer = async (
+  db: DbOrTx,
+  f: { id: string } | { requesterId: string } | { organizationId: string },
+  after: { updatedAt: Date; id: string } | null,
+  limit: number,
+): Promise<CustomerCaseRow[]> =>
+  await db
+    .select({ c: cases, requesterName: contacts.name })
+    .from(cases)
+    .innerJoin(contacts, eq(contacts.id, cases.requesterId))
+    .where(
+      and(
+        isNull(cases.mergedIntoId),
+        "id" in f
+          ? eq(cases.id, f.id)
+          : "requesterId" in f
+            ? eq(cases.requesterId, f.requesterId)
+            : eq(cases.organizationId, f.organizationId),
+        after
+          ? sql`(${cases.updatedAt}, ${cases.id}) < (${after.updatedAt.toISOString()}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(sql`${cases.updatedAt} DESC, ${cases.id} DESC`)
+    .limit(limit);

@@ -708,3 +708,20 @@ export type CaseRecord = repo.CaseRow;
 
 export const findCaseRecords = async (db: DbOrTx, ids: readonly string[]): Promise<CaseRecord[]> =>
   await repo.findByIds(db, ids);
+
+export type CustomerCase = repo.CustomerCaseRow;
+
+/**
+ * Cases as the customer portal lists them: one requester's or one organization's, unmerged, latest
+ * activity first. No authorization here: the portal's policy decides which filter a customer may use.
+ */
+export const listCasesForCustomer = async (
+  db: DbOrTx,
+  f: { requesterId: string } | { organizationId: string },
+  after: { updatedAt: Date; id: string } | null,
+  limit: number,
+): Promise<CustomerCase[]> => await repo.listForCustomer(db, f, after, limit);
+
+/** One unmerged case for the customer portal (which authorizes it), or null. */
+export const findCaseForCustomer = async (db: DbOrTx, id: string): Promise<CustomerCase | null> =>
+  (await repo.listForCustomer(db, { id }, null, 1))[0] ?? null;

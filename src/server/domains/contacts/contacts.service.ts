@@ -16,6 +16,7 @@ export const presentContact = (c: repo.ContactRow): TContact => ({
   emails: c.emails,
   phones: c.phones,
   organizationId: c.organizationId,
+  organizationManager: c.organizationManager,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
   version: c.version,
@@ -26,6 +27,7 @@ const auditable = (c: repo.ContactRow) => ({
   emails: c.emails,
   phones: c.phones,
   organizationId: c.organizationId,
+  organizationManager: c.organizationManager,
 });
 
 const event = (
@@ -61,7 +63,11 @@ const insertContact = async (tx: Tx, actor: AnyActor, input: TCreateContactInput
   if (organizationId === null && input.organizationId === undefined && emails[0]) {
     organizationId = (await organizationForEmail(tx, emails[0]))?.id ?? null;
   }
-  const row = await repo.insert(tx, { name: input.name, phones: input.phones, organizationId }, emails);
+  const row = await repo.insert(
+    tx,
+    { name: input.name, phones: input.phones, organizationId, organizationManager: input.organizationManager ?? false },
+    emails,
+  );
   await recordEvents(tx, actor, [event("contact.created", null, row)]);
   return row;
 };

@@ -315,3 +315,54 @@ export const attachmentFile = async (ctx: ServiceContext, db: DbOrTx, id: string
   const data = row ? await ctx.blobs.get(db, row.blobId) : null;
   return row && data ? { filename: row.filename, contentType: row.contentType, data } : null;
 };
+
+export interface PublicMessage {
+  id: string;
+  authorUserId: string | null;
+  authorContactId: string | null;
+  authorName: string;
+  bodyText: string;
+  bodyHtml: string | null;
+  attachments: TAttachment[];
+  createdAt: Date;
+}
+
+/** The replies of a case, oldest first: what its customers may read (never notes, calls or system lines). */
+export const publicThread = async (db: DbOrTx, caseId: string): Promise<PublicMessage[]> => {
+  const rows = (await repo.listByCase(db, caseId, false)).filter((r) => r.m.kind === "reply");
+  const files = await repo.attachmentsOfMessages(
+    db,
+    rows.map((r) => r.m.id),
+  );
+  return rows.map(({ m, userName, contactName }) => ({
+    id: m.id,
+    authorUserId: m.authorUserId,
+    authorContactId: m.authorContactId,
+    authorName: (m.authorUserId ? userName : contactName) ?? "",
+    bodyText: m.bodyText,
+    bodyHtml: m.bodyHtml,
+    attachments: files.filter((a) => a.messageId === m.id).map(presentAttachment),
+    createdAt: m.createdAt,
+  }));
+};
+
+/** A file of a case's public reply, with the case it belongs to (the portal authorizes the case); else null. */
+export const publicAttachment = async (
+  ctx: ServiceContext,
+  db: DbOrTx,
+  id: string,
+): Promise<{ caseId: string; file: EmailFile } | null> => {
+  const row = await repo.findAttachment(db, id);
+  const message = row?.messageId ? await repo.findWithAuthor(db, row.messageId) : null;
+  if (!row || message?.m.kind !== "reply") return null;
+  const data = await ctx.blobs.get(db, row.blobId);
+  if (!data) return null;
+  return {
+    caseId: row.caseId,
+    file: {
+      filename: row.filename,
+      contentType: ACTIVE_TYPES.test(row.contentType) ? "application/octet-stream" : row.contentType,
+      data,
+    },
+  };
+};
