@@ -8,6 +8,8 @@ import { createRootCauseCategory } from "../../src/server/domains/accountability
 import { createCorrectiveAction } from "../../src/server/domains/accountability/upstream.service";
 import { createApiToken } from "../../src/server/domains/auth/auth.service";
 import { uploadLogo } from "../../src/server/domains/branding/branding.service";
+import { outboundMailConfigured } from "../../src/server/domains/email/system-mail.service";
+import { replyFromPortal } from "../../src/server/domains/portal/portal.service";
 import { openCase, updateCase } from "../../src/server/domains/cases/cases.service";
 import { createCommitment } from "../../src/server/domains/commitments/commitments.service";
 import { createMailbox, createSupportAddress } from "../../src/server/domains/email/email.service";
@@ -23,15 +25,28 @@ import { createAuthorityLimit, grantRemedy } from "../../src/server/domains/reme
 import { createCalendar, createPolicy } from "../../src/server/domains/sla/sla.service";
 import { loadActor } from "../../src/server/domains/users/users.service";
 import { createView } from "../../src/server/domains/views/views.service";
-import { SYSTEM } from "../../src/server/platform/actor";
+import { type CustomerActor, SYSTEM } from "../../src/server/platform/actor";
+import { PORTAL_COOKIE } from "../../src/server/platform/http";
+import { sha256 } from "../../src/server/platform/secrets";
 import { startTestApp, type TestApp } from "../app";
 import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser, uniq } from "../factories";
+import { makeContact, multipart } from "../portal";
 
 /**
  * Every API route × every kind of caller. The table below is the specification: a route missing
  * from it fails the suite, so a new route cannot ship without saying who may call it.
  */
-const ROLES = ["anonymous", "admin", "supervisor", "agent", "employee", "otherDepartment", "executive"] as const;
+/** "customer" is a contact signed in to the portal (portal cookie and CSRF token); to staff routes a stranger. */
+const ROLES = [
+  "anonymous",
+  "admin",
+  "supervisor",
+  "agent",
+  "employee",
+  "otherDepartment",
+  "executive",
+  "customer",
+] as const;
 type Role = (typeof ROLES)[number];
 type Outcome = "ok" | "denied" | "hidden" | "unauthenticated";
 
@@ -44,7 +59,45 @@ const statusOutcome = (status: number): Outcome | `unexpected ${number}` => {
 };
 
 let t: TestApp;
-const who = {} as Record<Exclude<Role, "anonymous">, TestUser>;
+const who = {} as Record<Exclude<Role, "anonymous" | "customer">, TestUser>;
+const customer = { contactId: "", cookie: uniq("portal-session"), csrfToken: uniq("csrf") };
+const customerActor = (): CustomerActor => ({
+  type: "customer",
+  contactId: customer.contactId,
+  name: "Casey",
+  email: "casey@customer.test",
+  organizationId: null,
+  organizationManager: false,
+});
+
+/** The matrix customer's session; signing out (one of the routes) ends it, so it is put back before each call. */
+const restoreCustomerSession = async () => {
+  await t.app.ctx.db.execute(sql`
+    INSERT INTO portal_sessions (token_hash, contact_id, csrf_token, expires_at)
+    VALUES (${sha256(customer.cookie)}, ${customer.contactId}, ${customer.csrfToken}, now() + interval '1 day')
+    ON CONFLICT (token_hash) DO NOTHING`);
+};
+
+const caseOfCustomer = async () =>
+  await makeCase(t.app, who.agent.user.id, { requester: { contactId: customer.contactId } });
+
+const solvedCaseOfCustomer = async () => {
+  const c = await caseOfCustomer();
+  await t.app.ctx.db.execute(sql`UPDATE cases SET status = 'solved', solved_at = now() WHERE id = ${c.id}`);
+  return c;
+};
+
+/** A sign-in link of the matrix customer with a known token. */
+const magicLink = async () => {
+  const token = uniq("magic-link-token").padEnd(40, "x");
+  await t.app.ctx.db.execute(sql`
+    INSERT INTO portal_magic_links (contact_id, token_hash, ip, expires_at)
+    VALUES (${customer.contactId}, ${sha256(token)}, '127.0.0.1', now() + interval '10 minutes')`);
+  return token;
+};
+
+const customerOnly = { default: "unauthenticated", customer: "ok" } as const;
+const everyone = { default: "ok", anonymous: "ok", customer: "ok" } as const;
 
 type Prepared = Omit<InjectOptions, "headers"> & { headers?: Record<string, string> };
 interface Entry {
@@ -623,7 +676,7 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({ url: `/api/v1/upstream-reports/${await upstreamReport()}` }),
     expect: visibleToAllButOtherDepartment,
   },
-  "GET /api/v1/branding": { prepare: async () => ({}), expect: { default: "ok", anonymous: "ok" } },
+  "GET /api/v1/branding": { prepare: async () => ({}), expect: everyone },
   "PATCH /api/v1/branding": { prepare: async () => ({ payload: { companyName: "Acme" } }), expect: adminOnly },
   "PUT /api/v1/branding/logo": { prepare: async () => logoUpload(), expect: adminOnly },
   "DELETE /api/v1/branding/logo": { prepare: async () => ({}), expect: adminOnly },
@@ -632,8 +685,69 @@ const MATRIX: Record<string, Entry> = {
       await uploadLogo(t.app.ctx, SYSTEM, PNG_1PX);
       return {};
     },
-    expect: { default: "ok", anonymous: "ok" },
+    expect: everyone,
   },
+  "POST /api/v1/portal/magic-links": {
+    prepare: async () => ({
+      payload: { email: `${uniq()}@customer.test` },
+      remoteAddress: `10.77.0.${Math.floor(Math.random() * 250)}`,
+    }),
+    /** Public, and the same answer for any address; refused only where outbound mail is not configured. */
+    get expect() {
+      return outboundMailConfigured(t.app.ctx)
+        ? everyone
+        : ({ default: "denied", anonymous: "denied", customer: "denied" } as const);
+    },
+  },
+  "POST /api/v1/portal/sessions": {
+    prepare: async () => ({ payload: { token: await magicLink() } }),
+    expect: everyone,
+  },
+  "GET /api/v1/portal/session": { prepare: async () => ({}), expect: customerOnly },
+  "DELETE /api/v1/portal/session": { prepare: async () => ({}), expect: customerOnly },
+  "GET /api/v1/portal/cases": { prepare: async () => ({}), expect: customerOnly },
+  "GET /api/v1/portal/cases/:id": {
+    prepare: async () => ({ url: `/api/v1/portal/cases/${(await caseOfCustomer()).id}` }),
+    expect: customerOnly,
+  },
+  "GET /api/v1/portal/cases/:id/messages": {
+    prepare: async () => ({ url: `/api/v1/portal/cases/${(await caseOfCustomer()).id}/messages` }),
+    expect: customerOnly,
+  },
+  "POST /api/v1/portal/cases/:id/messages": {
+    prepare: async () => ({
+      url: `/api/v1/portal/cases/${(await caseOfCustomer()).id}/messages`,
+      ...multipart({ body: "Thanks" }),
+    }),
+    expect: customerOnly,
+  },
+  "POST /api/v1/portal/cases/:id/solve": {
+    prepare: async () => ({ url: `/api/v1/portal/cases/${(await caseOfCustomer()).id}/solve` }),
+    expect: customerOnly,
+  },
+  "POST /api/v1/portal/cases/:id/reopen": {
+    prepare: async () => ({ url: `/api/v1/portal/cases/${(await solvedCaseOfCustomer()).id}/reopen` }),
+    expect: customerOnly,
+  },
+  "GET /api/v1/portal/attachments/:id": {
+    prepare: async () => {
+      const c = await caseOfCustomer();
+      const m = await replyFromPortal(t.app.ctx, customerActor(), c.id, { body: "File" }, [
+        { filename: "a.txt", contentType: "text/plain", data: Buffer.from("a") },
+      ]);
+      return { url: `/api/v1/portal/attachments/${m.attachments[0]?.id}` };
+    },
+    expect: customerOnly,
+  },
+  "POST /api/v1/webform/submissions": {
+    prepare: async () => ({
+      payload: { name: "Fran", email: `${uniq()}@customer.test`, subject: "Help", description: "Please" },
+      remoteAddress: `10.78.0.${Math.floor(Math.random() * 250)}`,
+    }),
+    expect: everyone,
+  },
+  "GET /api/v1/webform/settings": { prepare: async () => ({}), expect: adminOnly },
+  "PATCH /api/v1/webform/settings": { prepare: async () => ({ payload: { customFieldKeys: [] } }), expect: adminOnly },
 };
 
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -888,6 +1002,7 @@ beforeAll(async () => {
   who.employee = await makeUser(t.app, { role: "employee", departmentId: deptA.id });
   who.otherDepartment = await makeUser(t.app, { role: "employee", departmentId: deptB.id });
   who.executive = await makeUser(t.app, { role: "executive" });
+  customer.contactId = (await makeContact(t.app)).id;
   await openCase(t.app.ctx, SYSTEM, {
     subject: "printer",
     requester: { email: `${uniq()}@c.test` },
@@ -918,19 +1033,31 @@ describe("authorization matrix", () => {
         expected[role] =
           role === "anonymous"
             ? (entry.expect.anonymous ?? "unauthenticated")
-            : (entry.expect[role] ?? entry.expect.default);
+            : role === "customer"
+              ? (entry.expect.customer ?? entry.expect.anonymous ?? "unauthenticated")
+              : (entry.expect[role] ?? entry.expect.default);
         if (path === "/api/v1/stream") {
-          observed[role] = statusOutcome(await streamStatus(role === "anonymous" ? null : who[role].token));
+          const token = role === "anonymous" || role === "customer" ? null : who[role].token;
+          observed[role] = statusOutcome(await streamStatus(token));
           continue;
         }
+        if (role === "customer") await restoreCustomerSession();
         const prepared = await entry.prepare();
+        const credentials =
+          role === "anonymous"
+            ? {}
+            : role === "customer"
+              ? { cookies: { [PORTAL_COOKIE]: customer.cookie }, csrf: { "x-csrf-token": customer.csrfToken } }
+              : { auth: { authorization: `Bearer ${who[role].token}` } };
         const res = await t.app.inject({
           method: method as InjectOptions["method"],
           url: path,
           ...prepared,
+          ...("cookies" in credentials ? { cookies: credentials.cookies } : {}),
           headers: {
             ...(prepared.headers ?? {}),
-            ...(role === "anonymous" ? {} : { authorization: `Bearer ${who[role].token}` }),
+            ...("auth" in credentials ? credentials.auth : {}),
+            ...("csrf" in credentials ? credentials.csrf : {}),
           },
         } as InjectOptions);
         observed[role] = statusOutcome(res.statusCode);
