@@ -43,10 +43,14 @@ import { organizationsRoutes } from "./domains/organizations/organizations.route
 import { portalRoutes } from "./domains/portal/portal.routes";
 import { authenticateCustomer } from "./domains/portal/portal.service";
 import { realtimeRoutes } from "./domains/realtime/realtime.routes";
+import { recoveryRoutes } from "./domains/recovery/recovery.routes";
 import { remediesRoutes } from "./domains/remedies/remedies.routes";
 import { slaClockTimerJob, slaReplanJob, slaTimersJob } from "./domains/sla/sla.jobs";
 import { slaClocksProcessor } from "./domains/sla/sla.processor";
 import { slaRoutes } from "./domains/sla/sla.routes";
+import { sendCsatJob, surveysCatchUpJob } from "./domains/surveys/surveys.jobs";
+import { surveysRoutes } from "./domains/surveys/surveys.routes";
+import { surveysProcessor } from "./domains/surveys/surveys.service";
 import { teamsRoutes } from "./domains/teams/teams.routes";
 import { usersRoutes } from "./domains/users/users.routes";
 import { viewsRoutes } from "./domains/views/views.routes";
@@ -155,6 +159,9 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   jobs.register(cancelVerificationPromiseJob(ctx));
   for (const job of emailJobs(ctx)) jobs.register(job);
   events.register(await outboundMailProcessor(ctx));
+  events.register(surveysProcessor(ctx));
+  jobs.register(sendCsatJob(ctx));
+  jobs.register(surveysCatchUpJob(ctx));
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -237,6 +244,8 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     accountabilityRoutes,
     notificationsRoutes,
     brandingRoutes,
+    surveysRoutes,
+    recoveryRoutes,
     portalRoutes,
     webformRoutes,
   ]) {

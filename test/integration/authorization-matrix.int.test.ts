@@ -23,6 +23,7 @@ import { addMessage, uploadAttachment } from "../../src/server/domains/messages/
 import { notify } from "../../src/server/domains/notifications/notifications.service";
 import { createAuthorityLimit, grantRemedy } from "../../src/server/domains/remedies/remedies.service";
 import { createCalendar, createPolicy } from "../../src/server/domains/sla/sla.service";
+import { sendCsatSurvey } from "../../src/server/domains/surveys/surveys.service";
 import { loadActor } from "../../src/server/domains/users/users.service";
 import { createView } from "../../src/server/domains/views/views.service";
 import { type CustomerActor, SYSTEM } from "../../src/server/platform/actor";
@@ -117,6 +118,19 @@ const settledByOwnerOrManager = {
   agent: "ok",
   otherDepartment: "hidden",
 } as const;
+
+/** The link token of a CSAT survey just mailed for a solved case of the agent's. */
+const sentCsatToken = async () => {
+  const c = await caseOfAgent();
+  await updateCase(t.app.ctx, SYSTEM, c.id, c.version, { status: "solved" });
+  await t.app.ctx.events.drain();
+  const found = await t.app.ctx.db.execute<{ id: string }>(sql`SELECT id FROM csat_surveys WHERE case_id = ${c.id}`);
+  await sendCsatSurvey(t.app.ctx, found.rows[0]?.id ?? "", new Date(Date.now() + 30 * 86_400_000));
+  const mail = await t.app.ctx.db.execute<{ body_text: string }>(
+    sql`SELECT body_text FROM outbound_messages WHERE case_id = ${c.id} AND purpose = 'csat_survey'`,
+  );
+  return /\/surveys\/csat\/([\w.-]+)/.exec(mail.rows[0]?.body_text ?? "")?.[1] ?? "";
+};
 
 const MATRIX: Record<string, Entry> = {
   "POST /api/v1/auth/login": {
@@ -597,6 +611,43 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
   },
   "GET /api/v1/remedies/ledger/export": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "GET /api/v1/survey-settings": { prepare: async () => ({}), expect: { default: staff } },
+  "PATCH /api/v1/survey-settings": { prepare: async () => ({ payload: { csatDelayHours: 24 } }), expect: adminOnly },
+  "GET /api/v1/cases/:id/csat": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/csat` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/reports/csat": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "GET /api/v1/reports/nps": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "POST /api/v1/surveys/csat/answers": {
+    prepare: async () => ({ payload: { token: await sentCsatToken(), rating: "good" } }),
+    expect: { default: "ok", anonymous: "ok" },
+  },
+  "POST /api/v1/surveys/nps/answers": {
+    prepare: async () => ({ payload: { token: `n.${"A".repeat(22)}.${"B".repeat(24)}`, score: 9 } }),
+    expect: { default: "hidden", anonymous: "hidden" },
+  },
+  "GET /api/v1/cases/:id/service-failure": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/service-failure` }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "PUT /api/v1/cases/:id/service-failure": {
+    prepare: async () => ({
+      url: `/api/v1/cases/${(await caseOfAgent()).id}/service-failure`,
+      payload: { whatWentWrong: "Promised a call back and forgot", occurredAt: new Date().toISOString() },
+    }),
+    expect: visibleToAllButOtherDepartment,
+  },
+  "GET /api/v1/reports/recovery": {
     prepare: async () => ({}),
     expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
   },

@@ -64,12 +64,20 @@ export const zReportPeriodQuery = {
   to: zTimestamp.optional(),
 };
 
-export const zCsatReportQuery = z.strictObject({ groupBy: z.enum(CSAT_GROUPS).default("person"), ...zReportPeriodQuery });
+export const zCsatReportQuery = z.strictObject({
+  groupBy: z.enum(CSAT_GROUPS).default("person"),
+  ...zReportPeriodQuery,
+});
 export type TCsatReportQuery = z.output<typeof zCsatReportQuery>;
 
 export const zCsatReport = z.object({
   groupBy: z.enum(CSAT_GROUPS),
-  total: z.object({ sent: z.number().int(), good: z.number().int(), bad: z.number().int(), score: z.number().nullable() }),
+  total: z.object({
+    sent: z.number().int(),
+    good: z.number().int(),
+    bad: z.number().int(),
+    score: z.number().nullable(),
+  }),
   rows: z.array(
     z.object({
       id: zId.nullable(),
