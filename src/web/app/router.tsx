@@ -215,6 +215,36 @@ const rootCauseCategoriesRoute = createRoute({
   ),
 });
 
+const slaAdminRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/sla",
+  component: lazyRouteComponent(() => import("../features/sla/sla-admin-page"), "SlaAdminPage"),
+});
+
+const breachingRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/sla/breaching",
+  component: lazyRouteComponent(() => import("../features/sla/breaching-page"), "BreachingPage"),
+});
+
+const cracksRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/cracks",
+  component: lazyRouteComponent(() => import("../features/cracks/cracks-page"), "CracksPage"),
+});
+
+const leaveRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/leave",
+  component: lazyRouteComponent(() => import("../features/cracks/leave-page"), "LeavePage"),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/audit",
+  component: lazyRouteComponent(() => import("../features/audit/audit-page"), "AuditPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -240,6 +270,11 @@ const routeTree = rootRoute.addChildren([
     upstreamRoute,
     authorityLimitsRoute,
     rootCauseCategoriesRoute,
+    slaAdminRoute,
+    breachingRoute,
+    cracksRoute,
+    leaveRoute,
+    auditRoute,
   ]),
 ]);
 

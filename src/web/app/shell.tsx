@@ -20,13 +20,18 @@ import {
 import { useDisclosure } from "@mantine/hooks";
 import {
   IconAddressBook,
+  IconAlarm,
+  IconAlertTriangle,
+  IconBeach,
   IconBuilding,
   IconBuildingCommunity,
   IconBuildingFactory2,
   IconCategory,
+  IconClockHour4,
   IconCrown,
   IconForms,
   IconGavel,
+  IconHistory,
   IconInbox,
   IconKey,
   IconLogout,
@@ -233,6 +238,8 @@ export const Shell = () => {
             />
           ) : null}
           <NavItem to="/upstream" label="Upstream" icon={<IconBuildingFactory2 size={18} />} onClick={nav.close} />
+          <NavItem to="/sla/breaching" label="Breaching soon" icon={<IconAlarm size={18} />} onClick={nav.close} />
+          <NavItem to="/cracks" label="Cracks" icon={<IconAlertTriangle size={18} />} onClick={nav.close} />
           {admin ? (
             <>
               <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
@@ -264,11 +271,14 @@ export const Shell = () => {
                 icon={<IconCategory size={18} />}
                 onClick={nav.close}
               />
+              <NavItem to="/admin/sla" label="SLAs" icon={<IconClockHour4 size={18} />} onClick={nav.close} />
+              <NavItem to="/admin/audit" label="Audit log" icon={<IconHistory size={18} />} onClick={nav.close} />
             </>
           ) : null}
           <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
             You
           </Text>
+          <NavItem to="/leave" label="Out of office" icon={<IconBeach size={18} />} onClick={nav.close} />
           <NavItem to="/settings/api-tokens" label="API tokens" icon={<IconKey size={18} />} onClick={nav.close} />
         </AppShell.Section>
       </AppShell.Navbar>

@@ -14,8 +14,10 @@ import { describeAgo, formatAbsolute } from "../../ui/due-time";
 import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
 import { ErrorAlert, Loading, NotFound } from "../../ui/states";
 import { useNow } from "../../ui/use-now";
+import { CommitmentsSection } from "../commitments/commitments-section";
 import { ExecutiveSection } from "../everyones-job/executive-section";
 import { RemedyPanel } from "../everyones-job/remedy-panel";
+import { CaseSlaSection } from "../sla/case-sla-section";
 import { CustomerSection, FollowersSection, LinksSection } from "./case-relations";
 import { CaseSidePanel, type FieldErrors } from "./case-side-panel";
 import { CaseThread } from "./case-thread";
@@ -336,6 +338,8 @@ const CaseView = ({
               setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !fields.includes(k))))
             }
           >
+            <CaseSlaSection caseId={c.id} version={c.version} />
+            <CommitmentsSection caseId={c.id} canAdd={c.abilities.update} />
             <RootCauseSection c={c} error={errors.rootCause} />
             <RemedyPanel c={c} />
             <CustomerSection c={c} save={save} orgError={errors.organizationId} ready={!messagesLoading} />

@@ -5,6 +5,8 @@ import { useEffect, useRef } from "react";
 import type { CaseSort } from "../../../shared/contracts/cases";
 import type { Case } from "../../app/wire";
 import { DueText, PriorityText, StatusBadge } from "../../ui/badges";
+import { SlaCell } from "../sla/case-sla-section";
+import { useClocksOf } from "../sla/sla.queries";
 import { parseSort, type SortState } from "./views";
 
 interface Column {
@@ -24,6 +26,7 @@ const COLUMNS: Column[] = [
   { key: "owner", label: "Owner", width: 120 },
   { key: "next", label: "Next step", width: 170, visibleFrom: "xl" },
   { key: "due", label: "Due", width: 124, sort: "next_step_due_at" },
+  { key: "sla", label: "SLA", width: 180, visibleFrom: "lg" },
 ];
 
 export const CaseTable = ({
@@ -45,6 +48,7 @@ export const CaseTable = ({
 }) => {
   const body = useRef<HTMLTableSectionElement>(null);
   const current = parseSort(sort);
+  const sla = useClocksOf(cases.map((c) => c.id));
   useEffect(() => {
     const row = body.current?.querySelector<HTMLTableRowElement>(`tr[data-index="${selected}"]`);
     row?.scrollIntoView({ block: "nearest" });
@@ -141,6 +145,9 @@ export const CaseTable = ({
               ) : (
                 <DueText due={c.nextStepDueAt} />
               )}
+            </Table.Td>
+            <Table.Td visibleFrom="lg">
+              <SlaCell sla={sla.data?.get(c.id)} />
             </Table.Td>
           </Table.Tr>
         ))}
