@@ -1,38 +1,14 @@
 import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { buildApp } from "../../src/server/app";
-import { connect } from "../../src/server/db/connection";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRootCauseCategory } from "../../src/server/domains/accountability/root-causes.service";
 import { SYSTEM } from "../../src/server/platform/actor";
-import { testConfig } from "../app";
 import { makeCase, makeDepartment, makeTeam, makeUser } from "../factories";
+import { type ServedApp, startServedApp } from "./served-app";
 import { ensureWebBundle, launchChromium, screenshot, seriousA11yViolations, signIn } from "./web-harness";
 
 const PASSWORD = "correct-horse-battery";
 
-/**
- * The app on the run's database, listening on a random loopback port. Embedded PGlite gets one
- * connection: pglite-socket interleaves concurrent extended-protocol queries across connections
- * (electric-sql/pglite#1046), which a browser's parallel requests trigger.
- */
-const startServedApp = async (): Promise<{ app: FastifyInstance; base: string; close: () => Promise<void> }> => {
-  const url = inject("databaseUrl");
-  const embedded = !url.includes("127.0.0.1:5432");
-  const database = connect(url, embedded ? 1 : 4, embedded);
-  const app = await buildApp({ config: testConfig({ databaseUrl: url }), database });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return {
-    app,
-    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
-  };
-};
 const letters = (n: number) => [...randomBytes(n)].map((b) => String.fromCharCode(97 + (b % 26))).join("");
 
 /**
@@ -40,7 +16,7 @@ const letters = (n: number) => [...randomBytes(n)].map((b) => String.fromCharCod
  * a conflict and a live update from a second browser, search, and accessibility checks.
  */
 describe("agent workspace", () => {
-  let served: Awaited<ReturnType<typeof startServedApp>>;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
   let ava: BrowserContext;

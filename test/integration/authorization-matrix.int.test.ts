@@ -8,12 +8,11 @@ import { createRootCauseCategory } from "../../src/server/domains/accountability
 import { createCorrectiveAction } from "../../src/server/domains/accountability/upstream.service";
 import { createApiToken } from "../../src/server/domains/auth/auth.service";
 import { uploadLogo } from "../../src/server/domains/branding/branding.service";
-import { outboundMailConfigured } from "../../src/server/domains/email/system-mail.service";
-import { replyFromPortal } from "../../src/server/domains/portal/portal.service";
 import { openCase, updateCase } from "../../src/server/domains/cases/cases.service";
 import { createCommitment } from "../../src/server/domains/commitments/commitments.service";
 import { createMailbox, createSupportAddress } from "../../src/server/domains/email/email.service";
 import { processInbound, receiveInbound } from "../../src/server/domains/email/inbound.service";
+import { outboundMailConfigured } from "../../src/server/domains/email/system-mail.service";
 import {
   delegateExecutiveCase,
   fileFeedbackReport,
@@ -21,6 +20,7 @@ import {
 } from "../../src/server/domains/executive/executive.service";
 import { addMessage, uploadAttachment } from "../../src/server/domains/messages/messages.service";
 import { notify } from "../../src/server/domains/notifications/notifications.service";
+import { replyFromPortal } from "../../src/server/domains/portal/portal.service";
 import { createAuthorityLimit, grantRemedy } from "../../src/server/domains/remedies/remedies.service";
 import { createCalendar, createPolicy } from "../../src/server/domains/sla/sla.service";
 import { sendCsatSurvey } from "../../src/server/domains/surveys/surveys.service";
@@ -29,7 +29,7 @@ import { createView } from "../../src/server/domains/views/views.service";
 import { type CustomerActor, SYSTEM } from "../../src/server/platform/actor";
 import { PORTAL_COOKIE } from "../../src/server/platform/http";
 import { sha256 } from "../../src/server/platform/secrets";
-import { startTestApp, type TestApp } from "../app";
+import { startTestApp, type TestApp, testConfig } from "../app";
 import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser, uniq } from "../factories";
 import { makeContact, multipart } from "../portal";
 
@@ -137,6 +137,27 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => {
       const u = await makeUser(t.app, { role: "employee", password: "correct horse battery" });
       return { payload: { email: u.user.email, password: "correct horse battery" } };
+    },
+    expect: { default: "ok", anonymous: "ok" },
+  },
+  "POST /api/v1/auth/password-reset": {
+    prepare: async () => ({ payload: { email: `${uniq()}@nobody.test` } }),
+    expect: { default: "ok", anonymous: "ok" },
+  },
+  "POST /api/v1/auth/password-reset/confirm": {
+    prepare: async () => {
+      const u = await makeUser(t.app, { role: "employee" });
+      const sent = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/password-reset",
+        payload: { email: u.user.email },
+      });
+      expect(sent.statusCode).toBe(202);
+      const mail = await t.app.ctx.db.execute<{ body_text: string }>(
+        sql`SELECT body_text FROM outbound_messages WHERE ${u.user.email} = ANY("to") AND purpose = 'password_reset'`,
+      );
+      const token = /token=([^\s]+)/.exec(mail.rows[0]?.body_text ?? "")?.[1] ?? "";
+      return { payload: { token: decodeURIComponent(token), password: "a brand new passphrase" } };
     },
     expect: { default: "ok", anonymous: "ok" },
   },
@@ -1043,7 +1064,15 @@ const streamStatus = async (token: string | null): Promise<number> => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp();
+  const base = testConfig();
+  /* Outbound mail "configured" towards a closed port: mail is queued (jobs are off), never sent. */
+  t = await startTestApp({
+    email: {
+      ...base.email,
+      outbound: { host: "127.0.0.1", port: 9, secure: false, user: undefined, pass: undefined },
+      envelopeFrom: "desk@matrix.test",
+    },
+  });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const deptA = await makeDepartment(t.app, "service");
   const deptB = await makeDepartment(t.app, "operations");

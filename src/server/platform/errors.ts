@@ -44,6 +44,8 @@ export const httpStatusOf = (code: ErrorCode): number => {
       return 429;
     case "INTERNAL":
       return 500;
+    case "UNAVAILABLE":
+      return 503;
     default: {
       const unreachable: never = code;
       return unreachable;

@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
-import { apiTokens, loginAttempts, sessions } from "../../db/schema/index";
+import { apiTokens, loginAttempts, passwordResets, sessions } from "../../db/schema/index";
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
@@ -101,3 +101,37 @@ export const findSessionOwner = async (
       FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
       WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now.toISOString()}::timestamptz`)
   ).rows[0];
+
+export const countResetsSince = async (db: DbOrTx, by: { userId: string } | { ip: string }, since: Date) => {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(passwordResets)
+    .where(
+      and(
+        "userId" in by ? eq(passwordResets.userId, by.userId) : eq(passwordResets.ip, by.ip),
+        gt(passwordResets.createdAt, since),
+      ),
+    );
+  return row?.n ?? 0;
+};
+
+/** A new link makes the user's earlier unused links useless. */
+export const insertPasswordReset = async (db: DbOrTx, values: typeof passwordResets.$inferInsert): Promise<void> => {
+  await db
+    .update(passwordResets)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(passwordResets.userId, values.userId), isNull(passwordResets.usedAt)));
+  await db.insert(passwordResets).values(values);
+};
+
+/** Marks an unused, unexpired link used and answers whose it was; at most one caller wins. */
+export const consumePasswordReset = async (db: DbOrTx, tokenHash: string, now: Date): Promise<string | undefined> => {
+  const [row] = await db
+    .update(passwordResets)
+    .set({ usedAt: now })
+    .where(
+      and(eq(passwordResets.tokenHash, tokenHash), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
+    )
+    .returning({ userId: passwordResets.userId });
+  return row?.userId;
+};

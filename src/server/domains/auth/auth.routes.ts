@@ -1,12 +1,27 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { zLoginInput, zSession } from "../../../shared/contracts/auth";
+import {
+  zLoginInput,
+  zPasswordResetConfirm,
+  zPasswordResetRequest,
+  zPasswordResetRequested,
+  zSession,
+} from "../../../shared/contracts/auth";
 import { zIdParams, zOk } from "../../../shared/contracts/common";
 import { zApiToken, zCreateApiTokenInput, zCreatedApiToken } from "../../../shared/contracts/people";
 import { requireActor, SESSION_COOKIE } from "../../platform/http";
 import { getUser } from "../users/users.service";
-import { createApiToken, listApiTokens, login, logout, revokeApiToken } from "./auth.service";
+import {
+  confirmPasswordReset,
+  createApiToken,
+  listApiTokens,
+  login,
+  logout,
+  PASSWORD_RESET_SENT,
+  requestPasswordReset,
+  revokeApiToken,
+} from "./auth.service";
 
 export const authRoutes = async (app: FastifyInstance): Promise<void> => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,6 +52,41 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await logout(app.ctx, token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return { ok: true as const };
+    },
+  );
+  r.post(
+    "/api/v1/auth/password-reset",
+    {
+      config: { access: "public" },
+      schema: {
+        tags,
+        security: [],
+        description:
+          "Emails a single-use link to choose a new password (60 minutes). The answer is the same whether or not the address belongs to an employee; 503 when outbound mail is not configured.",
+        body: zPasswordResetRequest,
+        response: { 202: zPasswordResetRequested },
+      },
+    },
+    async (req, reply) => {
+      await requestPasswordReset(app.ctx, req.body.email, req.ip);
+      return reply.status(202).send({ message: PASSWORD_RESET_SENT });
+    },
+  );
+  r.post(
+    "/api/v1/auth/password-reset/confirm",
+    {
+      config: { access: "public" },
+      schema: {
+        tags,
+        security: [],
+        description: "Sets a new password with the emailed token and ends the employee's sessions everywhere.",
+        body: zPasswordResetConfirm,
+        response: { 200: zOk },
+      },
+    },
+    async (req) => {
+      await confirmPasswordReset(app.ctx, req.body);
       return { ok: true as const };
     },
   );

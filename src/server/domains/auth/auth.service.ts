@@ -8,7 +8,8 @@ import { recordEvents } from "../../platform/events";
 import type { Authentication, RefusedCredential } from "../../platform/http";
 import { ensureVisible } from "../../platform/policy";
 import { randomToken, sha256 } from "../../platform/secrets";
-import { presentUser, verifyCredentials } from "../users/users.service";
+import { enqueueSystemMail, systemMailAvailable } from "../email/system-mail.service";
+import { findActiveUserByEmail, presentUser, setOwnPassword, verifyCredentials } from "../users/users.service";
 import { apiTokensPolicy } from "./auth.policy";
 import * as repo from "./auth.repository";
 
@@ -154,3 +155,70 @@ export const revokeApiToken = async (ctx: ServiceContext, actor: Actor, id: stri
     ]);
     return presentToken(after);
   });
+
+const RESET_LINK_MINUTES = 60;
+const RESETS_PER_USER_PER_HOUR = 3;
+const RESETS_PER_IP_PER_HOUR = 30;
+const HOUR_MS = 3_600_000;
+
+export const PASSWORD_RESET_SENT =
+  "If an active account uses this address, we emailed it a link to choose a new password. The link works once, for 60 minutes.";
+
+/**
+ * Emails a single-use reset link to an active employee. The answer never tells whether the
+ * address belongs to anyone; more than a few links an hour for one person are silently not sent.
+ */
+export const requestPasswordReset = async (ctx: ServiceContext, email: string, ip: string): Promise<void> => {
+  if (!(await systemMailAvailable(ctx))) {
+    throw new AppError(
+      "UNAVAILABLE",
+      "Password reset by email is not set up here; ask an administrator for a new password",
+    );
+  }
+  const since = new Date(Date.now() - HOUR_MS);
+  if ((await repo.countResetsSince(ctx.db, { ip }, since)) >= RESETS_PER_IP_PER_HOUR) {
+    throw new AppError("RATE_LIMITED", "Too many reset requests from your network; try again in an hour");
+  }
+  const user = await findActiveUserByEmail(ctx.db, email);
+  if (!user || (await repo.countResetsSince(ctx.db, { userId: user.id }, since)) >= RESETS_PER_USER_PER_HOUR) return;
+  const token = randomToken();
+  const link = new URL(`/reset-password?token=${encodeURIComponent(token)}`, ctx.config.publicUrl).toString();
+  await inTransaction(ctx, async (tx) => {
+    await repo.insertPasswordReset(tx, {
+      userId: user.id,
+      tokenHash: sha256(token),
+      ip,
+      expiresAt: new Date(Date.now() + RESET_LINK_MINUTES * 60_000),
+    });
+    await enqueueSystemMail(ctx, tx, {
+      purpose: "password_reset",
+      to: user.email,
+      subject: "Choose a new Extramile password",
+      text: [
+        `Hello ${user.name},`,
+        "",
+        "someone (hopefully you) asked to reset your Extramile password. Choose a new one here:",
+        "",
+        link,
+        "",
+        `The link works once, for ${RESET_LINK_MINUTES} minutes. If you did not ask, ignore this mail: your password stays as it is.`,
+      ].join("\n"),
+    });
+  });
+};
+
+/** Sets the new password for the link's owner and signs them out everywhere; the link is spent. */
+export const confirmPasswordReset = async (
+  ctx: ServiceContext,
+  input: { token: string; password: string },
+): Promise<void> => {
+  const done = await inTransaction(ctx, async (tx) => {
+    const userId = await repo.consumePasswordReset(tx, sha256(input.token), new Date());
+    if (!userId || !(await setOwnPassword(tx, userId, input.password))) return false;
+    await repo.deleteSessionsOf(tx, userId);
+    return true;
+  });
+  if (!done) {
+    throw new AppError("VALIDATION_FAILED", "This reset link is invalid, used or expired; ask for a new one", "token");
+  }
+};

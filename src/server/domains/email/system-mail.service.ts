@@ -31,6 +31,10 @@ const systemSender = async (ctx: ServiceContext, db: DbOrTx): Promise<{ address:
   return configured ? { address: configured, name: "Extramile" } : null;
 };
 
+/** Whether a system mail would be queued and sent: outbound mail configured and a sender address known. */
+export const systemMailAvailable = async (ctx: ServiceContext): Promise<boolean> =>
+  outboundMailConfigured(ctx) && (await systemSender(ctx, ctx.db)) !== null;
+
 /**
  * Queues a system mail and its first delivery attempt in the caller's transaction, so it exists
  * exactly when the change that caused it does. Returns the outbound id, or null when there is no

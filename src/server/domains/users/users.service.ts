@@ -1,6 +1,6 @@
 import type { TCreateUserInput, TUpdateUserInput, TUser } from "../../../shared/contracts/people";
 import type { ApiTokenScope } from "../../../shared/domain";
-import type { DbOrTx } from "../../db/connection";
+import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
@@ -147,6 +147,17 @@ export const verifyCredentials = async (db: DbOrTx, email: string, password: str
   const user = await repo.findByEmail(db, email);
   const ok = await verifyPassword(password, user?.passwordHash ?? null);
   return ok && user?.active ? user : null;
+};
+
+/** Sets a password on the employee's own behalf (they followed a reset link); false when they are no longer active. */
+export const setOwnPassword = async (tx: Tx, userId: string, password: string): Promise<boolean> => {
+  const before = await repo.findById(tx, userId);
+  if (!before?.active) return false;
+  const after = await repo.update(tx, userId, { passwordHash: await hashPassword(password) });
+  if (!after) return false;
+  const self: Actor = { ...before, type: "user", teamIds: [], scopes: null };
+  await recordEvents(tx, self, [userEvent("user.password_changed", before, after)]);
+  return true;
 };
 
 export const createAdmin = async (

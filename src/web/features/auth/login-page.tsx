@@ -1,12 +1,13 @@
-import { Alert, Box, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Alert, Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearch } from "@tanstack/react-router";
+import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { ApiError, api, errorMessage, setCsrfToken } from "../../app/api-client";
 import type { Session } from "../../app/wire";
+import { AuthCard } from "./auth-card";
 
 export const LoginPage = () => {
-  const { redirect } = useSearch({ from: "/login" });
+  const { redirect, reset } = useSearch({ from: "/login" });
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
@@ -38,50 +39,44 @@ export const LoginPage = () => {
         : null;
 
   return (
-    <Center mih="100vh" p="md" component="main">
-      <Box w="100%" maw={380}>
-        <Stack gap={4} mb="lg" ta="center">
-          <Title order={1} c="indigo" fz={32}>
-            Extramile
-          </Title>
-          <Text c="dimmed" size="sm">
-            Service is everyone's job. Sign in to your workspace.
+    <AuthCard subtitle="Service is everyone's job. Sign in to your workspace.">
+      <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
+        <Stack>
+          {message ? (
+            <Alert color="red" variant="light" role="alert">
+              {message}
+            </Alert>
+          ) : reset === "done" ? (
+            <Alert color="green" variant="light" role="status">
+              Your new password is set. Sign in with it.
+            </Alert>
+          ) : null}
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+          />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+          />
+          <Button type="submit" loading={busy} fullWidth>
+            Sign in
+          </Button>
+          <Text size="sm" ta="center">
+            <Anchor component={Link} to="/forgot-password">
+              Forgot your password?
+            </Anchor>
           </Text>
         </Stack>
-        <Paper withBorder shadow="sm" p="lg" radius="md">
-          <form onSubmit={(e) => void submit(e)} aria-label="Sign in">
-            <Stack>
-              {message ? (
-                <Alert color="red" variant="light" role="alert">
-                  {message}
-                </Alert>
-              ) : null}
-              <TextInput
-                label="Email"
-                type="email"
-                autoComplete="username"
-                required
-                autoFocus
-                value={email}
-                onChange={(e) => setEmail(e.currentTarget.value)}
-              />
-              <PasswordInput
-                label="Password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-              />
-              <Button type="submit" loading={busy} fullWidth>
-                Sign in
-              </Button>
-              <Text size="xs" c="dimmed" ta="center">
-                Forgot your password? Ask an administrator to reset it from the Users page.
-              </Text>
-            </Stack>
-          </form>
-        </Paper>
-      </Box>
-    </Center>
+      </form>
+    </AuthCard>
   );
 };
