@@ -61,6 +61,7 @@ import { CaseGuards } from "./platform/case-guards";
 import type { ServiceContext } from "./platform/context";
 import { EventDispatcher } from "./platform/events";
 import {
+  CSRF_COOKIE,
   CSRF_HEADER,
   enforceRouteAccessDeclared,
   installAuthentication,
@@ -86,7 +87,7 @@ const DOCS_CSRF_SCRIPT = `(() => {
   const original = window.fetch.bind(window);
   window.fetch = (input, init = {}) => {
     const method = (init.method || (input instanceof Request ? input.method : "GET")).toUpperCase();
-    const token = document.cookie.split("; ").find((c) => c.startsWith("extramile_csrf="))?.slice(15);
+    const token = document.cookie.split("; ").find((c) => c.startsWith("${CSRF_COOKIE}="))?.slice(${CSRF_COOKIE.length + 1});
     if (token && !["GET", "HEAD", "OPTIONS"].includes(method)) {
       const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
       headers.set("${CSRF_HEADER}", decodeURIComponent(token));
@@ -176,12 +177,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     }),
   );
   installCustomerAuthentication(app, async (token) => await authenticateCustomer(ctx, token));
-  app.addHook("onSend", async (req, reply, payload) => {
-    if (req.url === "/api/v1/auth/login" && reply.statusCode === 200 && typeof payload === "string") {
-      const csrf = (JSON.parse(payload) as { csrfToken?: string }).csrfToken;
-      if (csrf)
-        reply.setCookie("extramile_csrf", csrf, { path: "/", sameSite: "strict", secure: config.secureCookies });
-    }
+  app.addHook("onSend", async (_req, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
     return payload;

@@ -25,6 +25,7 @@ describe("sessions", () => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
     const session = cookieOf(res, "extramile_session") as string;
     const csrf = res.json().csrfToken as string;
+    expect(cookieOf(res, "extramile_csrf")).toBe(csrf);
     const me = await t.app.inject({
       method: "GET",
       url: "/api/v1/auth/session",
@@ -38,6 +39,7 @@ describe("sessions", () => {
       headers: { "x-csrf-token": csrf },
     });
     expect(out.statusCode).toBe(200);
+    expect(String(out.headers["set-cookie"])).toMatch(/extramile_csrf=;.*Expires=Thu, 01 Jan 1970/i);
     const after = await t.app.inject({
       method: "GET",
       url: "/api/v1/auth/session",

@@ -44,6 +44,8 @@ export type Authenticator = (req: FastifyRequest) => Promise<Authentication | { 
 export const SESSION_COOKIE = "extramile_session";
 export const PORTAL_COOKIE = "extramile_portal";
 export const CSRF_HEADER = "x-csrf-token";
+/** The session's CSRF token, readable by scripts on our pages (the API docs page sends it back as the header). */
+export const CSRF_COOKIE = "extramile_csrf";
 
 const refusalMessages: Record<RefusedCredential, string> = {
   token: "The API token is unknown, expired or revoked",

@@ -10,7 +10,7 @@ import {
 } from "../../../shared/contracts/auth";
 import { zIdParams, zOk } from "../../../shared/contracts/common";
 import { zApiToken, zCreateApiTokenInput, zCreatedApiToken } from "../../../shared/contracts/people";
-import { requireActor, SESSION_COOKIE } from "../../platform/http";
+import { CSRF_COOKIE, requireActor, SESSION_COOKIE } from "../../platform/http";
 import { getUser } from "../users/users.service";
 import {
   confirmPasswordReset,
@@ -41,6 +41,12 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
         secure: app.ctx.config.secureCookies,
         expires: result.expiresAt,
       });
+      reply.setCookie(CSRF_COOKIE, result.csrfToken, {
+        path: "/",
+        sameSite: "strict",
+        secure: app.ctx.config.secureCookies,
+        expires: result.expiresAt,
+      });
       return { user: result.user, csrfToken: result.csrfToken };
     },
   );
@@ -52,6 +58,7 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       const token = req.cookies[SESSION_COOKIE];
       if (token) await logout(app.ctx, token);
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      reply.clearCookie(CSRF_COOKIE, { path: "/" });
       return { ok: true as const };
     },
   );
