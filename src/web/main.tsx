@@ -25,13 +25,17 @@ setUnauthenticatedHandler(() => {
 const root = document.getElementById("root");
 if (!root) throw new Error("#root missing from index.html");
 
-createRoot(root).render(
-  <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="bottom-right" />
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
-    </MantineProvider>
-  </StrictMode>,
-);
+if (window.location.pathname === "/portal" || window.location.pathname.startsWith("/portal/")) {
+  void import("./portal/portal-app").then((m) => m.mountPortal(root));
+} else {
+  createRoot(root).render(
+    <StrictMode>
+      <MantineProvider theme={theme} defaultColorScheme="auto">
+        <Notifications position="bottom-right" />
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </MantineProvider>
+    </StrictMode>,
+  );
+}

@@ -155,6 +155,12 @@ const teamsRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/admin/teams-page"), "TeamsPage"),
 });
 
+const customerPagesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/customer-pages",
+  component: lazyRouteComponent(() => import("../features/branding/customer-pages-page"), "CustomerPagesPage"),
+});
+
 const customFieldsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/admin/custom-fields",
@@ -262,6 +268,7 @@ const routeTree = rootRoute.addChildren([
     departmentsRoute,
     teamsRoute,
     customFieldsRoute,
+    customerPagesRoute,
     apiTokensRoute,
     executiveRoute,
     remedyReviewsRoute,

@@ -36,6 +36,7 @@ import {
   IconKey,
   IconLogout,
   IconMoon,
+  IconPalette,
   IconPlus,
   IconReceipt,
   IconReportMoney,
@@ -257,6 +258,12 @@ export const Shell = () => {
                 to="/admin/custom-fields"
                 label="Custom fields"
                 icon={<IconForms size={18} />}
+                onClick={nav.close}
+              />
+              <NavItem
+                to="/admin/customer-pages"
+                label="Customer pages"
+                icon={<IconPalette size={18} />}
                 onClick={nav.close}
               />
               <NavItem
