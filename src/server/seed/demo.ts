@@ -30,6 +30,7 @@ import { createUser, loadActor } from "../domains/users/users.service";
 import { type Actor, SYSTEM } from "../platform/actor";
 import { inTransaction, type ServiceContext } from "../platform/context";
 import { AppError } from "../platform/errors";
+import { seedSlaPicture, seedSlaPolicies } from "./sla-demo";
 
 export const DEMO_PASSWORD = "extramile-demo";
 
@@ -267,6 +268,7 @@ export const seedDemo = async (ctx: ServiceContext): Promise<string> => {
   }
 
   const rootCauses = await prepareRootCauses(ctx, deptId);
+  const calendarIds = await seedSlaPolicies(ctx);
   const owners = ["sam", "sam", "lee", "lee", "dana", "mira", "tomas"];
   const priorities: CasePriority[] = ["low", "normal", "normal", "normal", "high", "high", "urgent"];
   const now = Date.now();
@@ -335,9 +337,11 @@ export const seedDemo = async (ctx: ServiceContext): Promise<string> => {
       made++;
     }
   }
+  const sla = await seedSlaPicture(ctx, calendarIds);
   const everyonesJob = await seedEveryonesJob(ctx, { who, deptId, contacts, rootCauses });
   return [
     `Demo company loaded: 3 departments, 2 teams, ${EMPLOYEES.length} employees, ${ORGANIZATIONS.length} organizations, ${contacts.length} contacts, ${made} cases.`,
+    sla,
     everyonesJob,
     `Sign in as any of ${EMPLOYEES.map((e) => `${e.key}@demo.extramile.test`).join(", ")} with the password "${DEMO_PASSWORD}".`,
   ].join("\n");

@@ -111,7 +111,7 @@ const DayRow = ({
       </Stack>
       <Button
         size="compact-xs"
-        variant="subtle"
+        variant="default"
         leftSection={<IconPlus size={14} />}
         aria-label={`Add ${label} interval`}
         onClick={() =>
@@ -230,7 +230,13 @@ export const CalendarModal = ({ calendar, onClose }: { calendar: Calendar | null
   const err = save.error;
   const hours = Math.round((weeklyMinutes(week) / 60) * 10) / 10;
   return (
-    <Modal opened onClose={onClose} title={calendar ? `Edit ${calendar.name}` : "New business calendar"} size="xl">
+    <Modal
+      opened
+      onClose={onClose}
+      closeButtonProps={{ "aria-label": "Close" }}
+      title={calendar ? `Edit ${calendar.name}` : "New business calendar"}
+      size="xl"
+    >
       <form
         noValidate
         onSubmit={(e) => {

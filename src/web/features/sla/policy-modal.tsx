@@ -198,7 +198,13 @@ export const PolicyModal = ({
   });
 
   return (
-    <Modal opened onClose={onClose} title={policy ? `Edit ${policy.name}` : "New SLA policy"} size="xl">
+    <Modal
+      opened
+      onClose={onClose}
+      closeButtonProps={{ "aria-label": "Close" }}
+      title={policy ? `Edit ${policy.name}` : "New SLA policy"}
+      size="xl"
+    >
       <form
         noValidate
         onSubmit={(e) => {
@@ -255,6 +261,7 @@ export const PolicyModal = ({
               data={calendars.map((cal) => ({ value: cal.id, label: cal.name }))}
               value={calendarId}
               onChange={setCalendarId}
+              allowDeselect={false}
               error={fieldError(err, "calendarId")}
             />
           </Group>
