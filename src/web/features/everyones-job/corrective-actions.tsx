@@ -224,7 +224,7 @@ export const CorrectiveActions = ({ view }: { view: UpstreamView }) => {
                     <Group gap={4} wrap="nowrap">
                       <time dateTime={a.dueAt}>{formatAbsolute(a.dueAt)}</time>
                       {a.overdue ? (
-                        <Badge color="red" size="sm" variant="filled">
+                        <Badge color="red" size="sm" variant="light">
                           Overdue
                         </Badge>
                       ) : null}

@@ -65,7 +65,14 @@ const ReviewActions = ({ r }: { r: Remedy }) => {
             </Text>
           ) : null}
           <Group gap="xs">
-            <Button type="submit" size="xs" color="grape" loading={review.isPending} disabled={!note.trim()}>
+            <Button
+              type="submit"
+              size="xs"
+              color="grape"
+              autoContrast
+              loading={review.isPending}
+              disabled={!note.trim()}
+            >
               Ask to discuss
             </Button>
             <Button size="xs" variant="subtle" onClick={() => setDiscussing(false)}>
@@ -82,6 +89,7 @@ const ReviewActions = ({ r }: { r: Remedy }) => {
         <Button
           size="xs"
           color="green"
+          autoContrast
           loading={review.isPending}
           onClick={() => review.mutate({ outcome: "approve" })}
         >
@@ -118,7 +126,7 @@ const ReviewCard = ({ r }: { r: Remedy }) => (
           <Badge color={REVIEW_STATUS_COLOR[r.reviewStatus]} variant="light" tt="none">
             {REVIEW_STATUS_LABEL[r.reviewStatus]}
           </Badge>
-          <Badge color="orange" variant="outline" tt="none">
+          <Badge color="orange" variant="light" tt="none">
             {ABOVE_LIMIT_BADGE[r.aboveLimit]}
           </Badge>
         </Group>
@@ -134,6 +142,7 @@ const ReviewCard = ({ r }: { r: Remedy }) => (
           <Anchor
             renderRoot={(props) => <Link {...props} to="/cases/$caseId" params={{ caseId: r.caseId }} />}
             size="xs"
+            underline="always"
           >
             case #{r.caseNumber}
           </Anchor>
