@@ -37,6 +37,7 @@ import { outboundMailProcessor } from "./domains/email/outbound.processor";
 import { cancelVerificationPromiseJob } from "./domains/executive/executive.jobs";
 import { executiveRoutes } from "./domains/executive/executive.routes";
 import { executiveCaseGuard, executiveLineProcessor } from "./domains/executive/executive.service";
+import { knowledgeRoutes } from "./domains/knowledge/knowledge.routes";
 import { messagesRoutes } from "./domains/messages/messages.routes";
 import { notificationsRoutes } from "./domains/notifications/notifications.routes";
 import { organizationsRoutes } from "./domains/organizations/organizations.routes";
@@ -242,6 +243,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     brandingRoutes,
     surveysRoutes,
     recoveryRoutes,
+    knowledgeRoutes,
     portalRoutes,
     webformRoutes,
   ]) {

@@ -18,6 +18,7 @@ import {
   fileFeedbackReport,
   openExecutiveCase,
 } from "../../src/server/domains/executive/executive.service";
+import { createKbArticle, createKbCategory } from "../../src/server/domains/knowledge/knowledge.service";
 import { addMessage, uploadAttachment } from "../../src/server/domains/messages/messages.service";
 import { notify } from "../../src/server/domains/notifications/notifications.service";
 import { replyFromPortal } from "../../src/server/domains/portal/portal.service";
@@ -119,6 +120,36 @@ const settledByOwnerOrManager = {
   otherDepartment: "hidden",
 } as const;
 
+/** A help-center category and a draft article in it, made by the system. */
+const kbArticle = async () => {
+  const category = await createKbCategory(t.app.ctx, SYSTEM, { name: uniq("Topic"), description: "", position: 0 });
+  const article = await createKbArticle(t.app.ctx, SYSTEM, {
+    categoryId: category.id,
+    title: uniq("How to"),
+    summary: "",
+    bodyHtml: "<p>Steps.</p>",
+  });
+  return { categoryId: category.id, id: article.id };
+};
+
+const pngUpload = () => {
+  const boundary = "matrixboundary";
+  const png = Buffer.from(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000a49444154789c6300010000050001",
+    "hex",
+  );
+  return {
+    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  };
+};
+
 /** The link token of a CSAT survey just mailed for a solved case of the agent's. */
 const sentCsatToken = async () => {
   const c = await caseOfAgent();
@@ -131,6 +162,9 @@ const sentCsatToken = async () => {
   );
   return /\/surveys\/csat\/([\w.-]+)/.exec(mail.rows[0]?.body_text ?? "")?.[1] ?? "";
 };
+
+/** Help-center writers: agents, supervisors and admins. */
+const kbWriters = { default: "denied", admin: "ok", supervisor: "ok", agent: "ok" } as const;
 
 const MATRIX: Record<string, Entry> = {
   "POST /api/v1/auth/login": {
@@ -634,6 +668,53 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/v1/remedies/ledger/export": {
     prepare: async () => ({}),
     expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "GET /api/v1/kb/categories": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/kb/categories": {
+    prepare: async () => ({ payload: { name: uniq("Topic") } }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok" },
+  },
+  "PATCH /api/v1/kb/categories/:id": {
+    prepare: async () => ({ url: `/api/v1/kb/categories/${(await kbArticle()).categoryId}`, payload: { position: 3 } }),
+    expect: { default: "denied", admin: "ok", supervisor: "ok" },
+  },
+  "GET /api/v1/kb/articles": { prepare: async () => ({}), expect: { default: staff } },
+  "POST /api/v1/kb/articles": {
+    prepare: async () => ({ payload: { categoryId: (await kbArticle()).categoryId, title: uniq("Article") } }),
+    expect: kbWriters,
+  },
+  "GET /api/v1/kb/articles/:id": {
+    prepare: async () => ({ url: `/api/v1/kb/articles/${(await kbArticle()).id}` }),
+    expect: { default: staff },
+  },
+  "PATCH /api/v1/kb/articles/:id": {
+    prepare: async () => ({ url: `/api/v1/kb/articles/${(await kbArticle()).id}`, payload: { summary: "Short" } }),
+    expect: kbWriters,
+  },
+  "POST /api/v1/kb/articles/:id/publish": {
+    prepare: async () => ({ url: `/api/v1/kb/articles/${(await kbArticle()).id}/publish` }),
+    expect: kbWriters,
+  },
+  "POST /api/v1/kb/articles/:id/unpublish": {
+    prepare: async () => ({ url: `/api/v1/kb/articles/${(await kbArticle()).id}/unpublish` }),
+    expect: kbWriters,
+  },
+  "POST /api/v1/cases/:id/kb-article": {
+    prepare: async () => {
+      const c = await caseOfAgent();
+      await updateCase(t.app.ctx, SYSTEM, c.id, c.version, { status: "solved" });
+      return { url: `/api/v1/cases/${c.id}/kb-article`, payload: { categoryId: (await kbArticle()).categoryId } };
+    },
+    expect: kbWriters,
+  },
+  "POST /api/v1/kb/images": { prepare: async () => pngUpload(), expect: kbWriters },
+  "GET /api/v1/kb/stats": {
+    prepare: async () => ({}),
+    expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
+  },
+  "GET /api/v1/help/search": {
+    prepare: async () => ({ url: "/api/v1/help/search?q=password" }),
+    expect: { default: "ok", anonymous: "ok" },
   },
   "GET /api/v1/survey-settings": { prepare: async () => ({}), expect: { default: staff } },
   "PATCH /api/v1/survey-settings": { prepare: async () => ({ payload: { csatDelayHours: 24 } }), expect: adminOnly },

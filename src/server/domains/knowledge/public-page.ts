@@ -1,3 +1,4 @@
+import type { FastifyInstance } from "fastify";
 import type { ServiceContext } from "../../platform/context";
 import { escapeHtml } from "../../platform/html";
 import { getBranding } from "../branding/branding.service";
@@ -124,4 +125,13 @@ export const PUBLIC_PAGE_HEADERS = {
 export const brandFor = async (ctx: ServiceContext): Promise<Brand> => {
   const b = await getBranding(ctx);
   return { companyName: b.companyName, primaryColor: b.primaryColor, logoUrl: b.logoUrl };
+};
+
+/** Plain HTML form posts (application/x-www-form-urlencoded) in the calling plugin, for pages without JavaScript. */
+export const acceptForms = (app: FastifyInstance): void => {
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string", bodyLimit: 64 * 1024 },
+    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
 };

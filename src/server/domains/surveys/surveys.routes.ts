@@ -17,7 +17,7 @@ import {
   zUpdateSurveySettingsInput,
 } from "../../../shared/contracts/surveys";
 import { requireActor } from "../../platform/http";
-import { brandFor, PUBLIC_PAGE_HEADERS } from "../knowledge/public-page";
+import { acceptForms, brandFor, PUBLIC_PAGE_HEADERS } from "../knowledge/public-page";
 import { csatConfirmPage, invalidSurveyPage, npsConfirmPage, thanksPage } from "./surveys.pages";
 import {
   answerCsat,
@@ -43,15 +43,6 @@ const html = (reply: FastifyReply, status: number, body: string) =>
     .status(status)
     .headers({ ...PUBLIC_PAGE_HEADERS, "cache-control": "no-store" })
     .send(body);
-
-/** Plain HTML form posts (application/x-www-form-urlencoded), for pages that work without JavaScript. */
-const acceptForms = (app: FastifyInstance) => {
-  app.addContentTypeParser(
-    "application/x-www-form-urlencoded",
-    { parseAs: "string", bodyLimit: 64 * 1024 },
-    (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
-};
 
 export const surveysRoutes = async (app: FastifyInstance): Promise<void> => {
   acceptForms(app);
