@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildApp } from "../../src/server/app";
 import { connect } from "../../src/server/db/connection";
@@ -19,10 +19,15 @@ import { ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "
 const PASSWORD = "correct-horse-battery";
 const DOC_SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "docs/screenshots");
 
-/** Screenshots for docs/everyones-job.md. */
-const docShot = async (page: Page, name: string): Promise<void> => {
+/** Screenshots for docs/everyones-job.md: the page from its top, or one part of it. */
+const docShot = async (page: Page, name: string, part?: Locator): Promise<void> => {
   mkdirSync(DOC_SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(DOC_SCREENSHOTS, `${name}.png`) });
+  const path = join(DOC_SCREENSHOTS, `${name}.png`);
+  if (part) await part.screenshot({ path });
+  else {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path });
+  }
 };
 
 /** The app on the run's database on a random loopback port; one connection on embedded PGlite (see workspace test). */
@@ -210,7 +215,7 @@ describe("everyone's job", () => {
       .getByRole("textbox", { name: "Justification" })
       .fill("Third late delivery; the tiler is booked tomorrow and the customer loses a day of work");
     await axeClean(page);
-    await docShot(page, "remedy-panel");
+    await docShot(page, "remedy-panel", page.getByRole("region", { name: "Remedies" }));
     await grant.getByRole("button", { name: "Grant remedy" }).click();
     await page.getByText("€400.00 granted; flagged for review afterwards.").waitFor();
     await remedies.getByText("Replacement · €400.00").waitFor();
@@ -367,7 +372,11 @@ describe("everyone's job", () => {
     await director.emulateMedia({ colorScheme: "dark" });
     await director.goto(`${base}/upstream/${logistics.id}`);
     await director.getByRole("table", { name: "Corrective actions" }).waitFor();
-    await director.getByRole("figure", { name: /Cost of failure by month/ }).locator("svg").first().waitFor();
+    await director
+      .getByRole("figure", { name: /Cost of failure by month/ })
+      .locator("svg")
+      .first()
+      .waitFor();
     expect(await director.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(820);
     await axeClean(director);
     await docShot(director, "upstream-tablet-dark");

@@ -269,12 +269,12 @@ const Receipt = ({ e }: { e: ExecutiveCase }) => (
   </Text>
 );
 
-const ReportView = ({ report }: { report: NonNullable<ExecutiveCase["report"]> }) => (
+const ReportView = ({ report, superseded }: { report: NonNullable<ExecutiveCase["report"]>; superseded: boolean }) => (
   <Stack gap={4}>
     <Text size="sm" fw={600}>
       Report by {report.filedBy?.name ?? "a former employee"},{" "}
       <time dateTime={report.filedAt}>{formatAbsolute(report.filedAt)}</time>
-      {report.current ? "" : " (before the case reopened)"}
+      {superseded ? " (before the case reopened)" : ""}
     </Text>
     <dl>
       <Text component="dt" size="xs" c="dimmed">
@@ -326,7 +326,8 @@ export const ExecutiveSection = ({ c, reportError }: { c: CaseDetail; reportErro
   if (!e) return null;
   const open = c.status !== "solved" && c.status !== "closed";
   const canReport = e.abilities.fileReport && open;
-  const currentReport = e.report?.current ? e.report : null;
+  // A report stops being current when the case is solved on it; only a reopened case needs a new one.
+  const currentReport = e.report && (e.report.current || !open) ? e.report : null;
   return (
     <Paper withBorder p="sm" radius="md" component="section" aria-labelledby={`exec-${e.caseId}`}>
       <Stack gap="sm">
@@ -361,7 +362,7 @@ export const ExecutiveSection = ({ c, reportError }: { c: CaseDetail; reportErro
 
         {currentReport && !editingReport ? (
           <>
-            <ReportView report={currentReport} />
+            <ReportView report={currentReport} superseded={false} />
             {canReport ? (
               <Button size="compact-xs" variant="subtle" w="fit-content" onClick={() => setEditingReport(true)}>
                 Change the report
@@ -384,7 +385,7 @@ export const ExecutiveSection = ({ c, reportError }: { c: CaseDetail; reportErro
             Waiting for {c.owner?.name ?? "the owner"} to file the written report.
           </Text>
         ) : null}
-        {!currentReport && e.report ? <ReportView report={e.report} /> : null}
+        {!currentReport && e.report ? <ReportView report={e.report} superseded /> : null}
 
         {e.verification.status === "pending" ? (
           <Text size="sm">

@@ -222,10 +222,10 @@ export const RemedyPanel = ({ c }: { c: CaseDetail }) => {
   const remedies = useCaseRemedies(c.id, currency);
   const data = remedies.data;
   return (
-    <Stack gap={6}>
+    <Stack gap={6} component="section" aria-labelledby={`remedies-${c.id}`}>
       <Divider />
       <Group justify="space-between">
-        <Title order={2} fz="xs" tt="uppercase" c="dimmed" fw={700}>
+        <Title order={2} fz="xs" tt="uppercase" c="dimmed" fw={700} id={`remedies-${c.id}`}>
           Remedies
         </Title>
         {data && data.totals.length > 0 ? (
