@@ -20,7 +20,7 @@ const Message = ({ m }: { m: PortalMessage }) => (
   >
     <Text size="sm" fw={600}>
       {m.from === "you" ? "You" : m.authorName}{" "}
-      <Text span size="sm" c="dimmed" fw={400}>
+      <Text span size="sm" c="gray.7" fw={400}>
         · {new Date(m.createdAt).toLocaleString()}
       </Text>
     </Text>
@@ -110,7 +110,7 @@ export const CasePage = ({ caseId }: { caseId: string }) => {
           <Title order={1} size="h2" style={{ overflowWrap: "anywhere" }}>
             {c.subject}
           </Title>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             #{c.number} · opened {new Date(c.createdAt).toLocaleDateString()} by {c.requesterName}
           </Text>
         </Stack>
@@ -141,7 +141,7 @@ export const CasePage = ({ caseId }: { caseId: string }) => {
           </Button>
         )}
         {c.reopenUntil && (
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             You can reopen it until {new Date(c.reopenUntil).toLocaleDateString()}.
           </Text>
         )}

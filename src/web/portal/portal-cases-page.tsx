@@ -15,7 +15,7 @@ const CaseRow = ({ c }: { c: PortalCase }) => {
           <Anchor {...link} fw={600} style={{ overflowWrap: "anywhere" }}>
             {c.subject}
           </Anchor>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="gray.7">
             #{c.number} · {c.requesterName} · updated {new Date(c.updatedAt).toLocaleString()}
           </Text>
         </Stack>

@@ -38,8 +38,5 @@ export const portalSessions = pgTable(
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
   },
-  (t) => [
-    index("portal_sessions_contact_idx").on(t.contactId),
-    index("portal_sessions_expires_idx").on(t.expiresAt),
-  ],
+  (t) => [index("portal_sessions_contact_idx").on(t.contactId), index("portal_sessions_expires_idx").on(t.expiresAt)],
 );
