@@ -24,6 +24,21 @@ export interface EventProcessor {
   handle: (tx: Tx, event: StoredEvent) => Promise<void>;
 }
 
+/**
+ * The payload of an audited change: the row's snapshot before (null when created) and after (null
+ * when deleted), plus anything the event adds; the audit log turns it into a diff.
+ */
+export const changePayload = <Row>(
+  snapshot: (row: Row) => Record<string, unknown>,
+  before: Row | null,
+  after: Row | null,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> => ({
+  before: before ? snapshot(before) : null,
+  after: after ? snapshot(after) : null,
+  ...extra,
+});
+
 /** Records events in the caller's transaction: they exist if and only if the state change committed. */
 export const recordEvents = async (tx: Tx, actor: AnyActor, list: DomainEvent[]): Promise<void> => {
   if (list.length === 0) return;

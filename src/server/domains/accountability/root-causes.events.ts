@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { CategoryRow, CorrectiveActionRow, RootCauseRow } from "./root-causes.repository";
 
 export const rootCauseEvent = (before: RootCauseRow | null, after: RootCauseRow): DomainEvent => {
@@ -13,7 +13,7 @@ export const rootCauseEvent = (before: RootCauseRow | null, after: RootCauseRow)
     aggregateType: "case",
     aggregateId: after.caseId,
     caseId: after.caseId,
-    payload: { before: before ? snap(before) : null, after: snap(after) },
+    payload: changePayload(snap, before, after),
   };
 };
 
@@ -32,7 +32,7 @@ export const categoryEvent = (
     type,
     aggregateType: "root_cause_category",
     aggregateId: after.id,
-    payload: { before: before ? snap(before) : null, after: snap(after) },
+    payload: changePayload(snap, before, after),
   };
 };
 
@@ -54,6 +54,6 @@ export const correctiveActionEvent = (
     type,
     aggregateType: "corrective_action",
     aggregateId: after.id,
-    payload: { before: before ? snap(before) : null, after: snap(after), caseIds },
+    payload: changePayload(snap, before, after, { caseIds }),
   };
 };

@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { CommitmentRow } from "./commitments.repository";
 
 const auditable = (c: CommitmentRow) => ({
@@ -21,10 +21,5 @@ export const commitmentEvent = (
   aggregateType: "case",
   aggregateId: after.caseId,
   caseId: after.caseId,
-  payload: {
-    commitmentId: after.id,
-    before: before ? auditable(before) : null,
-    after: auditable(after),
-    ...extra,
-  },
+  payload: changePayload(auditable, before, after, { commitmentId: after.id, ...extra }),
 });

@@ -3,7 +3,7 @@ import type { DbOrTx, Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
-import { type DomainEvent, recordEvents } from "../../platform/events";
+import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { organizationForEmail } from "../organizations/organizations.service";
@@ -38,7 +38,7 @@ const event = (
   type,
   aggregateType: "contact",
   aggregateId: after.id,
-  payload: { before: before ? auditable(before) : null, after: auditable(after) },
+  payload: changePayload(auditable, before, after),
 });
 
 const ensureEmailsFree = async (db: DbOrTx, emails: string[], contactId: string | null): Promise<void> => {

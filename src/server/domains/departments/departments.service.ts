@@ -3,8 +3,7 @@ import type { DbOrTx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
-import type { DomainEvent } from "../../platform/events";
-import { recordEvents } from "../../platform/events";
+import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
 import { departmentsPolicy } from "./departments.policy";
 import * as repo from "./departments.repository";
@@ -35,7 +34,7 @@ const event = (
   type,
   aggregateType: "department",
   aggregateId: after.id,
-  payload: { before: before ? auditable(before) : null, after: auditable(after) },
+  payload: changePayload(auditable, before, after),
 });
 
 export const findDepartment = async (db: DbOrTx, id: string): Promise<TDepartment | null> => {

@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { MailboxRow, SupportAddressRow } from "./email.repository";
 
 const addressSnapshot = (a: SupportAddressRow) => ({
@@ -18,7 +18,7 @@ export const supportAddressEvent = (
   type,
   aggregateType: "support_address",
   aggregateId: (after ?? before)?.id ?? "",
-  payload: { before: before ? addressSnapshot(before) : null, after: after ? addressSnapshot(after) : null },
+  payload: changePayload(addressSnapshot, before, after),
 });
 
 /** The password never enters an event, only whether it changed. */

@@ -1,5 +1,5 @@
 import type { EventType } from "../../../shared/events";
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { ExecutiveCaseRow } from "./executive.repository";
 
 /** The executive record's fields the audit log keeps (never the executive's call notes). */
@@ -25,5 +25,5 @@ export const executiveEvent = (
   aggregateType: "case",
   aggregateId: after.caseId,
   caseId: after.caseId,
-  payload: { before: before ? executiveSnapshot(before) : null, after: executiveSnapshot(after), ...extra },
+  payload: changePayload(executiveSnapshot, before, after, extra),
 });

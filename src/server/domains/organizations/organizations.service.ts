@@ -7,7 +7,7 @@ import type { DbOrTx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
-import { type DomainEvent, recordEvents } from "../../platform/events";
+import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { organizationsPolicy } from "./organizations.policy";
@@ -39,7 +39,7 @@ const event = (
   type,
   aggregateType: "organization",
   aggregateId: after.id,
-  payload: { before: before ? auditable(before) : null, after: auditable(after) },
+  payload: changePayload(auditable, before, after),
 });
 
 const ensureOwner = async (db: DbOrTx, id: string | null | undefined): Promise<void> => {

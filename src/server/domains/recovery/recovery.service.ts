@@ -7,7 +7,7 @@ import type {
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid } from "../../platform/errors";
-import { type DomainEvent, recordEvents } from "../../platform/events";
+import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import { casesPolicy } from "../cases/cases.policy";
@@ -51,7 +51,7 @@ const failureEvent = (
   aggregateType: "service_failure",
   aggregateId: after.id,
   caseId: after.caseId,
-  payload: { before: before ? snapshot(before) : null, after: snapshot(after) },
+  payload: changePayload(snapshot, before, after),
 });
 
 export const getCaseServiceFailure = async (

@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { AuthorityLimitRow, RemedyRow } from "./remedies.repository";
 
 export const remedySnapshot = (r: RemedyRow) => ({
@@ -23,7 +23,7 @@ export const remedyEvent = (
   aggregateType: "remedy",
   aggregateId: after.id,
   caseId: after.caseId,
-  payload: { before: before ? remedySnapshot(before) : null, after: remedySnapshot(after) },
+  payload: changePayload(remedySnapshot, before, after),
 });
 
 const limitSnapshot = (l: AuthorityLimitRow) => ({
@@ -43,5 +43,5 @@ export const authorityLimitEvent = (
   type,
   aggregateType: "authority_limit",
   aggregateId: id,
-  payload: { before: before ? limitSnapshot(before) : null, after: after ? limitSnapshot(after) : null },
+  payload: changePayload(limitSnapshot, before, after),
 });

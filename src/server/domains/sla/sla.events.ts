@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { CalendarRow, PolicyRow } from "./sla.repository";
 
 const auditableCalendar = (c: CalendarRow) => ({
@@ -18,7 +18,7 @@ export const calendarEvent = (
   type,
   aggregateType: "business_calendar",
   aggregateId: (after ?? before)?.id ?? "",
-  payload: { before: before ? auditableCalendar(before) : null, after: after ? auditableCalendar(after) : null },
+  payload: changePayload(auditableCalendar, before, after),
 });
 
 const auditablePolicy = (p: PolicyRow) => ({
@@ -43,7 +43,7 @@ export const policyEvent = (
   type,
   aggregateType: "sla_policy",
   aggregateId: (after ?? before)?.id ?? "",
-  payload: { before: before ? auditablePolicy(before) : null, after: after ? auditablePolicy(after) : null },
+  payload: changePayload(auditablePolicy, before, after),
 });
 
 /** A clock reached its warning or breach instant; `actions` says what the escalation did. */

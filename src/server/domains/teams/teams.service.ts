@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
-import { type DomainEvent, recordEvents } from "../../platform/events";
+import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
 import { teamsPolicy } from "./teams.policy";
 import * as repo from "./teams.repository";
@@ -32,7 +32,7 @@ const event = (
   type,
   aggregateType: "team",
   aggregateId: after.id,
-  payload: { before: before ? auditable(before) : null, after: auditable(after) },
+  payload: changePayload(auditable, before, after),
 });
 
 const validate = async (

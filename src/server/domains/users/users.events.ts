@@ -1,4 +1,4 @@
-import type { DomainEvent } from "../../platform/events";
+import { changePayload, type DomainEvent } from "../../platform/events";
 import type { UserRow } from "./users.repository";
 
 export const auditableUser = (u: UserRow) => ({
@@ -19,5 +19,5 @@ export const userEvent = (
   type,
   aggregateType: "user",
   aggregateId: after.id,
-  payload: { before: before ? auditableUser(before) : null, after: auditableUser(after), ...extra },
+  payload: changePayload(auditableUser, before, after, extra),
 });

@@ -3,7 +3,7 @@ import type { TCreateViewInput, TUpdateViewInput, TView, TViewFilters } from "..
 import type { Actor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, notFound } from "../../platform/errors";
-import { type DomainEvent, recordEvents } from "../../platform/events";
+import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureVisible } from "../../platform/policy";
 import { BUILT_IN_VIEWS } from "./views.builtin";
 import { viewsPolicy } from "./views.policy";
@@ -27,7 +27,7 @@ const event = (
   type,
   aggregateType: "view",
   aggregateId: (after ?? before)?.id ?? "",
-  payload: { before: before ? auditable(before) : null, after: after ? auditable(after) : null },
+  payload: changePayload(auditable, before, after),
 });
 
 const present = (actor: Actor, v: repo.ViewRow): TView => ({
