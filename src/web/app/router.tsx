@@ -251,6 +251,18 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/audit/audit-page"), "AuditPage"),
 });
 
+const knowledgeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/knowledge",
+  component: lazyRouteComponent(() => import("../features/knowledge/knowledge-page"), "KnowledgePage"),
+});
+
+const satisfactionRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/satisfaction",
+  component: lazyRouteComponent(() => import("../features/surveys/satisfaction-page"), "SatisfactionPage"),
+});
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   forgotPasswordRoute,
@@ -282,6 +294,8 @@ const routeTree = rootRoute.addChildren([
     cracksRoute,
     leaveRoute,
     auditRoute,
+    knowledgeRoute,
+    satisfactionRoute,
   ]),
 ]);
 

@@ -23,6 +23,7 @@ import {
   IconAlarm,
   IconAlertTriangle,
   IconBeach,
+  IconBook,
   IconBuilding,
   IconBuildingCommunity,
   IconBuildingFactory2,
@@ -35,6 +36,7 @@ import {
   IconInbox,
   IconKey,
   IconLogout,
+  IconMoodSmile,
   IconMoon,
   IconPalette,
   IconPlus,
@@ -221,6 +223,10 @@ export const Shell = () => {
           <NavItem to="/inbox" label="Inbox" icon={<IconInbox size={18} />} onClick={nav.close} />
           <NavItem to="/contacts" label="Contacts" icon={<IconAddressBook size={18} />} onClick={nav.close} />
           <NavItem to="/organizations" label="Organizations" icon={<IconBuilding size={18} />} onClick={nav.close} />
+          <NavItem to="/knowledge" label="Help center" icon={<IconBook size={18} />} onClick={nav.close} />
+          {["admin", "supervisor", "executive"].includes(session.user.role) ? (
+            <NavItem to="/satisfaction" label="Satisfaction" icon={<IconMoodSmile size={18} />} onClick={nav.close} />
+          ) : null}
           <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
             Everyone's job
           </Text>

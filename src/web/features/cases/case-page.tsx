@@ -18,6 +18,7 @@ import { CommitmentsSection } from "../commitments/commitments-section";
 import { ExecutiveSection } from "../everyones-job/executive-section";
 import { RemedyPanel } from "../everyones-job/remedy-panel";
 import { CaseSlaSection } from "../sla/case-sla-section";
+import { CaseSatisfactionSection } from "../surveys/case-satisfaction";
 import { CustomerSection, FollowersSection, LinksSection } from "./case-relations";
 import { CaseSidePanel, type FieldErrors } from "./case-side-panel";
 import { CaseThread } from "./case-thread";
@@ -342,6 +343,7 @@ const CaseView = ({
             <CommitmentsSection caseId={c.id} canAdd={c.abilities.update} />
             <RootCauseSection c={c} error={errors.rootCause} />
             <RemedyPanel c={c} />
+            <CaseSatisfactionSection c={c} />
             <CustomerSection c={c} save={save} orgError={errors.organizationId} ready={!messagesLoading} />
             <FollowersSection c={c} selfId={session.user.id} />
             <LinksSection c={c} />
