@@ -1,4 +1,4 @@
-import type { ExecutiveStage, VerificationOutcome, VerificationStatus } from "../../../shared/contracts/executive";
+import type { ExecutiveStage, VerificationOutcome } from "../../../shared/contracts/executive";
 import type { AboveLimit, RemedyKind, ReviewStatus } from "../../../shared/contracts/remedies";
 import type { CorrectiveActionStatus } from "../../../shared/contracts/root-causes";
 
@@ -16,14 +16,6 @@ export const STAGE_COLOR: Record<ExecutiveStage, string> = {
   awaiting_solve: "blue",
   awaiting_verification: "grape",
   closed: "green",
-};
-
-export const VERIFICATION_STATUS_LABEL: Record<VerificationStatus, string> = {
-  none: "Not solved yet",
-  pending: "Call due",
-  satisfied: "Satisfied",
-  not_satisfied: "Not satisfied",
-  unreachable: "Unreachable",
 };
 
 export const OUTCOME_LABEL: Record<VerificationOutcome, string> = {
