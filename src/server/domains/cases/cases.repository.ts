@@ -301,19 +301,6 @@ export const solvedDueForClosing = async (
     .limit(limit)
     .for("update", { skipLocked: true });
 
-export const activeUser = async (db: DbOrTx, id: string) =>
-  (
-    await db
-      .select()
-      .from(users)
-      .where(and(eq(users.id, id), eq(users.active, true)))
-  )[0];
-
-export const usersByIds = async (db: DbOrTx, ids: string[]) =>
-  ids.length === 0 ? [] : await db.select().from(users).where(inArray(users.id, ids));
-
-export const teamById = async (db: DbOrTx, id: string) => (await db.select().from(teams).where(eq(teams.id, id)))[0];
-
 export interface SearchRow {
   caseId: string;
   number: number;

@@ -19,7 +19,8 @@ import { findContact, findOrCreateContactByEmail } from "../contacts/contacts.se
 import { applyCustomFields } from "../custom-fields/custom-fields.service";
 import { addEventMessage, addFirstMessage, moveThread } from "../messages/messages.service";
 import { findOrganization } from "../organizations/organizations.service";
-import { teamLeadOf } from "../teams/teams.service";
+import { teamExists, teamLeadOf } from "../teams/teams.service";
+import { activeUserIds, isActiveUser } from "../users/directory.service";
 import { authorizeCase, lockCaseFor, visibleCaseView } from "./cases.access";
 import { caseChangeEvents, caseSnapshot } from "./cases.events";
 import { caseScope, casesPolicy, createCasePolicy } from "./cases.policy";
@@ -36,16 +37,15 @@ const hoursFromNow = (hours: number, now = new Date()): Date => new Date(now.get
 const AUTO_CLOSE_STEP = "Closes automatically unless the customer replies";
 
 const ensureActiveOwner = async (tx: Tx, ownerId: string, field = "ownerId"): Promise<void> => {
-  if (!(await repo.activeUser(tx, ownerId))) throw invariant(field, "The owner must be an active employee");
+  if (!(await isActiveUser(tx, ownerId))) throw invariant(field, "The owner must be an active employee");
 };
 
 const ensureTeam = async (tx: Tx, teamId: string | null | undefined): Promise<void> => {
-  if (teamId && !(await repo.teamById(tx, teamId))) throw invalid("teamId", "No such team");
+  if (teamId && !(await teamExists(tx, teamId))) throw invalid("teamId", "No such team");
 };
 
 const ensureUsers = async (tx: Tx, ids: string[], field: string): Promise<void> => {
-  const found = await repo.usersByIds(tx, ids);
-  if (found.length !== new Set(ids).size || found.some((u) => !u.active)) {
+  if ((await activeUserIds(tx, ids)).size !== new Set(ids).size) {
     throw invalid(field, "Every follower must be an active employee");
   }
 };
@@ -526,7 +526,7 @@ export const reassignOpenCasesOf = async (
     let ownerId = toUserId ?? null;
     if (!ownerId && row.teamId) {
       const lead = await teamLeadOf(tx, row.teamId);
-      if (lead && lead !== fromUserId && (await repo.activeUser(tx, lead))) ownerId = lead;
+      if (lead && lead !== fromUserId && (await isActiveUser(tx, lead))) ownerId = lead;
     }
     if (ownerId) plan.push({ row, ownerId });
     else orphans++;

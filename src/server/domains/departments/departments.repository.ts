@@ -1,6 +1,6 @@
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
-import { departments, users } from "../../db/schema/index";
+import { departments } from "../../db/schema/index";
 
 export type DepartmentRow = typeof departments.$inferSelect;
 
@@ -29,9 +29,4 @@ export const update = async (
     .where(eq(departments.id, id))
     .returning();
   return row;
-};
-
-export const isActiveUser = async (db: DbOrTx, id: string): Promise<boolean> => {
-  const [row] = await db.select({ active: users.active }).from(users).where(eq(users.id, id));
-  return row?.active === true;
 };

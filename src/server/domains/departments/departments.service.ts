@@ -5,6 +5,7 @@ import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
+import { isActiveUser } from "../users/directory.service";
 import { departmentsPolicy } from "./departments.policy";
 import * as repo from "./departments.repository";
 
@@ -43,7 +44,7 @@ export const findDepartment = async (db: DbOrTx, id: string): Promise<TDepartmen
 };
 
 const ensureDirector = async (db: DbOrTx, directorId: string | null | undefined): Promise<void> => {
-  if (directorId && !(await repo.isActiveUser(db, directorId))) {
+  if (directorId && !(await isActiveUser(db, directorId))) {
     throw invalid("directorId", "The director must be an active employee");
   }
 };

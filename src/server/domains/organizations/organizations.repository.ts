@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
-import { organizations, users } from "../../db/schema/index";
+import { organizations } from "../../db/schema/index";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -64,6 +64,3 @@ export const update = async (
     .returning();
   return row;
 };
-
-export const isActiveUser = async (db: DbOrTx, id: string): Promise<boolean> =>
-  (await db.select({ active: users.active }).from(users).where(eq(users.id, id)))[0]?.active === true;

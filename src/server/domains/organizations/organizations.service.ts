@@ -10,6 +10,7 @@ import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
+import { isActiveUser } from "../users/directory.service";
 import { organizationsPolicy } from "./organizations.policy";
 import * as repo from "./organizations.repository";
 
@@ -43,7 +44,7 @@ const event = (
 });
 
 const ensureOwner = async (db: DbOrTx, id: string | null | undefined): Promise<void> => {
-  if (id && !(await repo.isActiveUser(db, id)))
+  if (id && !(await isActiveUser(db, id)))
     throw invalid("accountOwnerId", "The account owner must be an active employee");
 };
 

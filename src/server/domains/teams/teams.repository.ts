@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
-import { departments, teamMembers, teams, users } from "../../db/schema/index";
+import { teamMembers, teams } from "../../db/schema/index";
 
 export type TeamRow = typeof teams.$inferSelect & { memberIds: string[] };
 
@@ -49,16 +49,3 @@ export const replaceMembers = async (db: DbOrTx, teamId: string, userIds: string
   await db.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
   if (userIds.length > 0) await db.insert(teamMembers).values(userIds.map((userId) => ({ teamId, userId })));
 };
-
-export const countActiveUsers = async (db: DbOrTx, ids: string[]): Promise<number> =>
-  ids.length === 0
-    ? 0
-    : (
-        await db
-          .select({ id: users.id })
-          .from(users)
-          .where(and(inArray(users.id, ids), eq(users.active, true)))
-      ).length;
-
-export const departmentExists = async (db: DbOrTx, id: string): Promise<boolean> =>
-  (await db.select({ id: departments.id }).from(departments).where(eq(departments.id, id))).length > 0;

@@ -5,6 +5,8 @@ import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
+import { findDepartment } from "../departments/departments.service";
+import { activeUserIds, isActiveUser } from "../users/directory.service";
 import { teamsPolicy } from "./teams.policy";
 import * as repo from "./teams.repository";
 
@@ -43,21 +45,24 @@ const validate = async (
     memberIds?: string[] | undefined;
   },
 ): Promise<void> => {
-  if (input.departmentId && !(await repo.departmentExists(db, input.departmentId))) {
+  if (input.departmentId && !(await findDepartment(db, input.departmentId))) {
     throw invalid("departmentId", "No such department");
   }
-  if (input.leadId && (await repo.countActiveUsers(db, [input.leadId])) !== 1) {
+  if (input.leadId && !(await isActiveUser(db, input.leadId))) {
     throw invalid("leadId", "The team lead must be an active employee");
   }
   if (input.memberIds) {
     const unique = [...new Set(input.memberIds)];
-    if ((await repo.countActiveUsers(db, unique)) !== unique.length) {
+    if ((await activeUserIds(db, unique)).size !== unique.length) {
       throw invalid("memberIds", "Every member must be an active employee");
     }
   }
 };
 
 /** The lead who takes over a team's cases when an owner leaves; null when the team has none. */
+export const teamExists = async (db: DbOrTx, id: string): Promise<boolean> =>
+  (await repo.findById(db, id)) !== undefined;
+
 export const teamLeadOf = async (db: DbOrTx, teamId: string): Promise<string | null> =>
   (await repo.findById(db, teamId))?.leadId ?? null;
 
