@@ -26,7 +26,7 @@ const COLUMNS: Column[] = [
   { key: "owner", label: "Owner", width: 120 },
   { key: "next", label: "Next step", width: 170, visibleFrom: "xl" },
   { key: "due", label: "Due", width: 124, sort: "next_step_due_at" },
-  { key: "sla", label: "SLA", width: 180, visibleFrom: "lg" },
+  { key: "sla", label: "SLA", width: 180, visibleFrom: "xl" },
 ];
 
 export const CaseTable = ({
@@ -146,7 +146,7 @@ export const CaseTable = ({
                 <DueText due={c.nextStepDueAt} />
               )}
             </Table.Td>
-            <Table.Td visibleFrom="lg">
+            <Table.Td visibleFrom="xl">
               <SlaCell sla={sla.data?.get(c.id)} />
             </Table.Td>
           </Table.Tr>
