@@ -136,7 +136,7 @@ export const ExecutiveDashboardPage = () => {
               label="Not opened yet"
               value={d.counts.unopened}
               tone={d.counts.unopened > 0 ? "red" : undefined}
-              hint="by you"
+              hint={d.executive.id === session.user.id ? "by you" : `by ${d.executive.name}`}
             />
             <Stat label="Awaiting delegation" value={d.counts.awaitingDelegation} />
             <Stat
