@@ -172,7 +172,6 @@ export const CasePage = ({ caseId }: { caseId: string }) => {
                 clearable
                 value={files}
                 onChange={(v) => setFiles(v.slice(0, PORTAL_MAX_FILES))}
-                placeholder="Choose files"
               />
               <Group>
                 <Button type="submit" loading={busy}>

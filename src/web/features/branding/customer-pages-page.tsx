@@ -87,7 +87,6 @@ const BrandingForm = ({ branding }: { branding: Branding }) => {
             label="Logo (PNG, JPEG, WebP or GIF, up to 512 KB)"
             accept="image/png,image/jpeg,image/webp,image/gif"
             onChange={(file) => file && void run(() => uploadLogo(file), "Logo uploaded")}
-            placeholder="Choose an image"
           />
           {branding.logoUrl && (
             <Button
