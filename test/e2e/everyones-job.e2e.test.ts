@@ -51,10 +51,17 @@ const startServedApp = async (): Promise<{ app: FastifyInstance; base: string; c
 const axeClean = async (page: Page): Promise<void> => {
   const size = page.viewportSize();
   await page.mouse.move((size?.width ?? 800) - 4, (size?.height ?? 600) - 4);
-  for (const dismiss of await page.getByRole("button", { name: "Dismiss notification" }).all()) {
-    await dismiss.click().catch(() => undefined);
-  }
-  await expect.poll(() => page.locator(".mantine-Notification-root").count()).toBe(0);
+  await expect
+    .poll(
+      async () => {
+        for (const dismiss of await page.getByRole("button", { name: "Dismiss notification" }).all()) {
+          await dismiss.click({ timeout: 1000 }).catch(() => undefined);
+        }
+        return await page.locator(".mantine-Notification-root").count();
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(0);
   expect(await seriousA11yViolations(page)).toEqual([]);
 };
 
