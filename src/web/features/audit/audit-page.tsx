@@ -1,4 +1,17 @@
-import { Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useState } from "react";
@@ -191,10 +204,11 @@ const Audit = () => {
                           size="xs"
                           component="button"
                           type="button"
-                          aria-label={`Show only this ${humanize(e.entityType)}`}
+                          title={`Show only this ${humanize(e.entityType)}`}
                           onClick={() => setEntityId(e.entityId)}
                         >
                           {e.entityId.slice(0, 8)}
+                          <VisuallyHidden>: show only this {humanize(e.entityType)}</VisuallyHidden>
                         </Anchor>
                       )}
                     </Text>
