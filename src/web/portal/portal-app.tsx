@@ -30,7 +30,7 @@ const Header = () => {
         <Group gap="sm" wrap="nowrap">
           {branding.logoUrl && <Image src={branding.logoUrl} alt="" h={32} w="auto" fit="contain" />}
           <Anchor {...home} c={fg} fw={700} underline="never">
-            {branding.companyName} support
+            {branding.companyName}
           </Anchor>
         </Group>
         {session && (

@@ -109,7 +109,7 @@ export const requestMagicLink = async (ctx: ServiceContext, input: TMagicLinkReq
     const text = [
       `Hello ${contact.name},`,
       "",
-      `sign in to ${branding.companyName} support to follow your requests:`,
+      `sign in to ${branding.companyName} to follow your requests:`,
       "",
       link,
       "",
@@ -118,9 +118,9 @@ export const requestMagicLink = async (ctx: ServiceContext, input: TMagicLinkReq
     await enqueueSystemMail(ctx, tx, {
       purpose: "portal_sign_in",
       to: input.email,
-      subject: `Your sign-in link for ${branding.companyName} support`,
+      subject: `Your sign-in link for ${branding.companyName}`,
       text,
-      html: `<p>Hello ${escapeHtml(contact.name)},</p><p>sign in to ${escapeHtml(branding.companyName)} support to follow your requests:</p><p><a href="${escapeHtml(link)}">Sign in</a></p><p>The link works once, within ${minutes} minutes. If you did not ask for it, ignore this email.</p>`,
+      html: `<p>Hello ${escapeHtml(contact.name)},</p><p>sign in to ${escapeHtml(branding.companyName)} to follow your requests:</p><p><a href="${escapeHtml(link)}">Sign in</a></p><p>The link works once, within ${minutes} minutes. If you did not ask for it, ignore this email.</p>`,
     });
   });
 };
