@@ -243,6 +243,7 @@ describe("help center", () => {
       kind: "reply",
       body: "Billing › Invoices › Export as PDF.",
       format: "text",
+      attachmentIds: [],
     });
     const current = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}` })).json();
     await updateCase(t.app.ctx, SYSTEM, c.id, current.version, { status: "solved" });
