@@ -13,9 +13,8 @@ import {
 import { createOrganization } from "../../src/server/domains/organizations/organizations.service";
 import { sendCsatSurvey } from "../../src/server/domains/surveys/surveys.service";
 import { SYSTEM } from "../../src/server/platform/actor";
-import { testConfig } from "../app";
 import { makeCase, makeUser } from "../factories";
-import { type SmtpSink, startSmtpSink } from "../mail";
+import { outboundMailTo, type SmtpSink, startSmtpSink } from "../mail";
 import { type ServedApp, startServedApp } from "./served-app";
 import { ensureWebBundle, launchChromium, screenshot, seriousA11yViolations, signIn } from "./web-harness";
 
@@ -36,13 +35,8 @@ describe("help center and satisfaction surveys in the browser", () => {
   beforeAll(async () => {
     ensureWebBundle();
     sink = await startSmtpSink();
-    const base = testConfig();
     served = await startServedApp({
-      email: {
-        ...base.email,
-        outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-        envelopeFrom: "care@e2e.example",
-      },
+      ...outboundMailTo(sink.port, "care@e2e.example"),
     });
     const app = served.app;
     const category = await createKbCategory(app.ctx, SYSTEM, {
@@ -141,6 +135,30 @@ describe("help center and satisfaction surveys in the browser", () => {
     await desk.goto(`${served.base}/cases/${c.id}`);
     await desk.getByRole("group", { name: "Satisfaction survey" }).getByText("Bad").waitFor();
     await screenshot(desk, "recovery-case");
+    await workspace.close();
+  });
+
+  it("an agent finds the article from the reply composer and the customer gets its public link", async () => {
+    const app = served.app;
+    const agent = await makeUser(app, { role: "agent", password: PASSWORD });
+    const c = await makeCase(app, agent.user.id, { subject: `Headset will not pair ${letters(4)}` });
+    const workspace = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const desk = await workspace.newPage();
+    await signIn(desk, served.base, agent.user.email, PASSWORD);
+    await desk.goto(`${served.base}/cases/${c.id}`);
+    await desk.getByTestId("composer-editor").click();
+    await desk.keyboard.type("This should help: ");
+    await desk.getByRole("button", { name: "Insert a help-center article" }).click();
+    await desk.getByRole("textbox", { name: "Find an article" }).fill(term);
+    await desk
+      .getByRole("list", { name: "Articles" })
+      .getByRole("button", { name: new RegExp(title) })
+      .click();
+    expect(await seriousA11yViolations(desk)).toEqual([]);
+    await desk.getByRole("button", { name: "Send reply" }).click();
+    const link = desk.getByRole("list", { name: "Conversation" }).getByRole("link", { name: title });
+    await link.waitFor();
+    expect(await link.getAttribute("href")).toMatch(new RegExp(`^${served.base}/help/articles/[a-z0-9-]+$`));
     await workspace.close();
   });
 });

@@ -29,6 +29,7 @@ import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useSta
 import { api, errorMessage, upload } from "../../app/api-client";
 import type { Attachment, CaseAbilities, Message } from "../../app/wire";
 import { describeAgo } from "../../ui/due-time";
+import { ArticleLinkPicker } from "../knowledge/article-link-picker";
 import { invalidateCaseLists, messagesKey } from "./cases.queries";
 import { type ComposerKind, clearDraft, type DraftAttachment, isBlankHtml, loadDraft, saveDraft } from "./drafts";
 
@@ -327,6 +328,18 @@ export const Composer = forwardRef<
           {tool("Quote", marks?.quote, <IconBlockquote size={16} />, () =>
             editor?.chain().focus().toggleBlockquote().run(),
           )}
+          <ArticleLinkPicker
+            onPick={(title, href) =>
+              editor
+                ?.chain()
+                .focus()
+                .insertContent([
+                  { type: "text", text: title, marks: [{ type: "link", attrs: { href } }] },
+                  { type: "text", text: " " },
+                ])
+                .run()
+            }
+          />
         </Group>
       </Group>
       <Text size="xs" c="dimmed" px="md" pt={6}>
