@@ -7,10 +7,12 @@ import type { FastifyInstance } from "fastify";
 import { type ParsedMail, simpleParser } from "mailparser";
 import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
+import type { Config } from "../src/server/config";
 import { createSupportAddress } from "../src/server/domains/email/email.service";
 import { type InboundOutcome, processInbound } from "../src/server/domains/email/inbound.service";
 import { SYSTEM } from "../src/server/platform/actor";
 import type { TSupportAddress } from "../src/shared/contracts/email";
+import { testConfig } from "./app";
 import { makeTeam, makeUser, type TestUser, uniq } from "./factories";
 
 export const freePort = async (): Promise<number> =>
@@ -229,3 +231,12 @@ export const startDovecot = async (): Promise<Dovecot> => {
     },
   };
 };
+
+/** Configuration whose outbound mail goes to the SMTP server on this loopback port (a sink, or a closed port). */
+export const outboundMailTo = (port: number, envelopeFrom?: string): Pick<Config, "email"> => ({
+  email: {
+    ...testConfig().email,
+    outbound: { host: "127.0.0.1", port, secure: false, user: undefined, pass: undefined },
+    envelopeFrom,
+  },
+});

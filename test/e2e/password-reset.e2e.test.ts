@@ -1,9 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverOutbound, dueOutbound } from "../../src/server/domains/email/outbound.service";
-import { testConfig } from "../app";
 import { makeUser } from "../factories";
-import { type SmtpSink, startSmtpSink } from "../mail";
+import { outboundMailTo, type SmtpSink, startSmtpSink } from "../mail";
 import { type ServedApp, startServedApp } from "./served-app";
 import { ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
 
@@ -18,13 +17,8 @@ describe("password reset in the browser", () => {
   beforeAll(async () => {
     ensureWebBundle();
     sink = await startSmtpSink();
-    const base = testConfig();
     served = await startServedApp({
-      email: {
-        ...base.email,
-        outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-        envelopeFrom: "desk@reset.test",
-      },
+      ...outboundMailTo(sink.port, "desk@reset.test"),
     });
     served.app.ctx.config.publicUrl = served.base;
     email = (await makeUser(served.app, { role: "employee", password: "forgotten passphrase" })).user.email;

@@ -6,9 +6,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { updateWebformSettings } from "../../src/server/domains/webform/webform.service";
 import { SYSTEM } from "../../src/server/platform/actor";
-import { testConfig } from "../app";
 import { makeTeam, makeUser, type TestUser, uniq } from "../factories";
-import { makeDesk, type SmtpSink, startSmtpSink } from "../mail";
+import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../mail";
 import { magicTokenFor, sendDueMail } from "../portal";
 import { type ServedApp, startServedApp } from "./served-app";
 import { ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
@@ -38,13 +37,8 @@ describe("web form and customer portal", () => {
   beforeAll(async () => {
     ensureWebBundle();
     sink = await startSmtpSink();
-    const base = testConfig();
     served = await startServedApp({
-      email: {
-        ...base.email,
-        outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-        envelopeFrom: "desk@portal-e2e.test",
-      },
+      ...outboundMailTo(sink.port, "desk@portal-e2e.test"),
     });
     await makeDesk(served.app);
     agent = await makeUser(served.app, { role: "agent", password: PASSWORD, name: "Alice Agent" });

@@ -30,8 +30,9 @@ import { createView } from "../../src/server/domains/views/views.service";
 import { type CustomerActor, SYSTEM } from "../../src/server/platform/actor";
 import { PORTAL_COOKIE } from "../../src/server/platform/http";
 import { sha256 } from "../../src/server/platform/secrets";
-import { startTestApp, type TestApp, testConfig } from "../app";
+import { startTestApp, type TestApp } from "../app";
 import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser, uniq } from "../factories";
+import { outboundMailTo } from "../mail";
 import { makeContact, multipart } from "../portal";
 
 /**
@@ -1145,14 +1146,9 @@ const streamStatus = async (token: string | null): Promise<number> => {
 };
 
 beforeAll(async () => {
-  const base = testConfig();
   /* Outbound mail "configured" towards a closed port: mail is queued (jobs are off), never sent. */
   t = await startTestApp({
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: 9, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "desk@matrix.test",
-    },
+    ...outboundMailTo(9, "desk@matrix.test"),
   });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const deptA = await makeDepartment(t.app, "service");

@@ -7,22 +7,17 @@ import { createOrganization } from "../../src/server/domains/organizations/organ
 import { sendCsatSurvey, sendDueNpsSurveys } from "../../src/server/domains/surveys/surveys.service";
 import { SYSTEM } from "../../src/server/platform/actor";
 import type { TCase } from "../../src/shared/contracts/cases";
-import { startIsolatedTestApp, startTestApp, type TestApp, testConfig } from "../app";
+import { startIsolatedTestApp, startTestApp, type TestApp } from "../app";
 import { makeCase, makeUser, type TestUser, uniq } from "../factories";
-import { type SmtpSink, startSmtpSink } from "../mail";
+import { outboundMailTo, type SmtpSink, startSmtpSink } from "../mail";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 let sink: SmtpSink;
 const withMail = () => {
-  const base = testConfig();
   return {
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "surveys@desk.example",
-    },
+    ...outboundMailTo(sink.port, "surveys@desk.example"),
   };
 };
 

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser } from "../../../../test/factories";
-import { type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import { outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { settle } from "../../../../test/settle";
 import { SYSTEM } from "../../platform/actor";
 import { deliverOutbound, dueOutbound } from "../email/outbound.service";
@@ -23,13 +23,8 @@ const zoneWhereItIsAfternoon = (): string => {
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  const base = testConfig();
   t = await startTestApp({
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "digests@desk.example",
-    },
+    ...outboundMailTo(sink.port, "digests@desk.example"),
   });
   const department = await makeDepartment(t.app, "service");
   supervisor = await makeUser(t.app, { role: "supervisor", departmentId: department.id });

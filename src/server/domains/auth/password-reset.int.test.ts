@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, uniq } from "../../../../test/factories";
-import { type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import { outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { deliverOutbound, dueOutbound } from "../email/outbound.service";
 
 let t: TestApp;
@@ -11,14 +11,9 @@ let sink: SmtpSink;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  const base = testConfig();
   t = await startTestApp({
     publicUrl: "https://desk.example.com",
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "desk@desk.example.com",
-    },
+    ...outboundMailTo(sink.port, "desk@desk.example.com"),
   });
   unconfigured = await startTestApp();
 });

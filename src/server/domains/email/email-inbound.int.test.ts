@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { mailFixtures } from "../../../../test/fixtures/mail/generate";
-import { compose, type Desk, deliver, makeDesk, sendRaw } from "../../../../test/mail";
+import { compose, type Desk, deliver, makeDesk, outboundMailTo, sendRaw } from "../../../../test/mail";
 import { SYSTEM } from "../../platform/actor";
 import { updateCase } from "../cases/cases.service";
 import { emailKeys } from "./email.keys";
@@ -21,9 +21,8 @@ let agent: TestUser;
 const MAX_BYTES = 256 * 1024;
 
 beforeAll(async () => {
-  const base = testConfig();
   t = await startTestApp({
-    email: { ...base.email, outbound: { host: "127.0.0.1", port: 9, secure: false, user: undefined, pass: undefined } },
+    ...outboundMailTo(9),
   });
   smtp = await startSmtpReceiver(t.app.ctx, { host: "127.0.0.1", port: 0, maxMessageBytes: MAX_BYTES });
   desk = await makeDesk(t.app);

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
-import { type Desk, deliver, makeDesk, type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import { type Desk, deliver, makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { emailKeys } from "./email.keys";
 import { deliverOutbound, dueOutbound, MAX_DELIVERY_ATTEMPTS } from "./outbound.service";
 import { extractTokens, verifyReplyToken } from "./reply-token";
@@ -18,13 +18,8 @@ let admin: TestUser;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  const base = testConfig();
   t = await startTestApp({
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "bounces@desk.example",
-    },
+    ...outboundMailTo(sink.port, "bounces@desk.example"),
   });
   unconfigured = await startTestApp();
   smtp = await startSmtpReceiver(t.app.ctx, { host: "127.0.0.1", port: 0, maxMessageBytes: 10 * 1024 * 1024 });

@@ -3,7 +3,7 @@ import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
 import { makeUser, type TestUser, uniq } from "../../../../test/factories";
-import { makeDesk, type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import {
   type Customer,
   caseOf,
@@ -24,11 +24,7 @@ beforeAll(async () => {
   sink = await startSmtpSink();
   const base = testConfig();
   t = await startTestApp({
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "portal@desk.example",
-    },
+    ...outboundMailTo(sink.port, "portal@desk.example"),
     portal: { ...base.portal, linksPerHour: 3, reopenDays: 7 },
   });
   await makeDesk(t.app);

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, type TestUser, uniq } from "../../../../test/factories";
-import { makeDesk, type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { multipart, sendDueMail } from "../../../../test/portal";
 
 let t: TestApp;
@@ -12,13 +12,8 @@ let admin: TestUser;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  const base = testConfig();
   t = await startTestApp({
-    email: {
-      ...base.email,
-      outbound: { host: "127.0.0.1", port: sink.port, secure: false, user: undefined, pass: undefined },
-      envelopeFrom: "form@desk.example",
-    },
+    ...outboundMailTo(sink.port, "form@desk.example"),
     webform: { perIpPerHour: 4, perEmailPerHour: 2 },
   });
   await makeDesk(t.app);
