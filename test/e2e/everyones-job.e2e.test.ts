@@ -1,51 +1,15 @@
-import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { buildApp } from "../../src/server/app";
-import { connect } from "../../src/server/db/connection";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRootCauseCategory } from "../../src/server/domains/accountability/root-causes.service";
 import { updateDepartment } from "../../src/server/domains/departments/departments.service";
 import { openExecutiveCase } from "../../src/server/domains/executive/executive.service";
 import { SYSTEM } from "../../src/server/platform/actor";
-import { testConfig } from "../app";
 import { makeDepartment, makeUser, uniq } from "../factories";
 import { settle } from "../settle";
-import { ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
+import { type ServedApp, startServedApp } from "./served-app";
+import { docScreenshot, ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
 
 const PASSWORD = "correct-horse-battery";
-const DOC_SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "docs/screenshots");
-
-/** Screenshots for docs/everyones-job.md: the page from its top, or one part of it. */
-const docShot = async (page: Page, name: string, part?: Locator): Promise<void> => {
-  mkdirSync(DOC_SCREENSHOTS, { recursive: true });
-  const path = join(DOC_SCREENSHOTS, `${name}.png`);
-  if (part) await part.screenshot({ path });
-  else {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path });
-  }
-};
-
-/** The app on the run's database on a random loopback port; one connection on embedded PGlite (see workspace test). */
-const startServedApp = async (): Promise<{ app: FastifyInstance; base: string; close: () => Promise<void> }> => {
-  const url = inject("databaseUrl");
-  const embedded = !url.includes("127.0.0.1:5432");
-  const database = connect(url, embedded ? 1 : 4, embedded);
-  const app = await buildApp({ config: testConfig({ databaseUrl: url }), database });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return {
-    app,
-    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
-  };
-};
 
 /** Scans the page at rest: the pointer off any control and no toast sliding in or out (half-faded text). */
 const axeClean = async (page: Page): Promise<void> => {
@@ -71,7 +35,7 @@ const axeClean = async (page: Page): Promise<void> => {
  * flagged remedy is approved in the review queue, and the cost lands on the upstream department's page.
  */
 describe("everyone's job", () => {
-  let served: Awaited<ReturnType<typeof startServedApp>>;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -170,7 +134,7 @@ describe("everyone's job", () => {
     await row.getByText("Awaiting delegation").waitFor();
     await page.getByRole("group", { name: "Not opened yet" }).getByText("1", { exact: true }).waitFor();
     await axeClean(page);
-    await docShot(page, "executive-dashboard");
+    await docScreenshot(page, "executive-dashboard");
 
     await row.getByRole("link", { name: new RegExp(subject) }).click();
     await page.waitForURL(/\/cases\//);
@@ -222,7 +186,7 @@ describe("everyone's job", () => {
       .getByRole("textbox", { name: "Justification" })
       .fill("Third late delivery; the tiler is booked tomorrow and the customer loses a day of work");
     await axeClean(page);
-    await docShot(page, "remedy-panel", page.getByRole("region", { name: "Remedies" }));
+    await docScreenshot(page, "remedy-panel", { part: page.getByRole("region", { name: "Remedies" }) });
     await grant.getByRole("button", { name: "Grant remedy" }).click();
     await page.getByText("€400.00 granted; flagged for review afterwards.").waitFor();
     await remedies.getByText("Replacement · €400.00").waitFor();
@@ -269,7 +233,7 @@ describe("everyone's job", () => {
     await call.getByText("Satisfied", { exact: true }).click();
     await call.getByText("The case closes.").waitFor();
     await call.getByRole("textbox", { name: /Notes/ }).fill("Carla is happy; the tiler finished on Friday.");
-    await docShot(page, "case-executive-line");
+    await docScreenshot(page, "case-executive-line");
     await call.getByRole("button", { name: "Record the call" }).click();
     await line.getByText("Closed after verification").waitFor();
     const calls = line.getByRole("list", { name: "Verification calls" });
@@ -291,7 +255,7 @@ describe("everyone's job", () => {
     await card.getByText("€400.00 replacement").waitFor();
     await card.getByText("Third late delivery").waitFor();
     await axeClean(page);
-    await docShot(page, "remedy-review-queue");
+    await docScreenshot(page, "remedy-review-queue");
     await card.getByRole("button", { name: "Approve" }).click();
     await page.getByText(`Approved the €400.00 replacement on case #${caseNumber}.`).waitFor();
     await expect.poll(() => card.count()).toBe(0);
@@ -310,7 +274,7 @@ describe("everyone's job", () => {
     const csv = page.getByRole("link", { name: "Export CSV" });
     expect(await csv.getAttribute("href")).toBe("/api/v1/remedies/ledger/export");
     await axeClean(page);
-    await docShot(page, "remedy-ledger");
+    await docScreenshot(page, "remedy-ledger");
     await page.close();
   });
 
@@ -356,7 +320,7 @@ describe("everyone's job", () => {
     await page.getByRole("option", { name: "In progress" }).click();
     await page.getByText("“Audit the hub's pallet scans” is now in progress.").waitFor();
     await axeClean(page);
-    await docShot(page, "upstream");
+    await docScreenshot(page, "upstream");
     await page.close();
   });
 
@@ -372,7 +336,7 @@ describe("everyone's job", () => {
       .getByText("Closed after verification")
       .waitFor();
     await axeClean(page);
-    await docShot(page, "case-executive-line-tablet-dark");
+    await docScreenshot(page, "case-executive-line-tablet-dark");
     await page.close();
 
     const director = await pageAs("director", { width: 820, height: 1180 });
@@ -386,7 +350,7 @@ describe("everyone's job", () => {
       .waitFor();
     expect(await director.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(820);
     await axeClean(director);
-    await docShot(director, "upstream-tablet-dark");
+    await docScreenshot(director, "upstream-tablet-dark");
     await director.close();
   });
 
@@ -408,7 +372,7 @@ describe("everyone's job", () => {
     });
     await limit.getByText("€2,500.00").waitFor();
     await axeClean(page);
-    await docShot(page, "admin-authority-limits");
+    await docScreenshot(page, "admin-authority-limits");
 
     await nav.getByRole("link", { name: "Root-cause categories" }).click();
     const categories = page.getByRole("table", { name: "Root-cause categories" });

@@ -1,6 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,17 +7,11 @@ import { makeTeam, makeUser, type TestUser, uniq } from "../factories";
 import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../mail";
 import { magicTokenFor, sendDueMail } from "../portal";
 import { type ServedApp, startServedApp } from "./served-app";
-import { ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
+import { docScreenshot, ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
 
-const SHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "docs/screenshots");
 const PASSWORD = "correct-horse-battery";
 /** Markup a customer might type: it must show as text everywhere and never run. */
 const XSS = `<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>`;
-
-const shot = async (page: Page, name: string) => {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-};
 
 const noScriptRan = async (page: Page) => expect(await page.evaluate(() => "__xss" in window)).toBe(false);
 
@@ -67,7 +58,7 @@ describe("web form and customer portal", () => {
     await page.getByLabel("Subject").fill(subject);
     await page.getByLabel("How can we help?").fill(`It hums but never boils. ${XSS}`);
     await page.setInputFiles("#files", { name: "kettle.txt", mimeType: "text/plain", buffer: Buffer.from("model K1") });
-    await shot(page, "web-form");
+    await docScreenshot(page, "web-form", { fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await page.getByRole("button", { name: "Send request" }).click();
     await page.waitForURL(/\/form\/sent/);
@@ -121,7 +112,7 @@ describe("web form and customer portal", () => {
     await page.waitForURL(/\/portal\/sign-in/);
     await page.getByRole("textbox", { name: "Your email address" }).fill(email);
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shot(page, "portal-sign-in");
+    await docScreenshot(page, "portal-sign-in", { fullPage: true });
     await page.getByRole("button", { name: "Email me a sign-in link" }).click();
     await page.getByText("Check your email").waitFor();
     await sendDueMail(served.app);
@@ -137,7 +128,7 @@ describe("web form and customer portal", () => {
     await noScriptRan(page);
     expect(await seriousA11yViolations(page)).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-    await shot(page, "portal-case");
+    await docScreenshot(page, "portal-case", { fullPage: true });
 
     await page.getByRole("textbox", { name: "Your reply" }).fill("Descaled it, works now. Thank you!");
     await page.getByRole("button", { name: "Send reply" }).click();
@@ -149,7 +140,7 @@ describe("web form and customer portal", () => {
     await page.getByRole("link", { name: "← Your requests" }).click();
     await page.getByRole("heading", { name: "Your requests" }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shot(page, "portal-cases");
+    await docScreenshot(page, "portal-cases", { fullPage: true });
     await noScriptRan(page);
     expect(dialogs).toEqual([]);
 

@@ -1,47 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { buildApp } from "../../src/server/app";
-import { connect } from "../../src/server/db/connection";
-import { testConfig } from "../app";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCase, makeDepartment, makeTeam, makeUser } from "../factories";
 import { settle } from "../settle";
-import { ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
+import { type ServedApp, startServedApp } from "./served-app";
+import { docScreenshot, ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
 
 const PASSWORD = "correct-horse-battery";
-const DOCS_SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), "../.."), "docs/screenshots");
-
-/** The app on the run's database on a random loopback port; embedded PGlite on one connection (as workspace.e2e). */
-const startServedApp = async (): Promise<{ app: FastifyInstance; base: string; close: () => Promise<void> }> => {
-  const url = inject("databaseUrl");
-  const embedded = !url.includes("127.0.0.1:5432");
-  const database = connect(url, embedded ? 1 : 4, embedded);
-  const app = await buildApp({ config: testConfig({ databaseUrl: url }), database });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  return {
-    app,
-    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
-  };
-};
 const letters = (n: number) => [...randomBytes(n)].map((b) => String.fromCharCode(97 + (b % 26))).join("");
-
-const shoot = async (page: Page, name: string) => {
-  mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(DOCS_SCREENSHOTS, `${name}.png`) });
-};
 
 /** SLA administration, clocks and promises on a case, the cracks report and the audit log in real Chromium. */
 describe("SLA admin, promises, cracks and audit", () => {
-  let served: Awaited<ReturnType<typeof startServedApp>>;
+  let served: ServedApp;
   let browser: Browser;
   let page: Page;
   const calendarName = `Berlin office ${letters(5)}`;
@@ -92,7 +62,7 @@ describe("SLA admin, promises, cracks and audit", () => {
     await dialog.getByRole("textbox", { name: "Wednesday interval 2 closes" }).fill("17:00");
     await dialog.getByText("Overlaps 09:00–12:00").waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shoot(page, "sla-calendar-editor");
+    await docScreenshot(page, "sla-calendar-editor");
     await dialog.getByRole("textbox", { name: "Wednesday interval 2 opens" }).fill("13:00");
     await expect.poll(() => dialog.getByText("Overlaps").count()).toBe(0);
     await dialog.getByRole("button", { name: "Add holiday" }).click();
@@ -129,7 +99,7 @@ describe("SLA admin, promises, cracks and audit", () => {
     await edit.getByRole("button", { name: "Save policy" }).click();
     await page.getByText(`Policy ${policyName} (EU) saved.`).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shoot(page, "sla-policies");
+    await docScreenshot(page, "sla-policies");
 
     const c = await makeCase(served.app, adminId, { subject: `Printer offline ${letters(5)}`, teamId });
     await settle(served.app, [c.id]);
@@ -148,7 +118,7 @@ describe("SLA admin, promises, cracks and audit", () => {
     const promise = promises.getByRole("group", { name: /Call back with the technician's slot/ });
     await promise.getByText("Open").waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shoot(page, "case-sla-promises");
+    await docScreenshot(page, "case-sla-promises");
     await promise.getByRole("button", { name: /^Mark kept/ }).click();
     await promise.getByText("Kept").waitFor();
   });
@@ -161,7 +131,7 @@ describe("SLA admin, promises, cracks and audit", () => {
     await page.getByRole("tab", { name: "Per team" }).click();
     await page.getByRole("table", { name: "Cracks per team" }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shoot(page, "cracks");
+    await docScreenshot(page, "cracks");
   });
 
   it("shows the policy change with before and after in the audit log, in light and dark", async () => {
@@ -174,7 +144,7 @@ describe("SLA admin, promises, cracks and audit", () => {
     await updated.getByLabel(`after: ${policyName} (EU)`).waitFor();
     await page.getByRole("row").filter({ hasText: "SLA policy created" }).first().waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shoot(page, "audit-log");
+    await docScreenshot(page, "audit-log");
     await page.getByRole("button", { name: "Switch to dark theme" }).click();
     await page.getByRole("button", { name: "Switch to light theme" }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -184,6 +154,6 @@ describe("SLA admin, promises, cracks and audit", () => {
       .filter({ hasText: `${policyName} (EU)` })
       .waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await shoot(page, "sla-policies-dark");
+    await docScreenshot(page, "sla-policies-dark");
   });
 });

@@ -3,11 +3,13 @@ import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const WEB_DIST_INDEX = join(root, "dist/web/index.html");
 export const SCREENSHOT_DIR = join(root, "test-results/screenshots");
+/** Screenshots the documentation shows; the journeys that take them keep them current. */
+export const DOCS_SCREENSHOT_DIR = join(root, "docs/screenshots");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 const newestMtime = (path: string): number => {
@@ -49,6 +51,22 @@ export const screenshot = async (page: Page, name: string): Promise<string> => {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path });
   return path;
+};
+
+/** A screenshot for docs/: the page from its top (or whole, or one part of it). */
+export const docScreenshot = async (
+  page: Page,
+  name: string,
+  opts: { part?: Locator; fullPage?: boolean } = {},
+): Promise<void> => {
+  mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
+  const path = join(DOCS_SCREENSHOT_DIR, `${name}.png`);
+  if (opts.part) {
+    await opts.part.screenshot({ path });
+    return;
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage: opts.fullPage ?? false });
 };
 
 export interface AxeViolation {
