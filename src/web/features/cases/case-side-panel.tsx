@@ -13,12 +13,13 @@ import {
   Title,
 } from "@mantine/core";
 import { useEffect, useState } from "react";
-import { CASE_PRIORITIES, CASE_STATUSES, CASE_TYPES, canTransition } from "../../../shared/domain";
+import { CASE_PRIORITIES, CASE_TYPES } from "../../../shared/domain";
 import { useCustomFields, useEmployeeOptions, useTeams } from "../../app/directory";
 import type { CaseDetail, CustomField, UpdateCaseInput } from "../../app/wire";
 import { DueText } from "../../ui/badges";
 import { fromLocalInput, toLocalInput } from "../../ui/due-time";
 import { options, PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
+import { statusChoices } from "./status-choices";
 
 export type SaveCase = (patch: UpdateCaseInput) => Promise<boolean>;
 export type FieldErrors = Partial<Record<string, string>>;
@@ -248,7 +249,7 @@ export const CaseSidePanel = ({
         <Section title="Properties">
           <Select
             label="Status"
-            data={CASE_STATUSES.filter((s) => canTransition(c.status, s)).map((s) => ({
+            data={statusChoices(c.status).map((s) => ({
               value: s,
               label: STATUS_LABEL[s],
             }))}
