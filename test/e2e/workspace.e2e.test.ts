@@ -29,6 +29,7 @@ describe("agent workspace", () => {
     ava: { email: "", name: `Ava Agent ${letters(4)}` },
     bea: { email: "", name: `Bea Backup ${letters(4)}` },
     otto: { name: `Otto Inspector ${letters(4)}`, department: "" },
+    carla: `Carla Customer ${letters(4)}`,
   };
 
   beforeAll(async () => {
@@ -134,7 +135,7 @@ describe("agent workspace", () => {
     await page.getByRole("button", { name: "New case" }).click();
     const dialog = page.getByRole("dialog", { name: "New case" });
     await dialog.getByRole("textbox", { name: "Customer email" }).fill(`${keyword}@customer.test`);
-    await dialog.getByRole("textbox", { name: "Customer name" }).fill("Carla Customer");
+    await dialog.getByRole("textbox", { name: "Customer name" }).fill(people.carla);
     await dialog.getByRole("textbox", { name: "Subject" }).fill(subject);
     await dialog.getByRole("textbox", { name: "Description" }).fill("The machine leaks water from the group head.");
     await dialog.getByRole("button", { name: "Open case" }).click();
@@ -284,9 +285,12 @@ describe("agent workspace", () => {
 
   it("shows contacts and organizations, and works at tablet width in the dark theme", async () => {
     await page.goto(`${base}/contacts`);
-    await page.getByRole("link", { name: "Carla Customer" }).click();
-    await page.getByRole("heading", { level: 1, name: "Carla Customer" }).waitFor();
-    await page.getByRole("table", { name: "Cases of Carla Customer" }).getByText(subject).waitFor();
+    await page.getByRole("link", { name: people.carla }).click();
+    await page.getByRole("heading", { level: 1, name: people.carla }).waitFor();
+    await page
+      .getByRole("table", { name: `Cases of ${people.carla}` })
+      .getByText(subject)
+      .waitFor();
     await screenshot(page, "contact");
 
     await page.goto(`${base}/organizations`);
