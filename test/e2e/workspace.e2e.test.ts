@@ -300,6 +300,17 @@ describe("agent workspace", () => {
     await dialog.getByRole("button", { name: "Create organization" }).click();
     await page.getByRole("heading", { level: 1, name: `Acme ${keyword}` }).waitFor();
 
+    await page.goto(`${base}/contacts`);
+    await page.getByRole("link", { name: people.carla }).click();
+    await page.getByRole("button", { name: "Edit" }).click();
+    const edit = page.getByRole("dialog", { name: `Edit ${people.carla}` });
+    const organization = edit.getByRole("combobox", { name: "Organization" });
+    await organization.fill(`Acme ${keyword}`);
+    await page.getByRole("option", { name: `Acme ${keyword}` }).click();
+    await edit.getByRole("checkbox", { name: /all of the organization's cases/ }).check();
+    await edit.getByRole("button", { name: "Save" }).click();
+    await page.getByText("Sees all of the organization's cases").waitFor();
+
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.goto(`${base}/inbox`);
     await page.getByRole("button", { name: /Switch to dark theme/ }).click();

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Stack, TagsInput, TextInput } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Stack, TagsInput, TextInput } from "@mantine/core";
 import { useState } from "react";
 import { errorMessage, fieldError, fieldErrorUnder } from "../../app/api-client";
 import type { Contact } from "../../app/wire";
@@ -17,7 +17,13 @@ export const ContactForm = ({
   organizationName?: string | null;
   busy: boolean;
   error: unknown;
-  onSubmit: (body: { name: string; emails: string[]; phones: string[]; organizationId: string | null }) => void;
+  onSubmit: (body: {
+    name: string;
+    emails: string[];
+    phones: string[];
+    organizationId: string | null;
+    organizationManager: boolean;
+  }) => void;
   onCancel: () => void;
   submitLabel: string;
 }) => {
@@ -25,12 +31,19 @@ export const ContactForm = ({
   const [emails, setEmails] = useState<string[]>(contact?.emails ?? []);
   const [phones, setPhones] = useState<string[]>(contact?.phones ?? []);
   const [organizationId, setOrganizationId] = useState<string | null>(contact?.organizationId ?? null);
-  const known = ["name", "emails", "phones", "organizationId"];
+  const [manager, setManager] = useState(contact?.organizationManager ?? false);
+  const known = ["name", "emails", "phones", "organizationId", "organizationManager"];
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        onSubmit({ name: name.trim(), emails, phones, organizationId });
+        onSubmit({
+          name: name.trim(),
+          emails,
+          phones,
+          organizationId,
+          organizationManager: !!organizationId && manager,
+        });
       }}
     >
       <Stack gap="sm">
@@ -66,6 +79,14 @@ export const ContactForm = ({
           onChange={(id) => setOrganizationId(id)}
           error={fieldError(error, "organizationId")}
         />
+        {organizationId ? (
+          <Checkbox
+            label="Sees all of the organization's cases in the customer portal"
+            checked={manager}
+            onChange={(e) => setManager(e.currentTarget.checked)}
+            error={fieldError(error, "organizationManager")}
+          />
+        ) : null}
         <Group justify="flex-end">
           <Button variant="default" onClick={onCancel}>
             Cancel

@@ -96,6 +96,13 @@ export const ContactPage = () => {
               </Text>
             )}
           </Field>
+          <Field label="Customer portal">
+            <Text size="sm">
+              {c.organizationId && c.organizationManager
+                ? "Sees all of the organization's cases"
+                : "Sees their own cases"}
+            </Text>
+          </Field>
         </SimpleGrid>
       </Paper>
       <CustomerCases params={{ requesterId: c.id }} title={`Cases of ${c.name}`} />
