@@ -2,6 +2,7 @@ import type { Config } from "../config";
 import type { Db, Tx } from "../db/connection";
 import type { BlobStore } from "./blob-store";
 import type { CaseGuards } from "./case-guards";
+import { databaseErrorCode } from "./errors";
 import type { EventDispatcher } from "./events";
 import type { Jobs } from "./jobs";
 import type { PresenceBoard, RealtimeBus } from "./realtime";
@@ -20,9 +21,26 @@ export interface ServiceContext {
   log: (msg: string, err?: unknown) => void;
 }
 
-/** Runs `fn` in one transaction; after the commit the dispatcher delivers the events it recorded. */
+/** Deadlock victim and serialization failure: PostgreSQL rolled the transaction back and asks for a retry. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+const ATTEMPTS = 4;
+
+/**
+ * Runs `fn` in one transaction; after the commit the dispatcher delivers the events it recorded.
+ * A transaction PostgreSQL aborted as a deadlock victim (or for serialization) ran nothing that
+ * lasts, so it is run again, a few times, after a short random pause. `fn` must therefore keep its
+ * effects inside the transaction (events, outbox rows), as every service does.
+ */
 export const inTransaction = async <T>(ctx: ServiceContext, fn: (tx: Tx) => Promise<T>): Promise<T> => {
-  const result = await ctx.db.transaction(fn);
-  ctx.events.kick();
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await ctx.db.transaction(fn);
+      ctx.events.kick();
+      return result;
+    } catch (err) {
+      const code = databaseErrorCode(err);
+      if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 20 + Math.random() * 30));
+    }
+  }
 };

@@ -53,6 +53,13 @@ export const httpStatusOf = (code: ErrorCode): number => {
   }
 };
 
+/** The PostgreSQL SQLSTATE behind an error (drizzle wraps the driver's error as `cause`). */
+export const databaseErrorCode = (err: unknown): string | undefined => {
+  if (typeof err !== "object" || err === null) return undefined;
+  const e = (err as { cause?: unknown }).cause ?? err;
+  return (e as { code?: unknown }).code === undefined ? undefined : String((e as { code?: unknown }).code);
+};
+
 /** PostgreSQL error codes the API answers in words rather than as a 500. */
 export const fromDatabaseError = (err: unknown): AppError | undefined => {
   if (typeof err !== "object" || err === null) return undefined;
