@@ -7,7 +7,7 @@ import { createOrganization } from "../../src/server/domains/organizations/organ
 import { sendCsatSurvey, sendDueNpsSurveys } from "../../src/server/domains/surveys/surveys.service";
 import { SYSTEM } from "../../src/server/platform/actor";
 import type { TCase } from "../../src/shared/contracts/cases";
-import { startIsolatedTestApp, startTestApp, type TestApp } from "../app";
+import { startIsolatedTestApp, type TestApp } from "../app";
 import { makeCase, makeUser, type TestUser, uniq } from "../factories";
 import { outboundMailTo, type SmtpSink, startSmtpSink } from "../mail";
 
@@ -62,7 +62,7 @@ describe("CSAT and the recovery case", () => {
   let supervisor: TestUser;
 
   beforeAll(async () => {
-    t = await startTestApp(withMail());
+    t = await startIsolatedTestApp(withMail());
     agent = await makeUser(t.app, { role: "agent" });
     accountOwner = await makeUser(t.app, { role: "agent", name: "Olivia Owner" });
     supervisor = await makeUser(t.app, { role: "supervisor" });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../../test/app";
+import { startIsolatedTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser } from "../../../../test/factories";
 import { outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { settle } from "../../../../test/settle";
@@ -23,7 +23,7 @@ const zoneWhereItIsAfternoon = (): string => {
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  t = await startTestApp({
+  t = await startIsolatedTestApp({
     ...outboundMailTo(sink.port, "digests@desk.example"),
   });
   const department = await makeDepartment(t.app, "service");

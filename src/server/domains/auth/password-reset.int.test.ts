@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../../test/app";
+import { startIsolatedTestApp, startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, uniq } from "../../../../test/factories";
 import { outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { deliverOutbound, dueOutbound } from "../email/outbound.service";
@@ -11,7 +11,7 @@ let sink: SmtpSink;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  t = await startTestApp({
+  t = await startIsolatedTestApp({
     publicUrl: "https://desk.example.com",
     ...outboundMailTo(sink.port, "desk@desk.example.com"),
   });

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../../test/app";
+import { startIsolatedTestApp, startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { type Desk, deliver, makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { emailKeys } from "./email.keys";
@@ -18,7 +18,7 @@ let admin: TestUser;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  t = await startTestApp({
+  t = await startIsolatedTestApp({
     ...outboundMailTo(sink.port, "bounces@desk.example"),
   });
   unconfigured = await startTestApp();

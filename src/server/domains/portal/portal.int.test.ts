@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
+import { startIsolatedTestApp, type TestApp, testConfig } from "../../../../test/app";
 import { makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import {
@@ -23,7 +23,7 @@ let agent: TestUser;
 beforeAll(async () => {
   sink = await startSmtpSink();
   const base = testConfig();
-  t = await startTestApp({
+  t = await startIsolatedTestApp({
     ...outboundMailTo(sink.port, "portal@desk.example"),
     portal: { ...base.portal, linksPerHour: 3, reopenDays: 7 },
   });

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../../test/app";
+import { startIsolatedTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { multipart, sendDueMail } from "../../../../test/portal";
@@ -12,7 +12,7 @@ let admin: TestUser;
 
 beforeAll(async () => {
   sink = await startSmtpSink();
-  t = await startTestApp({
+  t = await startIsolatedTestApp({
     ...outboundMailTo(sink.port, "form@desk.example"),
     webform: { perIpPerHour: 4, perEmailPerHour: 2 },
   });
