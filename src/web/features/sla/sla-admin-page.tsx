@@ -71,36 +71,7 @@ const Calendars = () => {
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      {cal.abilities.update ? (
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          onClick={() => setEditing(cal)}
-                          aria-label={`Edit ${cal.name}`}
-                        >
-                          Edit
-                        </Button>
-                      ) : null}
-                      {cal.abilities.delete ? (
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Delete ${cal.name}`}
-                          loading={remove.isPending && remove.variables === cal.id}
-                          onClick={() =>
-                            remove.mutate(cal.id, {
-                              onSuccess: () => notifications.show({ message: `Calendar ${cal.name} deleted.` }),
-                              onError: (e) =>
-                                notifications.show({ color: "red", title: "Not deleted", message: errorMessage(e) }),
-                            })
-                          }
-                        >
-                          Delete
-                        </Button>
-                      ) : null}
-                    </Group>
+                    <RowActions item={cal} what="Calendar" remove={remove} onEdit={() => setEditing(cal)} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -247,36 +218,7 @@ const Policies = () => {
                     <Text size="xs">{describeActions(p.breachActions, teamName)}</Text>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      {p.abilities.update ? (
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          onClick={() => setEditing(p)}
-                          aria-label={`Edit ${p.name}`}
-                        >
-                          Edit
-                        </Button>
-                      ) : null}
-                      {p.abilities.delete ? (
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Delete ${p.name}`}
-                          loading={remove.isPending && remove.variables === p.id}
-                          onClick={() =>
-                            remove.mutate(p.id, {
-                              onSuccess: () => notifications.show({ message: `Policy ${p.name} deleted.` }),
-                              onError: (e) =>
-                                notifications.show({ color: "red", title: "Not deleted", message: errorMessage(e) }),
-                            })
-                          }
-                        >
-                          Delete
-                        </Button>
-                      ) : null}
-                    </Group>
+                    <RowActions item={p} what="Policy" remove={remove} onEdit={() => setEditing(p)} />
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -316,4 +258,42 @@ export const SlaAdminPage = () => (
       </Tabs>
     </Stack>
   </AdminOnly>
+);
+
+/** Edit and delete buttons of a calendar or policy row, as far as the caller's abilities reach. */
+const RowActions = ({
+  item,
+  what,
+  remove,
+  onEdit,
+}: {
+  item: { id: string; name: string; abilities: { update: boolean; delete: boolean } };
+  what: "Calendar" | "Policy";
+  remove: ReturnType<typeof useDeleteSla>;
+  onEdit: () => void;
+}) => (
+  <Group gap={4} wrap="nowrap">
+    {item.abilities.update ? (
+      <Button size="compact-xs" variant="subtle" onClick={onEdit} aria-label={`Edit ${item.name}`}>
+        Edit
+      </Button>
+    ) : null}
+    {item.abilities.delete ? (
+      <Button
+        size="compact-xs"
+        variant="subtle"
+        color="red"
+        aria-label={`Delete ${item.name}`}
+        loading={remove.isPending && remove.variables === item.id}
+        onClick={() =>
+          remove.mutate(item.id, {
+            onSuccess: () => notifications.show({ message: `${what} ${item.name} deleted.` }),
+            onError: (e) => notifications.show({ color: "red", title: "Not deleted", message: errorMessage(e) }),
+          })
+        }
+      >
+        Delete
+      </Button>
+    ) : null}
+  </Group>
 );
