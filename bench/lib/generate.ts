@@ -76,6 +76,11 @@ const WORDS = [
 ];
 const RARE = ["quasar", "zephyr", "obsidian", "marmalade", "kerfuffle"];
 
+/**
+ * Cases stay solved only this many days (the auto-close window is 4 by default): as in a live desk, older
+ * solved cases have been closed, so a benchmarked server does not spend its first minutes closing them.
+ */
+const SOLVED_RECENT_DAYS = 3;
 const wordsSql = `ARRAY[${WORDS.map((w) => `'${w}'`).join(",")}]`;
 
 /**
@@ -142,13 +147,14 @@ export const generateCompany = async (pool: pg.Pool, scale: Scale, seed: string)
       CASE WHEN st = 'closed' THEN NULL ELSE created + interval '1 day' * (${rnd(`'du' || n`)} * 40) END,
       ARRAY(SELECT 'tag' || (1 + floor(${rnd(`'tg' || n || '-' || k`)} * 200)::int) FROM generate_series(1, 1 + n % 3) k),
       created, created + interval '1 hour' * (${rnd(`'up' || n`)} * 240),
-      CASE WHEN st IN ('solved','closed') THEN created + interval '2 days' END,
+      CASE st WHEN 'solved' THEN created + interval '1 hour' WHEN 'closed' THEN created + interval '2 days' END,
       CASE WHEN st = 'closed' THEN created + interval '6 days' END
     FROM (
       SELECT n, ${wordsSql} AS w,
         now() - interval '730 days' * (1 - n::float8 / ${N}) AS created,
         CASE WHEN ${statusPick} < 0.05 THEN 'new' WHEN ${statusPick} < 0.20 THEN 'open' WHEN ${statusPick} < 0.27 THEN 'pending'
-             WHEN ${statusPick} < 0.30 THEN 'on_hold' WHEN ${statusPick} < 0.35 THEN 'solved' ELSE 'closed' END AS st,
+             WHEN ${statusPick} < 0.30 THEN 'on_hold'
+             WHEN ${statusPick} < 0.35 AND n > ${N} * (1 - ${SOLVED_RECENT_DAYS} / 730.0) THEN 'solved' ELSE 'closed' END AS st,
         (ARRAY['low','normal','normal','normal','high','urgent'])[1 + floor(${rnd(`'pr' || n`)} * 6)::int] AS pr
       FROM generate_series(1, ${N}) n
     ) g ORDER BY n`);

@@ -11,6 +11,9 @@ export const freePort = async (): Promise<number> =>
     });
   });
 
+/** Extra node flags for benchmarked server processes, e.g. EXTRAMILE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
+export const serverNodeArgs = (): string[] => (process.env.EXTRAMILE_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+
 export interface Server {
   child: ChildProcess;
   url: string;

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StoredEvent } from "../../src/server/platform/events";
+import { SYSTEM } from "../../src/server/platform/actor";
+import { recordEvents, type StoredEvent } from "../../src/server/platform/events";
 import { startTestApp, type TestApp } from "../app";
 import { makeCase, makeUser, type TestUser } from "../factories";
 
@@ -60,6 +62,38 @@ describe("events outbox", () => {
     await drainAll();
     const mine = seen.filter((e) => e.caseId === c.id);
     expect(mine.map((e) => e.type)).toEqual(["case.created", "case.updated"]);
+  });
+
+  it("delivers a waiting batch at once; an event that fails in it holds back only its own aggregate", async () => {
+    await t.app.ctx.events.drain();
+    const [ok, failing] = [randomUUID(), randomUUID()];
+    failuresLeft.set(failing, 2);
+    const event = (aggregateId: string, n: number) => ({
+      type: "inbound_email.quarantined" as const,
+      aggregateType: "inbound_email",
+      aggregateId,
+      payload: { problems: [`p${n}`] },
+    });
+    await t.app.ctx.db.transaction(
+      async (tx) => await recordEvents(tx, SYSTEM, [event(ok, 1), event(failing, 2), event(ok, 3)]),
+    );
+    expect(await t.app.ctx.events.dispatchBatch()).toBe(2);
+    const state = await t.app.ctx.db.execute<{ aggregate_id: string; delivered: boolean; attempts: number }>(
+      sql`SELECT aggregate_id, dispatched_at IS NOT NULL AS delivered, attempts FROM events
+          WHERE aggregate_id IN (${ok}, ${failing}) ORDER BY id`,
+    );
+    expect(state.rows).toEqual([
+      { aggregate_id: ok, delivered: true, attempts: 0 },
+      { aggregate_id: failing, delivered: false, attempts: 1 },
+      { aggregate_id: ok, delivered: true, attempts: 0 },
+    ]);
+    expect(seen.filter((e) => e.aggregateId === failing)).toHaveLength(0);
+    const audited = await t.app.ctx.db.execute<{ entity_id: string; n: number }>(
+      sql`SELECT entity_id, count(*)::int AS n FROM audit_log WHERE entity_id IN (${ok}, ${failing}) GROUP BY entity_id`,
+    );
+    expect(audited.rows).toEqual([{ entity_id: ok, n: 2 }]);
+    await drainAll();
+    expect(seen.filter((e) => e.aggregateId === failing)).toHaveLength(1);
   });
 
   it("feeds the audit log with before/after diffs, readable by admins", async () => {

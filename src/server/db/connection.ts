@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -97,6 +98,48 @@ export const withAmbientTransactions = (db: Db): Db =>
     },
   });
 
+/**
+ * Starts a statement whose best plan depends on its values (full-text search: a rare word and a word in
+ * half of all messages need different plans); such a statement is never prepared, so it is planned per call.
+ */
+export const PLAN_PER_CALL = "/* plan per call */";
+
+/** Distinct statements this process prepares; beyond it a statement runs unnamed (parsed and planned each time). */
+export const MAX_PREPARED_STATEMENTS = 1_000;
+
+/**
+ * Names every parameterized statement after a hash of its text, so each connection parses it once and
+ * PostgreSQL can reuse its plan: a primary-key lookup with joins spends ten times longer in the planner
+ * than in the executor (docs/performance.md). PostgreSQL still plans per call where a generic plan would
+ * cost more (plan_cache_mode auto); statements starting with PLAN_PER_CALL are left unnamed. Server mode only: embedded connections share one PGlite backend,
+ * where two clients preparing the same name would collide.
+ */
+export const prepareStatements = (pool: pg.Pool): void => {
+  const names = new Map<string, string>();
+  const nameOf = (text: string): string | undefined => {
+    const known = names.get(text);
+    if (known || names.size >= MAX_PREPARED_STATEMENTS || !text.includes("$1") || text.startsWith(PLAN_PER_CALL)) {
+      return known;
+    }
+    const name = `em_${createHash("sha1").update(text).digest("base64url")}`;
+    names.set(text, name);
+    return name;
+  };
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    Object.assign(client, {
+      query: (config: unknown, ...rest: unknown[]) => {
+        const statement = config as { text?: unknown; name?: unknown } | null;
+        if (statement && typeof statement === "object" && typeof statement.text === "string" && !statement.name) {
+          const name = nameOf(statement.text);
+          if (name) return query({ ...statement, name }, ...rest);
+        }
+        return query(config, ...rest);
+      },
+    });
+  });
+};
+
 /** Connections per process in embedded mode (see withAmbientTransactions). */
 export const EMBEDDED_POOL_SIZE = 1;
 
@@ -107,6 +150,7 @@ export const connect = (url: string, poolSize: number, embedded: boolean, onClos
     idleTimeoutMillis: 30_000,
   });
   pool.on("error", (err) => console.error("database pool error", err.message));
+  if (!embedded) prepareStatements(pool);
   const db = drizzle(pool, { schema });
   return {
     db: embedded ? withAmbientTransactions(db) : db,

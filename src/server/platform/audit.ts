@@ -1,30 +1,35 @@
 import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
-import type { Db } from "../db/connection";
+import type { Db, Tx } from "../db/connection";
 import { auditLog } from "../db/schema/index";
-import type { EventProcessor } from "./events";
+import type { EventProcessor, StoredEvent } from "./events";
 import { decodeCursor, encodeCursor } from "./pagination";
 
-/** Events whose payload carries `before`/`after` become audit entries; the diff keeps changed keys only. */
+const entryOf = (event: StoredEvent) => {
+  const before = (event.payload.before as Record<string, unknown> | undefined) ?? null;
+  const after = (event.payload.after as Record<string, unknown> | undefined) ?? null;
+  const diff = diffRecords(before, after);
+  return {
+    eventId: event.id,
+    actorId: event.actorId,
+    action: event.type,
+    entityType: event.aggregateType,
+    entityId: event.aggregateId,
+    before: diff.before,
+    after: diff.after,
+    createdAt: event.createdAt,
+  };
+};
+
+const recordAudit = async (tx: Tx, list: StoredEvent[]): Promise<void> => {
+  if (list.length === 0) return;
+  await tx.insert(auditLog).values(list.map(entryOf)).onConflictDoNothing({ target: auditLog.eventId });
+};
+
+/** Every event becomes an audit entry; where the payload carries `before`/`after`, the diff keeps changed keys only. */
 export const auditProcessor: EventProcessor = {
   name: "audit",
-  handle: async (tx, event) => {
-    const before = (event.payload.before as Record<string, unknown> | undefined) ?? null;
-    const after = (event.payload.after as Record<string, unknown> | undefined) ?? null;
-    const diff = diffRecords(before, after);
-    await tx
-      .insert(auditLog)
-      .values({
-        eventId: event.id,
-        actorId: event.actorId,
-        action: event.type,
-        entityType: event.aggregateType,
-        entityId: event.aggregateId,
-        before: diff.before,
-        after: diff.after,
-        createdAt: event.createdAt,
-      })
-      .onConflictDoNothing({ target: auditLog.eventId });
-  },
+  handle: async (tx, event) => await recordAudit(tx, [event]),
+  handleMany: recordAudit,
 };
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { EventType } from "../../shared/events";
 import type { Db, Tx } from "../db/connection";
 import { events } from "../db/schema/index";
@@ -22,6 +22,11 @@ export interface EventProcessor {
   name: string;
   /** Runs inside the dispatcher's transaction; may be called more than once for the same event. */
   handle: (tx: Tx, event: StoredEvent) => Promise<void>;
+  /**
+   * Optional: the same for many events in one go (in event order), for processors that only record and
+   * do not read what other processors wrote (audit, realtime). Used when a whole batch is delivered at once.
+   */
+  handleMany?: (tx: Tx, events: StoredEvent[]) => Promise<void>;
 }
 
 /**
@@ -118,7 +123,11 @@ export class EventDispatcher {
     } while (this.again && !this.closed);
   }
 
-  /** Returns how many events were delivered in this batch. */
+  /**
+   * Returns how many events were delivered in this batch. The ready events are first delivered together
+   * (one savepoint, batched processors, one UPDATE); if that fails, each is delivered on its own so one
+   * failing event holds back only its aggregate.
+   */
   async dispatchBatch(): Promise<number> {
     return await this.db.transaction(async (tx) => {
       const lock = await tx.execute<{ locked: boolean }>(
@@ -131,49 +140,96 @@ export class EventDispatcher {
         .where(isNull(events.dispatchedAt))
         .orderBy(asc(events.id))
         .limit(BATCH);
-      const held = new Set<string>();
-      const now = Date.now();
-      let delivered = 0;
-      for (const row of pending) {
-        const key = `${row.aggregateType}:${row.aggregateId}`;
-        if (held.has(key)) continue;
-        if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now) {
-          held.add(key);
-          continue;
-        }
-        const event: StoredEvent = {
-          id: row.id,
-          type: row.type as EventType,
-          aggregateType: row.aggregateType,
-          aggregateId: row.aggregateId,
-          caseId: row.caseId,
-          actorId: row.actorId,
-          payload: row.payload,
-          createdAt: row.createdAt,
-        };
-        try {
-          await tx.transaction(async (sp) => {
-            for (const p of this.processors) await p.handle(sp, event);
-          });
-          await tx.update(events).set({ dispatchedAt: new Date() }).where(eq(events.id, row.id));
-          delivered++;
-        } catch (err) {
-          const attempts = row.attempts + 1;
-          const dead = attempts >= MAX_ATTEMPTS;
-          this.log(`event ${row.id} (${row.type}) failed, attempt ${attempts}${dead ? ", dead-lettered" : ""}`, err);
-          await tx
-            .update(events)
-            .set({
-              attempts,
-              lastError: String(err instanceof Error ? err.message : err).slice(0, 2000),
-              nextAttemptAt: new Date(now + backoffSeconds(attempts) * 1000),
-              dispatchedAt: dead ? new Date() : null,
-            })
-            .where(and(eq(events.id, row.id)));
-          held.add(key);
-        }
-      }
-      return delivered;
+      const ready = readyEvents(pending, Date.now());
+      if (ready.length === 0) return 0;
+      if (ready.length > 1 && (await this.deliverTogether(tx, ready))) return ready.length;
+      return await this.deliverOneByOne(tx, ready);
     });
   }
+
+  private async deliverTogether(tx: Tx, ready: EventRow[]): Promise<boolean> {
+    const stored = ready.map(storedEvent);
+    try {
+      await tx.transaction(async (sp) => {
+        for (const p of this.processors) {
+          if (p.handleMany) await p.handleMany(sp, stored);
+          else for (const event of stored) await p.handle(sp, event);
+        }
+        await sp
+          .update(events)
+          .set({ dispatchedAt: new Date() })
+          .where(
+            inArray(
+              events.id,
+              ready.map((r) => r.id),
+            ),
+          );
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async deliverOneByOne(tx: Tx, ready: EventRow[]): Promise<number> {
+    const held = new Set<string>();
+    const now = Date.now();
+    let delivered = 0;
+    for (const row of ready) {
+      const key = aggregateKey(row);
+      if (held.has(key)) continue;
+      const event = storedEvent(row);
+      try {
+        await tx.transaction(async (sp) => {
+          for (const p of this.processors) await p.handle(sp, event);
+        });
+        await tx.update(events).set({ dispatchedAt: new Date() }).where(eq(events.id, row.id));
+        delivered++;
+      } catch (err) {
+        const attempts = row.attempts + 1;
+        const dead = attempts >= MAX_ATTEMPTS;
+        this.log(`event ${row.id} (${row.type}) failed, attempt ${attempts}${dead ? ", dead-lettered" : ""}`, err);
+        await tx
+          .update(events)
+          .set({
+            attempts,
+            lastError: String(err instanceof Error ? err.message : err).slice(0, 2000),
+            nextAttemptAt: new Date(now + backoffSeconds(attempts) * 1000),
+            dispatchedAt: dead ? new Date() : null,
+          })
+          .where(and(eq(events.id, row.id)));
+        held.add(key);
+      }
+    }
+    return delivered;
+  }
 }
+
+type EventRow = typeof events.$inferSelect;
+
+const aggregateKey = (row: EventRow): string => `${row.aggregateType}:${row.aggregateId}`;
+
+/** Pending events in order, minus those of an aggregate whose earlier event waits for a retry. */
+const readyEvents = (pending: EventRow[], now: number): EventRow[] => {
+  const held = new Set<string>();
+  return pending.filter((row) => {
+    const key = aggregateKey(row);
+    if (held.has(key)) return false;
+    if (row.nextAttemptAt && row.nextAttemptAt.getTime() > now) {
+      held.add(key);
+      return false;
+    }
+    return true;
+  });
+};
+
+const storedEvent = (row: EventRow): StoredEvent => ({
+  id: row.id,
+  type: row.type as EventType,
+  aggregateType: row.aggregateType,
+  aggregateId: row.aggregateId,
+  caseId: row.caseId,
+  actorId: row.actorId,
+  payload: row.payload,
+  createdAt: row.createdAt,
+});

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import type { DbOrTx } from "../db/connection";
-import type { EventProcessor } from "./events";
+import type { EventProcessor, StoredEvent } from "./events";
 
 export type RealtimeMessage =
   | { kind: "case"; caseId: string; type: string; actorId: string | null; eventId: number }
@@ -14,7 +14,8 @@ export type RealtimeMessage =
  * embedded PGlite has one process, so an in-process emitter is enough.
  */
 export interface RealtimeBus {
-  publish(db: DbOrTx, message: RealtimeMessage): Promise<void>;
+  /** Sends the messages to every node (with PostgreSQL: when `db`'s transaction commits). */
+  publish(db: DbOrTx, ...messages: RealtimeMessage[]): Promise<void>;
   subscribe(listener: (message: RealtimeMessage) => void): () => void;
   close(): Promise<void>;
 }
@@ -24,8 +25,10 @@ const CHANNEL = "extramile_realtime";
 export class InProcessBus implements RealtimeBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
-  async publish(_db: DbOrTx, message: RealtimeMessage): Promise<void> {
-    setImmediate(() => this.emitter.emit("message", message));
+  async publish(_db: DbOrTx, ...messages: RealtimeMessage[]): Promise<void> {
+    setImmediate(() => {
+      for (const message of messages) this.emitter.emit("message", message);
+    });
   }
 
   subscribe(listener: (message: RealtimeMessage) => void): () => void {
@@ -69,8 +72,12 @@ export class PostgresBus implements RealtimeBus {
     this.client = client;
   }
 
-  async publish(db: DbOrTx, message: RealtimeMessage): Promise<void> {
-    await db.execute(sql`SELECT pg_notify(${CHANNEL}, ${JSON.stringify(message)})`);
+  async publish(db: DbOrTx, ...messages: RealtimeMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const payloads = JSON.stringify(messages.map((m) => JSON.stringify(m)));
+    await db.execute(
+      sql`SELECT pg_notify(${CHANNEL}, p) FROM json_array_elements_text(${payloads}::json) WITH ORDINALITY AS t(p, n) ORDER BY n`,
+    );
   }
 
   subscribe(listener: (message: RealtimeMessage) => void): () => void {
@@ -86,19 +93,18 @@ export class PostgresBus implements RealtimeBus {
   }
 }
 
+const caseMessages = (list: StoredEvent[]): RealtimeMessage[] =>
+  list.flatMap((event) =>
+    event.caseId
+      ? [{ kind: "case" as const, caseId: event.caseId, type: event.type, actorId: event.actorId, eventId: event.id }]
+      : [],
+  );
+
 /** Announces every committed case event to browsers. */
 export const realtimeProcessor = (bus: RealtimeBus): EventProcessor => ({
   name: "realtime",
-  handle: async (tx, event) => {
-    if (!event.caseId) return;
-    await bus.publish(tx, {
-      kind: "case",
-      caseId: event.caseId,
-      type: event.type,
-      actorId: event.actorId,
-      eventId: event.id,
-    });
-  },
+  handle: async (tx, event) => await bus.publish(tx, ...caseMessages([event])),
+  handleMany: async (tx, list) => await bus.publish(tx, ...caseMessages(list)),
 });
 
 interface PresenceEntry {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-o
 import { alias } from "drizzle-orm/pg-core";
 import type { CaseSort } from "../../../shared/contracts/cases";
 import type { CasePriority, CaseStatus, CaseType } from "../../../shared/domain";
-import type { DbOrTx } from "../../db/connection";
+import { type DbOrTx, PLAN_PER_CALL } from "../../db/connection";
 import {
   caseFollowers,
   caseLinks,
@@ -330,7 +330,7 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
     status: CaseStatus;
     rank: number;
     snippet: string;
-  }>(sql`
+  }>(sql`${sql.raw(PLAN_PER_CALL)}
     WITH q AS (SELECT websearch_to_tsquery('english', ${text}) AS query),
     subject_hits AS (
       SELECT ${cases.id} AS case_id, ${cases.subjectTsv} AS tsv FROM ${cases}, q

@@ -28,8 +28,9 @@ const parseJob = (ctx: ServiceContext) =>
   defineJob({
     name: "email.parse-inbound",
     payload: inboundPayload,
-    batchSize: 10,
-    workers: 3,
+    batchSize: 8,
+    workers: 2,
+    parallel: true,
     handler: async ({ inboundId }) => {
       await processInbound(ctx, inboundId);
     },

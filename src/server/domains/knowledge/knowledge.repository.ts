@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, lt, type SQL, sql } from "drizzle-orm";
-import type { DbOrTx } from "../../db/connection";
+import { type DbOrTx, PLAN_PER_CALL } from "../../db/connection";
 import {
   kbArticles,
   kbArticleVersions,
@@ -151,7 +151,7 @@ export const searchPublished = async (db: DbOrTx, tsquery: string, limit: number
     summary: string;
     snippet: string;
     rank: number;
-  }>(sql`
+  }>(sql`${sql.raw(PLAN_PER_CALL)}
     SELECT slug, published_title AS title, coalesce(published_summary, '') AS summary,
            ts_headline('english', left(coalesce(published_text, ''), 20000), q,
                        'StartSel=⟦, StopSel=⟧, MaxWords=30, MinWords=12, MaxFragments=1') AS snippet,
