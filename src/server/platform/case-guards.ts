@@ -2,7 +2,8 @@ import type { Tx } from "../db/connection";
 import type { cases } from "../db/schema/index";
 import type { AnyActor } from "./actor";
 
-export type GuardedCase = typeof cases.$inferSelect;
+/** A case as guards see it (without its search vector). */
+export type GuardedCase = Omit<typeof cases.$inferSelect, "subjectTsv">;
 
 /** The next step a case carries while it waits in `solved` (instead of "closes automatically"). */
 export interface HeldStep {

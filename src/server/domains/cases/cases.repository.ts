@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { CaseSort } from "../../../shared/contracts/cases";
 import type { CasePriority, CaseStatus, CaseType } from "../../../shared/domain";
@@ -16,13 +16,15 @@ import {
 } from "../../db/schema/index";
 import type { CaseScope } from "./cases.policy";
 
-export type CaseRow = typeof cases.$inferSelect;
+/** A case's columns without its search vector (only search reads that, inside the database). */
+const { subjectTsv: _subjectTsv, ...caseFields } = getTableColumns(cases);
+export type CaseRow = Omit<typeof cases.$inferSelect, "subjectTsv">;
 export type CaseInsert = typeof cases.$inferInsert;
 
 const ownerUser = alias(users, "owner_user");
 
 const caseColumns = {
-  c: cases,
+  c: caseFields,
   requesterName: contacts.name,
   requesterEmail: sql<
     string | null
@@ -68,12 +70,12 @@ export const findViewsByIds = async (db: DbOrTx, ids: string[], viewerId: string
 
 /** Locks the case row for the rest of the transaction (writers on one case queue up). */
 export const lockById = async (db: DbOrTx, id: string): Promise<CaseRow | undefined> => {
-  const [row] = await db.select().from(cases).where(eq(cases.id, id)).for("update");
+  const [row] = await db.select(caseFields).from(cases).where(eq(cases.id, id)).for("update");
   return row;
 };
 
 export const insert = async (db: DbOrTx, values: CaseInsert): Promise<CaseRow> => {
-  const [row] = await db.insert(cases).values(values).returning();
+  const [row] = await db.insert(cases).values(values).returning(caseFields);
   if (!row) throw new Error("case insert returned nothing");
   return row;
 };
@@ -89,7 +91,7 @@ export const updateVersioned = async (
     .update(cases)
     .set({ ...values, version: expectedVersion + 1, updatedAt: new Date() })
     .where(and(eq(cases.id, id), eq(cases.version, expectedVersion)))
-    .returning();
+    .returning(caseFields);
   return row;
 };
 
@@ -241,12 +243,47 @@ export const removeFollower = async (db: DbOrTx, caseId: string, userId: string)
       .returning()
   ).length > 0;
 
-export const linksOf = async (db: DbOrTx, caseId: string) =>
-  await db
-    .select()
-    .from(caseLinks)
-    .where(or(eq(caseLinks.caseId, caseId), eq(caseLinks.otherCaseId, caseId)))
-    .orderBy(asc(caseLinks.createdAt));
+export interface CaseExtras {
+  followerIds: string[];
+  mergedCaseIds: string[];
+  links: LinkRow[];
+}
+
+/** Followers (oldest first), cases merged into this one and links either way (oldest first): one statement. */
+export const extrasOf = async (db: DbOrTx, caseId: string): Promise<CaseExtras> => {
+  const { rows } = await db.execute<{
+    follower_ids: string[];
+    merged_ids: string[];
+    links: {
+      id: string;
+      case_id: string;
+      other_case_id: string;
+      kind: LinkRow["kind"];
+      created_by_id: string | null;
+      created_at: string;
+    }[];
+  }>(sql`
+    SELECT
+      ARRAY(SELECT cf.user_id FROM ${caseFollowers} cf WHERE cf.case_id = ${caseId} ORDER BY cf.created_at) AS follower_ids,
+      ARRAY(SELECT mc.id FROM ${cases} mc WHERE mc.merged_into_id = ${caseId}) AS merged_ids,
+      coalesce((SELECT json_agg(l ORDER BY l.created_at) FROM ${caseLinks} l
+                WHERE l.case_id = ${caseId} OR l.other_case_id = ${caseId}), '[]'::json) AS links`);
+  const row = rows[0];
+  return {
+    followerIds: row?.follower_ids ?? [],
+    mergedCaseIds: row?.merged_ids ?? [],
+    links: (row?.links ?? []).map((l) => ({
+      id: l.id,
+      caseId: l.case_id,
+      otherCaseId: l.other_case_id,
+      kind: l.kind,
+      createdById: l.created_by_id,
+      createdAt: new Date(l.created_at),
+    })),
+  };
+};
+
+export type LinkRow = typeof caseLinks.$inferSelect;
 
 export const findLink = async (db: DbOrTx, id: string) =>
   (await db.select().from(caseLinks).where(eq(caseLinks.id, id)))[0];
@@ -261,12 +298,9 @@ export const deleteLink = async (db: DbOrTx, id: string): Promise<void> => {
   await db.delete(caseLinks).where(eq(caseLinks.id, id));
 };
 
-export const mergedCaseIds = async (db: DbOrTx, targetId: string): Promise<string[]> =>
-  (await db.select({ id: cases.id }).from(cases).where(eq(cases.mergedIntoId, targetId))).map((r) => r.id);
-
 export const lockOpenCasesOwnedBy = async (db: DbOrTx, userId: string): Promise<CaseRow[]> =>
   await db
-    .select()
+    .select(caseFields)
     .from(cases)
     .where(and(eq(cases.ownerId, userId), sql`${cases.status} <> 'closed'`))
     .orderBy(asc(cases.id))
@@ -285,7 +319,7 @@ export const solvedDueForClosing = async (
   after: ClosingCursor | null,
 ): Promise<CaseRow[]> =>
   await db
-    .select()
+    .select(caseFields)
     .from(cases)
     .where(
       and(
@@ -373,7 +407,7 @@ export const findByIds = async (db: DbOrTx, ids: readonly string[]): Promise<Cas
   ids.length === 0
     ? []
     : await db
-        .select()
+        .select(caseFields)
         .from(cases)
         .where(inArray(cases.id, [...ids]));
 

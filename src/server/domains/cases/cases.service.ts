@@ -114,13 +114,13 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
   return presentCase(actor, await viewOrFail(tx, actor, row.id));
 };
 
-/** Plain reads without a transaction: the detail is a snapshot, not a unit of work. */
+/** Plain reads without a transaction (the detail is a snapshot, not a unit of work); extras are read alongside and dropped unless the case is visible. */
 export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> => {
   const db = ctx.db;
-  const view = await visibleCaseView(db, actor, id);
-  const links = await repo.linksOf(db, id);
-  const followerIds = await repo.followerIds(db, id);
-  const mergedCaseIds = await repo.mergedCaseIds(db, id);
+  const [view, { links, followerIds, mergedCaseIds }] = await Promise.all([
+    visibleCaseView(db, actor, id),
+    repo.extrasOf(db, id),
+  ]);
   const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
   const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
   return {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { attachments, contacts, messages, users } from "../../db/schema/index";
 
@@ -11,9 +11,29 @@ export const insert = async (db: DbOrTx, values: typeof messages.$inferInsert): 
   return row;
 };
 
-export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: boolean) =>
-  await db
-    .select({ m: messages, userName: users.name, contactName: contacts.name })
+/** A message's columns without its search vector (only search reads that, inside the database). */
+const { bodyTsv: _bodyTsv, ...messageFields } = getTableColumns(messages);
+
+export interface ThreadFile {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  createdAt: Date;
+}
+
+/** A case's messages, oldest first, with author names and files: one statement, so one snapshot. */
+export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: boolean) => {
+  const rows = await db
+    .select({
+      m: messageFields,
+      userName: users.name,
+      contactName: contacts.name,
+      files: sql<{ id: string; filename: string; contentType: string; size: number; createdAt: string }[]>`(
+        SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a.content_type,
+                                                   'size', a.size, 'createdAt', a.created_at) ORDER BY a.created_at), '[]'::json)
+        FROM ${attachments} a WHERE a.message_id = ${messages.id})`,
+    })
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .leftJoin(contacts, eq(contacts.id, messages.authorContactId))
@@ -23,6 +43,11 @@ export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: bo
         : and(eq(messages.caseId, caseId), inArray(messages.kind, ["reply", "phone", "event"])),
     )
     .orderBy(asc(messages.createdAt), asc(messages.id));
+  return rows.map((r) => ({
+    ...r,
+    files: r.files.map((f): ThreadFile => ({ ...f, createdAt: new Date(f.createdAt) })),
+  }));
+};
 
 export const attachmentsOfMessages = async (db: DbOrTx, messageIds: string[]): Promise<AttachmentRow[]> =>
   messageIds.length === 0

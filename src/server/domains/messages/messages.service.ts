@@ -9,7 +9,7 @@ import { htmlToPlainText, sanitizeUserHtml } from "../../platform/html";
 import { lockCaseFor, recordCaseActivity, visibleCaseView } from "../cases/cases.access";
 import * as repo from "./messages.repository";
 
-const presentAttachment = (a: repo.AttachmentRow): TAttachment => ({
+const presentAttachment = (a: repo.AttachmentRow | repo.ThreadFile): TAttachment => ({
   id: a.id,
   filename: a.filename,
   contentType: a.contentType,
@@ -37,32 +37,27 @@ const messageEvent = (m: repo.MessageRow, attachmentIds: string[]) => ({
   },
 });
 
-export const listMessages = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TMessage[]> =>
-  await ctx.db.transaction(async (tx) => {
-    await visibleCaseView(tx, actor, caseId);
-    const rows = await repo.listByCase(tx, caseId, true);
-    const files = await repo.attachmentsOfMessages(
-      tx,
-      rows.map((r) => r.m.id),
-    );
-    return rows.map(({ m, userName, contactName }) => ({
-      id: m.id,
-      caseId: m.caseId,
-      kind: m.kind,
-      author: m.authorUserId
-        ? { type: "user" as const, id: m.authorUserId, name: userName ?? "" }
-        : m.authorContactId
-          ? { type: "contact" as const, id: m.authorContactId, name: contactName ?? "" }
-          : { type: "system" as const, id: null, name: "Extramile" },
-      bodyText: m.bodyText,
-      bodyHtml: m.bodyHtml,
-      phone: m.phoneDirection
-        ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
-        : null,
-      attachments: files.filter((a) => a.messageId === m.id).map(presentAttachment),
-      createdAt: m.createdAt,
-    }));
-  });
+/** The whole thread; read alongside the visibility check and returned only when the case is visible. */
+export const listMessages = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TMessage[]> => {
+  const [, rows] = await Promise.all([visibleCaseView(ctx.db, actor, caseId), repo.listByCase(ctx.db, caseId, true)]);
+  return rows.map(({ m, userName, contactName, files }) => ({
+    id: m.id,
+    caseId: m.caseId,
+    kind: m.kind,
+    author: m.authorUserId
+      ? { type: "user" as const, id: m.authorUserId, name: userName ?? "" }
+      : m.authorContactId
+        ? { type: "contact" as const, id: m.authorContactId, name: contactName ?? "" }
+        : { type: "system" as const, id: null, name: "Extramile" },
+    bodyText: m.bodyText,
+    bodyHtml: m.bodyHtml,
+    phone: m.phoneDirection
+      ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
+      : null,
+    attachments: files.map(presentAttachment),
+    createdAt: m.createdAt,
+  }));
+};
 
 export const addMessage = async (
   ctx: ServiceContext,
@@ -330,18 +325,14 @@ export interface PublicMessage {
 /** The replies of a case, oldest first: what its customers may read (never notes, calls or system lines). */
 export const publicThread = async (db: DbOrTx, caseId: string): Promise<PublicMessage[]> => {
   const rows = (await repo.listByCase(db, caseId, false)).filter((r) => r.m.kind === "reply");
-  const files = await repo.attachmentsOfMessages(
-    db,
-    rows.map((r) => r.m.id),
-  );
-  return rows.map(({ m, userName, contactName }) => ({
+  return rows.map(({ m, userName, contactName, files }) => ({
     id: m.id,
     authorUserId: m.authorUserId,
     authorContactId: m.authorContactId,
     authorName: (m.authorUserId ? userName : contactName) ?? "",
     bodyText: m.bodyText,
     bodyHtml: m.bodyHtml,
-    attachments: files.filter((a) => a.messageId === m.id).map(presentAttachment),
+    attachments: files.map(presentAttachment),
     createdAt: m.createdAt,
   }));
 };
