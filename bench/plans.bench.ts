@@ -117,7 +117,7 @@ export const runPlanCheck = async (opts: {
   for (const hot of HOT) {
     capturing = { label: hot.label, queries: [] };
     await hot.run();
-    const captured = capturing.queries.filter((q) => /^\s*(select|with)/i.test(q.sql));
+    const captured = capturing.queries.filter((q) => /^\s*(\/\*.*?\*\/\s*)?(select|with)/is.test(q.sql));
     capturing = null;
     for (const [i, q] of captured.entries()) {
       const explained = await pool.query<{ "QUERY PLAN": { Plan: PlanNode; "Execution Time"?: number }[] }>(

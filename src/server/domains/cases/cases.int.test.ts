@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
@@ -197,5 +198,24 @@ describe("cases API", () => {
     const [hit] = res.json().items;
     expect(hit.caseId).toBe(c.id);
     expect(hit.snippetHtml).toContain(`<mark>${word}</mark>`);
+  });
+  it("ranks the most recent matches of a word found in more messages than it ranks, the same on every call", async () => {
+    const word = `walrus${uniq("").replace(/-/g, "")}`;
+    const old = await makeCase(t.app, agent.user.id);
+    await t.app.ctx.db.execute(sql`
+      INSERT INTO messages (case_id, kind, author_user_id, body_text, created_at)
+      SELECT ${old.id}, 'note', ${agent.user.id}, ${`An old note about the ${word}`},
+             now() - interval '30 days' - n * interval '1 minute'
+      FROM generate_series(1, 2100) n`);
+    const recent = await makeCase(t.app, agent.user.id, {
+      description: { body: `A ${word} arrived today`, format: "text" },
+    });
+    const found = async (): Promise<string[]> =>
+      (await agent.call({ method: "GET", url: `/api/v1/search?q=${word}` }))
+        .json()
+        .items.map((hit: { caseId: string }) => hit.caseId);
+    const first = await found();
+    expect(first).toEqual(expect.arrayContaining([recent.id, old.id]));
+    expect(await found()).toEqual(first);
   });
 });

@@ -348,14 +348,19 @@ export const HIGHLIGHT_START = "\uE000";
 export const HIGHLIGHT_END = "\uE001";
 
 /**
- * How many matching subjects and messages are ranked at most. Ranking every hit of a common word
- * does not scale (millions of rows), so a query ranks a bounded candidate set; rare words are exact.
+ * How many matching subjects and messages are ranked at most: the most recently active ones. Ranking
+ * every hit of a common word does not scale (millions of rows), and an unordered LIMIT would rank a
+ * different sample on each run. For a common word PostgreSQL walks the recency indexes and stops at the
+ * limit; for a rare word it collects every hit from the GIN index (its plan is made per call, see
+ * PLAN_PER_CALL). A word with fewer hits than the limit is therefore searched exhaustively.
  */
 const SEARCH_CANDIDATES = 2000;
 
 /** Full-text search over subjects and message text, ranked, within the caller's scope. */
 export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: number): Promise<SearchRow[]> => {
   const scoped = scopeCondition(scope) ?? sql`true`;
+  /** Written out where rows are matched (not taken from the CTE), so the planner sees the words and their frequency. */
+  const tsquery = sql`websearch_to_tsquery('english', ${text})`;
   const headline = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
   const result = await db.execute<{
     case_id: string;
@@ -365,15 +370,17 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
     rank: number;
     snippet: string;
   }>(sql`${sql.raw(PLAN_PER_CALL)}
-    WITH q AS (SELECT websearch_to_tsquery('english', ${text}) AS query),
+    WITH q AS (SELECT ${tsquery} AS query),
     subject_hits AS (
-      SELECT ${cases.id} AS case_id, ${cases.subjectTsv} AS tsv FROM ${cases}, q
-      WHERE ${cases.subjectTsv} @@ q.query AND ${scoped} LIMIT ${SEARCH_CANDIDATES}
+      SELECT ${cases.id} AS case_id, ${cases.subjectTsv} AS tsv FROM ${cases}
+      WHERE ${cases.subjectTsv} @@ ${tsquery} AND ${scoped}
+      ORDER BY ${cases.updatedAt} DESC, ${cases.id} DESC LIMIT ${SEARCH_CANDIDATES}
     ),
     message_hits AS (
       SELECT m.case_id, m.id AS message_id, m.body_tsv AS tsv
-      FROM ${messagesTable} m JOIN ${cases} ON ${cases.id} = m.case_id, q
-      WHERE m.body_tsv @@ q.query AND m.kind <> 'event' AND ${scoped} LIMIT ${SEARCH_CANDIDATES}
+      FROM ${messagesTable} m JOIN ${cases} ON ${cases.id} = m.case_id
+      WHERE m.body_tsv @@ ${tsquery} AND m.kind <> 'event' AND ${scoped}
+      ORDER BY m.created_at DESC, m.id DESC LIMIT ${SEARCH_CANDIDATES}
     ),
     hits AS (
       SELECT case_id, ts_rank_cd(tsv, q.query) * 2 AS rank, NULL::uuid AS message_id FROM subject_hits, q
