@@ -134,9 +134,7 @@ export const messages = pgTable(
   (t) => [
     index("messages_case_created_idx").on(t.caseId, t.createdAt, t.id),
     index("messages_body_tsv_idx").using("gin", t.bodyTsv),
-    index("messages_recent_idx")
-      .on(t.createdAt, t.id)
-      .where(sql`kind <> 'event'`),
+    index("messages_recent_idx").on(t.createdAt, t.id).where(sql`kind <> 'event'`),
   ],
 );
 

@@ -1,8 +1,9 @@
-// Builds the web app when dist/web is missing or older than its sources, so `npm start` always serves
-// the current UI without rebuilding on every start.
+// Builds the web app and the server when dist/web or dist/server is missing or older than its sources,
+// so `npm start` always serves the current code without rebuilding on every start.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { buildServer, serverBuildIsFresh } from "./server-build.mjs";
 
 const newest = (dir) => {
   if (!existsSync(dir)) return 0;
@@ -24,4 +25,8 @@ if (existsSync("src/web") && sources > built) {
   console.info("Building the web app…");
   const result = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });
   if (result.status !== 0) process.exit(result.status ?? 1);
+}
+if (existsSync("src/server") && !serverBuildIsFresh()) {
+  console.info("Building the server…");
+  await buildServer();
 }
