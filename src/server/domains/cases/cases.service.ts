@@ -70,13 +70,14 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
       : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
   if (!requester) throw invalid("requester.contactId", "No such contact");
   const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
-  if (organizationId && !(await findOrganization(tx, organizationId))) {
+  if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
     throw invalid("organizationId", "No such organization");
   }
   await ensureTeam(tx, input.teamId);
   const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
   if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
-  await ensureActiveOwner(tx, ownerId);
+  // An employee acting now was found active when signing the request in.
+  if (ownerId !== actorId(actor)) await ensureActiveOwner(tx, ownerId);
   const followerIds = [
     ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
   ];

@@ -1,31 +1,29 @@
-import { and, asc, eq, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { contactEmails, contacts, organizations } from "../../db/schema/index";
 
 export type ContactRow = typeof contacts.$inferSelect & { emails: string[] };
 
-const withEmails = async (db: DbOrTx, rows: (typeof contacts.$inferSelect)[]): Promise<ContactRow[]> => {
-  if (rows.length === 0) return [];
-  const emails = await db
-    .select()
-    .from(contactEmails)
-    .where(
-      inArray(
-        contactEmails.contactId,
-        rows.map((r) => r.id),
-      ),
-    )
-    .orderBy(asc(contactEmails.position));
-  return rows.map((r) => ({ ...r, emails: emails.filter((e) => e.contactId === r.id).map((e) => e.email) }));
+/** A contact with its addresses (first is primary), read in the same statement. */
+const contactWithEmails = {
+  ...getTableColumns(contacts),
+  emails: sql<
+    string[]
+  >`ARRAY(SELECT ce.email FROM ${contactEmails} ce WHERE ce.contact_id = ${contacts.id} ORDER BY ce.position)`,
 };
 
 export const findById = async (db: DbOrTx, id: string): Promise<ContactRow | undefined> =>
-  (await withEmails(db, await db.select().from(contacts).where(eq(contacts.id, id))))[0];
+  (await db.select(contactWithEmails).from(contacts).where(eq(contacts.id, id)))[0];
 
-export const findByEmail = async (db: DbOrTx, email: string): Promise<ContactRow | undefined> => {
-  const [hit] = await db.select().from(contactEmails).where(eq(contactEmails.email, email.toLowerCase()));
-  return hit ? await findById(db, hit.contactId) : undefined;
-};
+export const findByEmail = async (db: DbOrTx, email: string): Promise<ContactRow | undefined> =>
+  (
+    await db
+      .select(contactWithEmails)
+      .from(contacts)
+      .where(
+        eq(contacts.id, sql`(SELECT ce.contact_id FROM ${contactEmails} ce WHERE ce.email = ${email.toLowerCase()})`),
+      )
+  )[0];
 
 export const findEmailOwners = async (db: DbOrTx, emails: string[]): Promise<{ email: string; contactId: string }[]> =>
   emails.length === 0
@@ -63,13 +61,12 @@ export const list = async (
       ) as SQL,
     );
   }
-  const rows = await db
-    .select()
+  return await db
+    .select(contactWithEmails)
     .from(contacts)
     .where(and(...where))
     .orderBy(sql`lower(${contacts.name})`, asc(contacts.id))
     .limit(f.limit);
-  return await withEmails(db, rows);
 };
 
 export const insert = async (
@@ -79,8 +76,13 @@ export const insert = async (
 ): Promise<ContactRow> => {
   const [row] = await db.insert(contacts).values(values).returning();
   if (!row) throw new Error("contact insert returned nothing");
-  await replaceEmails(db, row.id, emails);
+  await insertEmails(db, row.id, emails);
   return { ...row, emails };
+};
+
+const insertEmails = async (db: DbOrTx, contactId: string, emails: string[]): Promise<void> => {
+  if (emails.length === 0) return;
+  await db.insert(contactEmails).values(emails.map((email, position) => ({ email, contactId, position })));
 };
 
 export const update = async (db: DbOrTx, id: string, values: Partial<typeof contacts.$inferInsert>): Promise<void> => {
@@ -92,9 +94,7 @@ export const update = async (db: DbOrTx, id: string, values: Partial<typeof cont
 
 export const replaceEmails = async (db: DbOrTx, contactId: string, emails: string[]): Promise<void> => {
   await db.delete(contactEmails).where(eq(contactEmails.contactId, contactId));
-  if (emails.length > 0) {
-    await db.insert(contactEmails).values(emails.map((email, position) => ({ email, contactId, position })));
-  }
+  await insertEmails(db, contactId, emails);
 };
 
 export const organizationExists = async (db: DbOrTx, id: string): Promise<boolean> =>
