@@ -12,8 +12,6 @@ export interface JobDefinition<P extends z.ZodType> {
   /** Jobs fetched per poll (default 1) and parallel fetch loops in this process (default 1). */
   batchSize?: number;
   workers?: number;
-  /** Run a fetched batch's jobs at the same time instead of one after another (independent, I/O-bound jobs). */
-  parallel?: boolean;
   handler: (payload: z.output<P>) => Promise<void>;
 }
 
@@ -77,8 +75,7 @@ export class Jobs {
         const options = { pollingIntervalSeconds: 2, batchSize: def.batchSize ?? 1 };
         ids.push(
           await boss.work(def.name, options, async (jobs) => {
-            if (def.parallel) await Promise.all(jobs.map((job) => def.handler(def.payload.parse(job.data))));
-            else for (const job of jobs) await def.handler(def.payload.parse(job.data));
+            for (const job of jobs) await def.handler(def.payload.parse(job.data));
           }),
         );
       }

@@ -1,5 +1,5 @@
 import type { ServiceContext } from "../../platform/context";
-import { resumeInbound } from "./email.jobs";
+import { closeIntakeQueue, resumeInbound } from "./email.jobs";
 import { startImapPollers } from "./imap-poller";
 import { closeParsePool } from "./inbound.service";
 import { closeTransports } from "./outbound.service";
@@ -31,8 +31,9 @@ export const startEmailChannels = async (ctx: ServiceContext): Promise<EmailChan
   };
 };
 
-/** Releases what the email domain holds in this process (parser workers, SMTP connections). */
+/** Releases what the email domain holds in this process (intake, parser workers, SMTP connections). */
 export const closeEmail = async (ctx: ServiceContext): Promise<void> => {
+  await closeIntakeQueue(ctx);
   closeTransports(ctx);
   await closeParsePool(ctx);
 };

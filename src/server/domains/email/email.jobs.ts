@@ -3,13 +3,13 @@ import type { Tx } from "../../db/connection";
 import type { ServiceContext } from "../../platform/context";
 import { defineJob } from "../../platform/jobs";
 import { processInbound, staleInbound } from "./inbound.service";
+import { IntakeQueue } from "./intake-queue";
 import { deliverOutbound, dueOutbound } from "./outbound.service";
 
 /** Received messages untouched this long are picked up again (a crash, a lost job). */
 const STALE_INBOUND_SECONDS = 60;
 const SWEEP_BATCH = 500;
 
-const inboundPayload = z.object({ inboundId: z.uuid() });
 const outboundPayload = z.object({ outboundId: z.uuid() });
 
 const deliverJob = (ctx: ServiceContext) =>
@@ -24,21 +24,28 @@ const deliverJob = (ctx: ServiceContext) =>
     },
   });
 
-const parseJob = (ctx: ServiceContext) =>
-  defineJob({
-    name: "email.parse-inbound",
-    payload: inboundPayload,
-    batchSize: 8,
-    workers: 2,
-    parallel: true,
-    handler: async ({ inboundId }) => {
-      await processInbound(ctx, inboundId);
-    },
-  });
+const queues = new WeakMap<ServiceContext, IntakeQueue>();
 
-/** Hands a stored message to the parse job; without a running queue (tests, CLI) the sweeper or caller does it. */
+/** This process's queue of stored messages to file (started on first use). */
+const intakeQueue = (ctx: ServiceContext): IntakeQueue => {
+  let queue = queues.get(ctx);
+  if (!queue) {
+    queue = new IntakeQueue(async (inboundId) => await processInbound(ctx, inboundId), ctx.log);
+    queues.set(ctx, queue);
+  }
+  return queue;
+};
+
+/** Lets the messages being filed finish; the waiting ones stay stored for the next start or another process. */
+export const closeIntakeQueue = async (ctx: ServiceContext): Promise<void> => {
+  const queue = queues.get(ctx);
+  queues.delete(ctx);
+  await queue?.close();
+};
+
+/** Hands a stored message to this process's intake; without background work (tests, CLI) the caller or sweeper does it. */
 export const scheduleParse = async (ctx: ServiceContext, inboundId: string): Promise<void> => {
-  if (ctx.jobs.running) await ctx.jobs.send(parseJob(ctx), { inboundId });
+  if (ctx.jobs.running) intakeQueue(ctx).push(inboundId);
 };
 
 /** Enqueues the first delivery attempt in the caller's transaction: it exists exactly when the mail does. */
@@ -68,7 +75,6 @@ export const resumeInbound = async (ctx: ServiceContext): Promise<number> => {
 };
 
 export const emailJobs = (ctx: ServiceContext) => [
-  parseJob(ctx),
   deliverJob(ctx),
   defineJob({
     name: "email.sweep",
