@@ -350,15 +350,35 @@ export const HIGHLIGHT_END = "\uE001";
 /**
  * How many matching subjects and messages are ranked at most: the most recently active ones. Ranking
  * every hit of a common word does not scale (millions of rows), and an unordered LIMIT would rank a
- * different sample on each run. For a common word PostgreSQL walks the recency indexes and stops at the
- * limit; for a rare word it collects every hit from the GIN index (its plan is made per call, see
- * PLAN_PER_CALL). A word with fewer hits than the limit is therefore searched exhaustively.
+ * different sample on each run. How the newest hits are found depends on how many there are, and the
+ * planner's estimate is only reliable for words in its statistics (see `COMMON_HITS`).
  */
 const SEARCH_CANDIDATES = 2000;
+
+/**
+ * From this many estimated hits, a query walks the recency indexes newest first and stops at
+ * SEARCH_CANDIDATES. PostgreSQL estimates hits well for the words in its statistics (the frequent ones)
+ * and guesses for the others; below the threshold the hits are therefore always collected from the GIN
+ * index and sorted, which costs what the (few) hits cost, instead of trusting a guess that may walk the
+ * whole recency index looking for a rare word.
+ */
+const COMMON_HITS = 100_000;
+
+/** The planner's estimate of the messages a search matches (planning only, nothing is read). */
+const estimatedHits = async (db: DbOrTx, text: string): Promise<number> => {
+  const { rows } = await db.execute<{ "QUERY PLAN": { Plan: { "Plan Rows": number } }[] }>(
+    sql`${sql.raw(PLAN_PER_CALL)} EXPLAIN (FORMAT JSON) SELECT 1 FROM ${messagesTable} m
+        WHERE m.body_tsv @@ websearch_to_tsquery('english', ${text})`,
+  );
+  return rows[0]?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
+};
 
 /** Full-text search over subjects and message text, ranked, within the caller's scope. */
 export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: number): Promise<SearchRow[]> => {
   const scoped = scopeCondition(scope) ?? sql`true`;
+  const common = (await estimatedHits(db, text)) >= COMMON_HITS;
+  /** For few hits, an order no index provides (+ 0 seconds), so PostgreSQL takes the hits from the GIN index. */
+  const newest = (column: SQL) => (common ? sql`${column} DESC` : sql`(${column} + interval '0 seconds') DESC`);
   /** Written out where rows are matched (not taken from the CTE), so the planner sees the words and their frequency. */
   const tsquery = sql`websearch_to_tsquery('english', ${text})`;
   const headline = `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_END}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
@@ -374,13 +394,13 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
     subject_hits AS (
       SELECT ${cases.id} AS case_id, ${cases.subjectTsv} AS tsv FROM ${cases}
       WHERE ${cases.subjectTsv} @@ ${tsquery} AND ${scoped}
-      ORDER BY ${cases.updatedAt} DESC, ${cases.id} DESC LIMIT ${SEARCH_CANDIDATES}
+      ORDER BY ${newest(sql`${cases.updatedAt}`)}, ${cases.id} DESC LIMIT ${SEARCH_CANDIDATES}
     ),
     message_hits AS (
       SELECT m.case_id, m.id AS message_id, m.body_tsv AS tsv
       FROM ${messagesTable} m JOIN ${cases} ON ${cases.id} = m.case_id
       WHERE m.body_tsv @@ ${tsquery} AND m.kind <> 'event' AND ${scoped}
-      ORDER BY m.created_at DESC, m.id DESC LIMIT ${SEARCH_CANDIDATES}
+      ORDER BY ${newest(sql`m.created_at`)}, m.id DESC LIMIT ${SEARCH_CANDIDATES}
     ),
     hits AS (
       SELECT case_id, ts_rank_cd(tsv, q.query) * 2 AS rank, NULL::uuid AS message_id FROM subject_hits, q
