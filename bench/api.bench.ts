@@ -3,7 +3,7 @@ import pg from "pg";
 import { connect, runMigrations } from "../src/server/db/connection";
 import { randomToken, sha256 } from "../src/server/platform/secrets";
 import { benchUuid, generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
-import { freePort, measure, type Server, serverNodeArgs, startProcess } from "./lib/processes";
+import { ensureServerBuild, freePort, measure, type Server, serverNodeArgs, startProcess } from "./lib/processes";
 import type { Row } from "./lib/report";
 
 const SERVER = process.env.EXTRAMILE_BENCH_SERVER_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -141,6 +141,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
     EXTRAMILE_DB_POOL_SIZE: "10",
     EXTRAMILE_SMTP_PORT: String(await freePort()),
   };
+  await ensureServerBuild();
   const app: Server = await startProcess(
     ["node", ...serverNodeArgs(), "bin/extramile.js", "start"],
     { ...env, PORT: String(appPort), HOST: "127.0.0.1" },

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import nodemailer from "nodemailer";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../src/server/db/connection";
-import { freePort, type Server, serverNodeArgs, startProcess } from "./processes";
+import { ensureServerBuild, freePort, type Server, serverNodeArgs, startProcess } from "./processes";
 
 export type DbKind = "postgres" | "pglite";
 
@@ -92,6 +92,7 @@ export const extramile = async (database: BenchDatabase, extraEnv: Record<string
     env,
     server: null,
     start: async () => {
+      await ensureServerBuild();
       const server = await startProcess(["node", ...serverNodeArgs(), "bin/extramile.js", "start"], env, httpPort);
       self.server = server;
       await waitForPort(smtpPort);

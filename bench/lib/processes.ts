@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { buildServer, serverBuildIsFresh } from "../../scripts/server-build.mjs";
 
 export const freePort = async (): Promise<number> =>
   await new Promise((resolve, reject) => {
@@ -10,6 +11,11 @@ export const freePort = async (): Promise<number> =>
       srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
     });
   });
+
+/** Benchmarks measure what `npm start` runs: the compiled server, built here when the sources are newer. */
+export const ensureServerBuild = async (): Promise<void> => {
+  if (!serverBuildIsFresh()) await buildServer();
+};
 
 /** Extra node flags for benchmarked server processes, e.g. EXTRAMILE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
 export const serverNodeArgs = (): string[] => (process.env.EXTRAMILE_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
