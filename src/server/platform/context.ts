@@ -44,3 +44,22 @@ export const inTransaction = async <T>(ctx: ServiceContext, fn: (tx: Tx) => Prom
     }
   }
 };
+
+/** Something a process holds per context (worker pools, queues): made on first use, closed with the context. */
+export const perContext = <T extends { close: () => Promise<void> }>(create: (ctx: ServiceContext) => T) => {
+  const made = new WeakMap<ServiceContext, T>();
+  return {
+    of: (ctx: ServiceContext): T => {
+      const known = made.get(ctx);
+      if (known) return known;
+      const created = create(ctx);
+      made.set(ctx, created);
+      return created;
+    },
+    close: async (ctx: ServiceContext): Promise<void> => {
+      const known = made.get(ctx);
+      made.delete(ctx);
+      await known?.close();
+    },
+  };
+};

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Tx } from "../../db/connection";
-import type { ServiceContext } from "../../platform/context";
+import { perContext, type ServiceContext } from "../../platform/context";
 import { defineJob } from "../../platform/jobs";
 import { processInbound, staleInbound } from "./inbound.service";
 import { IntakeQueue } from "./intake-queue";
@@ -24,28 +24,17 @@ const deliverJob = (ctx: ServiceContext) =>
     },
   });
 
-const queues = new WeakMap<ServiceContext, IntakeQueue>();
-
 /** This process's queue of stored messages to file (started on first use). */
-const intakeQueue = (ctx: ServiceContext): IntakeQueue => {
-  let queue = queues.get(ctx);
-  if (!queue) {
-    queue = new IntakeQueue(async (inboundId) => await processInbound(ctx, inboundId), ctx.log);
-    queues.set(ctx, queue);
-  }
-  return queue;
-};
+const intakeQueues = perContext(
+  (ctx) => new IntakeQueue(async (inboundId) => await processInbound(ctx, inboundId), ctx.log),
+);
 
 /** Lets the messages being filed finish; the waiting ones stay stored for the next start or another process. */
-export const closeIntakeQueue = async (ctx: ServiceContext): Promise<void> => {
-  const queue = queues.get(ctx);
-  queues.delete(ctx);
-  await queue?.close();
-};
+export const closeIntakeQueue = async (ctx: ServiceContext): Promise<void> => await intakeQueues.close(ctx);
 
 /** Hands a stored message to this process's intake; without background work (tests, CLI) the caller or sweeper does it. */
-export const scheduleParse = async (ctx: ServiceContext, inboundId: string): Promise<void> => {
-  if (ctx.jobs.running) intakeQueue(ctx).push(inboundId);
+export const scheduleParse = (ctx: ServiceContext, inboundId: string): void => {
+  if (ctx.jobs.running) intakeQueues.of(ctx).push(inboundId);
 };
 
 /** Enqueues the first delivery attempt in the caller's transaction: it exists exactly when the mail does. */
@@ -70,7 +59,7 @@ export const scheduleDelivery = async (ctx: ServiceContext, outboundId: string, 
 export const resumeInbound = async (ctx: ServiceContext): Promise<number> => {
   if (!ctx.jobs.running) return 0;
   const waiting = await staleInbound(ctx, 0, 10_000);
-  for (const inboundId of waiting) await scheduleParse(ctx, inboundId);
+  for (const inboundId of waiting) scheduleParse(ctx, inboundId);
   return waiting.length;
 };
 
@@ -82,7 +71,7 @@ export const emailJobs = (ctx: ServiceContext) => [
     cron: "* * * * *",
     handler: async () => {
       for (const inboundId of await staleInbound(ctx, STALE_INBOUND_SECONDS, SWEEP_BATCH)) {
-        await scheduleParse(ctx, inboundId);
+        scheduleParse(ctx, inboundId);
       }
       for (const outboundId of await dueOutbound(ctx, SWEEP_BATCH)) await scheduleDelivery(ctx, outboundId);
     },

@@ -85,7 +85,7 @@ const importWaiting = async (
       }
       if (!stored.duplicate) {
         imported++;
-        await scheduleParse(ctx, stored.id);
+        scheduleParse(ctx, stored.id);
       }
     }
   } finally {

@@ -2,7 +2,7 @@ import type { TCreateCaseInput } from "../../../shared/contracts/cases";
 import type { Tx } from "../../db/connection";
 import type { InboundEnvelope } from "../../db/schema/index";
 import { type AnyActor, SYSTEM } from "../../platform/actor";
-import { inTransaction, type ServiceContext } from "../../platform/context";
+import { inTransaction, perContext, type ServiceContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
 import { sha256 } from "../../platform/secrets";
@@ -44,23 +44,12 @@ const ADDRESS_CACHE_MS = 5_000;
 
 export type InboundSource = "smtp" | `imap:${string}`;
 
-const pools = new WeakMap<ServiceContext, ParsePool>();
+const pools = perContext(() => new ParsePool(DEFAULT_PARSE_POOL));
 
 /** The parse workers of this process (started on first use). */
-export const parsePool = (ctx: ServiceContext): ParsePool => {
-  let pool = pools.get(ctx);
-  if (!pool) {
-    pool = new ParsePool(DEFAULT_PARSE_POOL);
-    pools.set(ctx, pool);
-  }
-  return pool;
-};
+export const parsePool = (ctx: ServiceContext): ParsePool => pools.of(ctx);
 
-export const closeParsePool = async (ctx: ServiceContext): Promise<void> => {
-  const pool = pools.get(ctx);
-  pools.delete(ctx);
-  await pool?.close();
-};
+export const closeParsePool = async (ctx: ServiceContext): Promise<void> => await pools.close(ctx);
 
 const withoutTag = (address: string): string => {
   const at = address.lastIndexOf("@");

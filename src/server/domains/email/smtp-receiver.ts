@@ -74,7 +74,7 @@ export const startSmtpReceiver = async (
           });
           callback(null, `2.0.0 Ok: queued as ${stored.id}${stored.duplicate ? " (already received)" : ""}`);
           if (!stored.duplicate) {
-            scheduleParse(ctx, stored.id).catch((err: unknown) => ctx.log("smtp: scheduling the parse failed", err));
+            scheduleParse(ctx, stored.id);
           }
         })
         .catch((err: unknown) => {
