@@ -166,7 +166,8 @@ export class EventDispatcher {
           );
       });
       return true;
-    } catch {
+    } catch (err) {
+      this.log(`a batch of ${ready.length} events failed together; delivering them one by one`, err);
       return false;
     }
   }
