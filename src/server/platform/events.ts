@@ -44,19 +44,48 @@ export const changePayload = <Row>(
   ...extra,
 });
 
+type EventInsert = typeof events.$inferInsert;
+
+const heldBack = new WeakMap<Tx, EventInsert[]>();
+/** Rows per INSERT when held-back events are written (7 parameters a row, far below PostgreSQL's 65,535). */
+const HELD_CHUNK = 1_000;
+
 /** Records events in the caller's transaction: they exist if and only if the state change committed. */
 export const recordEvents = async (tx: Tx, actor: AnyActor, list: DomainEvent[]): Promise<void> => {
   if (list.length === 0) return;
-  await tx.insert(events).values(
-    list.map((e) => ({
-      type: e.type,
-      aggregateType: e.aggregateType,
-      aggregateId: e.aggregateId,
-      caseId: e.caseId ?? null,
-      actorId: actor.type === "user" ? actor.id : null,
-      payload: e.payload,
-    })),
-  );
+  const rows = list.map((e) => ({
+    type: e.type,
+    aggregateType: e.aggregateType,
+    aggregateId: e.aggregateId,
+    caseId: e.caseId ?? null,
+    actorId: actor.type === "user" ? actor.id : null,
+    payload: e.payload,
+  }));
+  const held = heldBack.get(tx);
+  if (held) held.push(...rows);
+  else await tx.insert(events).values(rows);
+};
+
+/**
+ * Runs `fn` with the events it records on `tx` held back and written, in the order recorded, by one INSERT
+ * when it returns (a batch of work records many: one statement instead of one each). For units of work
+ * that open no savepoint on `tx`: an event recorded on a savepoint is written at once, so it would be
+ * ordered before the held-back ones.
+ */
+export const holdingEvents = async <T>(tx: Tx, fn: () => Promise<T>): Promise<T> => {
+  if (heldBack.has(tx)) return await fn();
+  const held: EventInsert[] = [];
+  heldBack.set(tx, held);
+  let result: T;
+  try {
+    result = await fn();
+  } finally {
+    heldBack.delete(tx);
+  }
+  for (let at = 0; at < held.length; at += HELD_CHUNK) {
+    await tx.insert(events).values(held.slice(at, at + HELD_CHUNK));
+  }
+  return result;
 };
 
 const DISPATCH_LOCK = 7_412_002;

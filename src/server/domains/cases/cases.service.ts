@@ -61,23 +61,47 @@ export const openCase = async (ctx: ServiceContext, actor: AnyActor, input: TCre
   return await inTransaction(ctx, async (tx) => await openCaseInTransaction(tx, actor, input));
 };
 
-/** openCase within the caller's transaction (email intake writes the case and everything around it at once). */
+/** openCase within the caller's transaction (web form, surveys, the executive line): answers with the case as the actor sees it. */
 export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCreateCaseInput): Promise<TCase> => {
+  const row = await insertCaseInTransaction(tx, actor, input);
+  return presentCase(actor, await viewOrFail(tx, actor, row.id));
+};
+
+/**
+ * What the caller made sure of earlier in the same transaction, so opening a case need not read it again
+ * (email intake files many messages to a transaction): the requester's contact as read there, that the
+ * owner is an active employee, that the team exists.
+ */
+export interface CheckedForNewCase {
+  requester?: { id: string; organizationId: string | null };
+  activeOwnerId?: string;
+  teamId?: string;
+}
+
+/** Writes a new case, its followers, its event and its first message in the caller's transaction; answers with the row. */
+export const insertCaseInTransaction = async (
+  tx: Tx,
+  actor: AnyActor,
+  input: TCreateCaseInput,
+  checked: CheckedForNewCase = {},
+): Promise<CaseRecord> => {
   ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
   const requester =
     "contactId" in input.requester
-      ? await findContact(tx, input.requester.contactId)
+      ? checked.requester?.id === input.requester.contactId
+        ? checked.requester
+        : await findContact(tx, input.requester.contactId)
       : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
   if (!requester) throw invalid("requester.contactId", "No such contact");
   const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
   if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
     throw invalid("organizationId", "No such organization");
   }
-  await ensureTeam(tx, input.teamId);
+  if (input.teamId !== checked.teamId) await ensureTeam(tx, input.teamId);
   const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
   if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
   // An employee acting now was found active when signing the request in.
-  if (ownerId !== actorId(actor)) await ensureActiveOwner(tx, ownerId);
+  if (ownerId !== actorId(actor) && ownerId !== checked.activeOwnerId) await ensureActiveOwner(tx, ownerId);
   const followerIds = [
     ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
   ];
@@ -112,7 +136,7 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
   if (input.description) {
     await addFirstMessage(tx, actor, row, requester.id, input.description.body, input.description.format);
   }
-  return presentCase(actor, await viewOrFail(tx, actor, row.id));
+  return row;
 };
 
 /** Plain reads without a transaction (the detail is a snapshot, not a unit of work); extras are read alongside and dropped unless the case is visible. */
@@ -684,8 +708,9 @@ export const openFollowUpCase = async (
   actor: AnyActor,
   closedCaseId: string,
   input: TCreateCaseInput,
-): Promise<TCase> => {
-  const created = await openCaseInTransaction(tx, actor, input);
+  checked: CheckedForNewCase = {},
+): Promise<CaseRecord> => {
+  const created = await insertCaseInTransaction(tx, actor, input, checked);
   const link = await repo.insertLink(tx, {
     caseId: created.id,
     otherCaseId: closedCaseId,

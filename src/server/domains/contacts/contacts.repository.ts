@@ -25,6 +25,16 @@ export const findByEmail = async (db: DbOrTx, email: string): Promise<ContactRow
       )
   )[0];
 
+/** The contacts behind these (lower-case) addresses, each with the address that found it. */
+export const findManyByEmails = async (db: DbOrTx, emails: string[]): Promise<(ContactRow & { foundBy: string })[]> =>
+  emails.length === 0
+    ? []
+    : await db
+        .select({ ...contactWithEmails, foundBy: contactEmails.email })
+        .from(contactEmails)
+        .innerJoin(contacts, eq(contacts.id, contactEmails.contactId))
+        .where(inArray(contactEmails.email, emails));
+
 export const findEmailOwners = async (db: DbOrTx, emails: string[]): Promise<{ email: string; contactId: string }[]> =>
   emails.length === 0
     ? []

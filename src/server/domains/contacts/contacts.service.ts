@@ -55,9 +55,14 @@ export const findContact = async (db: DbOrTx, id: string): Promise<TContact | nu
   return row ? presentContact(row) : null;
 };
 
-const insertContact = async (tx: Tx, actor: AnyActor, input: TCreateContactInput): Promise<repo.ContactRow> => {
+const insertContact = async (
+  tx: Tx,
+  actor: AnyActor,
+  input: TCreateContactInput,
+  emailsKnownFree = false,
+): Promise<repo.ContactRow> => {
   const emails = [...new Set(input.emails)];
-  await ensureEmailsFree(tx, emails, null);
+  if (!emailsKnownFree) await ensureEmailsFree(tx, emails, null);
   let organizationId = input.organizationId ?? null;
   await ensureOrganization(tx, organizationId);
   if (organizationId === null && input.organizationId === undefined && emails[0]) {
@@ -81,9 +86,33 @@ export const findOrCreateContactByEmail = async (
 ): Promise<TContact> => {
   const existing = await repo.findByEmail(tx, email);
   if (existing) return presentContact(existing);
-  const fallbackName = email.split("@")[0] ?? email;
-  return presentContact(await insertContact(tx, actor, { name: name ?? fallbackName, emails: [email], phones: [] }));
+  return await createContactForEmail(tx, actor, email, name);
 };
+
+/**
+ * A new contact for an address the caller found unknown earlier in the same transaction (organization
+ * matched by domain). Not asked again: the unique address index still refuses a contact made meanwhile.
+ */
+export const createContactForEmail = async (
+  tx: Tx,
+  actor: AnyActor,
+  email: string,
+  name: string | undefined,
+): Promise<TContact> => {
+  const fallbackName = email.split("@")[0] ?? email;
+  return presentContact(
+    await insertContact(tx, actor, { name: name ?? fallbackName, emails: [email], phones: [] }, true),
+  );
+};
+
+/** The contacts behind these addresses, by lower-case address; an address no contact has is missing. */
+export const findContactsByEmails = async (db: DbOrTx, emails: string[]): Promise<Map<string, TContact>> =>
+  new Map(
+    (await repo.findManyByEmails(db, [...new Set(emails.map((e) => e.toLowerCase()))])).map(({ foundBy, ...row }) => [
+      foundBy,
+      presentContact(row),
+    ]),
+  );
 
 export const listContacts = async (
   ctx: ServiceContext,

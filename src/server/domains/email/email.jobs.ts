@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Tx } from "../../db/connection";
 import { perContext, type ServiceContext } from "../../platform/context";
 import { defineJob } from "../../platform/jobs";
-import { processInbound, staleInbound } from "./inbound.service";
+import { processInboundBatch, staleInbound } from "./inbound.service";
 import { IntakeQueue } from "./intake-queue";
 import { deliverOutbound, dueOutbound } from "./outbound.service";
 
@@ -26,7 +26,7 @@ const deliverJob = (ctx: ServiceContext) =>
 
 /** This process's queue of stored messages to file (started on first use). */
 const intakeQueues = perContext(
-  (ctx) => new IntakeQueue(async (inboundId) => await processInbound(ctx, inboundId), ctx.log),
+  (ctx) => new IntakeQueue(async (inboundIds) => await processInboundBatch(ctx, inboundIds), ctx.log),
 );
 
 /** Lets the messages being filed finish; the waiting ones stay stored for the next start or another process. */

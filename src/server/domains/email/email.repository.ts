@@ -206,33 +206,46 @@ export const rawOf = async (db: DbOrTx, id: string): Promise<Buffer | undefined>
       .where(eq(inboundMessages.id, id)),
   );
   if (!head || head.raw.length === head.size) return head?.raw;
-  const pieces = await db
-    .select({ data: inboundMessagePieces.data })
-    .from(inboundMessagePieces)
-    .where(eq(inboundMessagePieces.inboundMessageId, id))
-    .orderBy(asc(inboundMessagePieces.seq));
-  return Buffer.concat([head.raw, ...pieces.map((p) => p.data)]);
+  return Buffer.concat([head.raw, ...(await laterPieces(db, id))]);
 };
 
-/** Counts a parse attempt before it starts, so a message that keeps killing its parser is noticed. */
-export const startAttempt = async (db: DbOrTx, id: string): Promise<InboundSummary | undefined> =>
-  first(
+/**
+ * Counts a parse attempt before it starts, so a message that keeps killing its parser is noticed; only
+ * messages still waiting. Each comes with its first piece of raw bytes (all of them for most mail).
+ */
+export const startAttempts = async (db: DbOrTx, ids: string[]): Promise<(InboundSummary & { rawHead: Buffer })[]> =>
+  ids.length === 0
+    ? []
+    : await db
+        .update(inboundMessages)
+        .set({ parseAttempts: sql`${inboundMessages.parseAttempts} + 1`, lastAttemptAt: new Date() })
+        .where(and(inArray(inboundMessages.id, ids), eq(inboundMessages.status, "received")))
+        .returning({ ...summaryColumns, rawHead: inboundMessages.raw });
+
+/** The pieces after the first of a large message, in order. */
+export const laterPieces = async (db: DbOrTx, id: string): Promise<Buffer[]> =>
+  (
     await db
-      .update(inboundMessages)
-      .set({ parseAttempts: sql`${inboundMessages.parseAttempts} + 1`, lastAttemptAt: new Date() })
-      .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, "received")))
-      .returning(summaryColumns),
-  );
+      .select({ data: inboundMessagePieces.data })
+      .from(inboundMessagePieces)
+      .where(eq(inboundMessagePieces.inboundMessageId, id))
+      .orderBy(asc(inboundMessagePieces.seq))
+  ).map((p) => p.data);
 
 /** Locks a message still waiting to be processed; undefined when another worker got there first. */
 export const lockReceived = async (db: DbOrTx, id: string): Promise<InboundSummary | undefined> =>
-  first(
-    await db
-      .select(summaryColumns)
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.id, id), eq(inboundMessages.status, "received")))
-      .for("update"),
-  );
+  first(await lockReceivedMany(db, [id]));
+
+/** Locks those of these messages still waiting to be processed, in id order (two batches never wait on each other in a circle). */
+export const lockReceivedMany = async (db: DbOrTx, ids: string[]): Promise<InboundSummary[]> =>
+  ids.length === 0
+    ? []
+    : await db
+        .select(summaryColumns)
+        .from(inboundMessages)
+        .where(and(inArray(inboundMessages.id, ids), eq(inboundMessages.status, "received")))
+        .orderBy(asc(inboundMessages.id))
+        .for("update");
 
 export const finishInbound = async (
   db: DbOrTx,

@@ -1,19 +1,25 @@
 import type { TCreateCaseInput } from "../../../shared/contracts/cases";
+import type { TContact } from "../../../shared/contracts/customers";
 import type { Tx } from "../../db/connection";
 import type { InboundEnvelope } from "../../db/schema/index";
 import { type AnyActor, SYSTEM } from "../../platform/actor";
 import { inTransaction, perContext, type ServiceContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
-import { recordEvents } from "../../platform/events";
+import { holdingEvents, recordEvents } from "../../platform/events";
 import { sha256 } from "../../platform/secrets";
 import {
   type CaseForEmail,
   caseForEmail,
-  openCaseInTransaction,
+  insertCaseInTransaction,
   openFollowUpCase,
   reopenOnCustomerReply,
 } from "../cases/cases.service";
-import { contactIdsByEmail, findContactByEmail, findOrCreateContactByEmail } from "../contacts/contacts.service";
+import {
+  contactIdsByEmail,
+  createContactForEmail,
+  findContactByEmail,
+  findContactsByEmails,
+} from "../contacts/contacts.service";
 import { addEmailMessage, storeEmailAttachments } from "../messages/messages.service";
 import { teamLeadOf } from "../teams/teams.service";
 import {
@@ -135,40 +141,188 @@ const summaryOf = (parsed: ParsedInbound) => ({
   subject: parsed.subject.slice(0, 1000),
 });
 
-/**
- * Turns one stored message into a case message: parse (in a worker, with time and memory limits),
- * then thread, create contacts and write everything in one transaction. A message the parser
- * rejects is quarantined; infrastructure failures throw, so the job is retried.
- */
-export const processInbound = async (ctx: ServiceContext, id: string): Promise<InboundOutcome> => {
-  const row = await repo.startAttempt(ctx.db, id);
-  if (!row) return { status: "skipped" };
-  if (row.parseAttempts > MAX_PARSE_ATTEMPTS) {
-    return await quarantine(ctx, id, [`parse-attempts-exceeded:${MAX_PARSE_ATTEMPTS}`], null);
+interface Prepared {
+  inbound: repo.InboundSummary;
+  parsed: ParsedInbound;
+}
+
+/** Reads a message's bytes and parses them (in a worker, with time and memory limits); what cannot be parsed is quarantined. */
+const prepare = async (
+  ctx: ServiceContext,
+  { rawHead, ...inbound }: repo.InboundSummary & { rawHead: Buffer },
+): Promise<Prepared | InboundOutcome> => {
+  if (inbound.parseAttempts > MAX_PARSE_ATTEMPTS) {
+    return await quarantine(ctx, inbound.id, [`parse-attempts-exceeded:${MAX_PARSE_ATTEMPTS}`], null);
   }
-  const raw = await repo.rawOf(ctx.db, id);
-  if (!raw) return { status: "skipped" };
-  let parsed: ParsedInbound;
+  const raw =
+    rawHead.length === inbound.size
+      ? rawHead
+      : Buffer.concat([rawHead, ...(await repo.laterPieces(ctx.db, inbound.id))]);
   try {
-    parsed = await parsePool(ctx).parse(raw);
+    return { inbound, parsed: await parsePool(ctx).parse(raw) };
   } catch (error) {
     if (!(error instanceof MailParseError)) throw error;
-    return await quarantine(ctx, id, [`parse-failed:${error.code}`, error.message.slice(0, 500)], null);
+    return await quarantine(ctx, inbound.id, [`parse-failed:${error.code}`, error.message.slice(0, 500)], null);
   }
-  const keys = await emailKeys(ctx);
+};
+
+/**
+ * Files parsed messages in one transaction, in the order they arrived: their rows locked in id order, what
+ * they share read once, their events written together. Nothing is written for a message intake wants
+ * quarantined; the caller does that.
+ */
+const fileTogether = async (
+  ctx: ServiceContext,
+  keys: EmailKeys,
+  prepared: Prepared[],
+): Promise<Map<string, InboundOutcome>> =>
+  await inTransaction(
+    ctx,
+    async (tx) =>
+      await holdingEvents(tx, async () => {
+        const locked = new Map(
+          (
+            await repo.lockReceivedMany(
+              tx,
+              prepared.map((p) => p.inbound.id),
+            )
+          ).map((row) => [row.id, row]),
+        );
+        const batch = await openBatch(tx, prepared);
+        const outcomes = new Map<string, InboundOutcome>();
+        for (const { inbound, parsed } of prepared) {
+          const row = locked.get(inbound.id);
+          outcomes.set(inbound.id, row ? await intake(ctx, tx, keys, batch, row, parsed) : { status: "skipped" });
+        }
+        return outcomes;
+      }),
+  );
+
+/** One message in a transaction of its own; a rule of the desk it breaks (an AppError) quarantines it. */
+const fileAlone = async (ctx: ServiceContext, keys: EmailKeys, prepared: Prepared): Promise<InboundOutcome> => {
+  const { inbound, parsed } = prepared;
   let outcome: InboundOutcome;
   try {
-    outcome = await inTransaction(ctx, async (tx) => {
-      const locked = await repo.lockReceived(tx, id);
-      if (!locked) return { status: "skipped" } as const;
-      return await intake(ctx, tx, keys, locked, parsed);
-    });
+    outcome = (await fileTogether(ctx, keys, [prepared])).get(inbound.id) ?? { status: "skipped" };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return await quarantine(ctx, id, [...parsed.problems, `intake-failed:${error.code}`, error.message], parsed);
+    return await quarantine(
+      ctx,
+      inbound.id,
+      [...parsed.problems, `intake-failed:${error.code}`, error.message],
+      parsed,
+    );
   }
-  if (outcome.status === "quarantined") return await quarantine(ctx, id, outcome.problems, parsed);
+  if (outcome.status === "quarantined") return await quarantine(ctx, inbound.id, outcome.problems, parsed);
   return outcome;
+};
+
+const byArrival = (a: Prepared, b: Prepared): number =>
+  a.inbound.receivedAt.getTime() - b.inbound.receivedAt.getTime() || a.inbound.id.localeCompare(b.inbound.id);
+
+/**
+ * Turns stored messages into case messages: each is counted as attempted and parsed, then all are filed in
+ * one transaction. If that transaction fails, each is filed in a transaction of its own, so one message
+ * never holds back the others. A message the parser rejects is quarantined; infrastructure failures are
+ * thrown (after the other messages were filed), and the sweeper tries again.
+ */
+export const processInboundBatch = async (ctx: ServiceContext, ids: string[]): Promise<Map<string, InboundOutcome>> => {
+  const outcomes = new Map<string, InboundOutcome>(ids.map((id) => [id, { status: "skipped" }]));
+  const failures: unknown[] = [];
+  const prepared: Prepared[] = [];
+  await Promise.all(
+    (await repo.startAttempts(ctx.db, ids)).map(async (row) => {
+      try {
+        const result = await prepare(ctx, row);
+        if ("parsed" in result) prepared.push(result);
+        else outcomes.set(row.id, result);
+      } catch (error) {
+        failures.push(error);
+      }
+    }),
+  );
+  prepared.sort(byArrival);
+  const keys = await emailKeys(ctx);
+  let filed: Map<string, InboundOutcome> | null = null;
+  if (prepared.length > 1) {
+    try {
+      filed = await fileTogether(ctx, keys, prepared);
+    } catch (error) {
+      ctx.log(`email: ${prepared.length} messages could not be filed together; filing them one by one`, error);
+    }
+  }
+  for (const p of prepared) {
+    const id = p.inbound.id;
+    try {
+      const outcome = filed ? (filed.get(id) ?? { status: "skipped" }) : await fileAlone(ctx, keys, p);
+      outcomes.set(
+        id,
+        filed && outcome.status === "quarantined" ? await quarantine(ctx, id, outcome.problems, p.parsed) : outcome,
+      );
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) throw failures[0];
+  return outcomes;
+};
+
+/** processInboundBatch for one message. */
+export const processInbound = async (ctx: ServiceContext, id: string): Promise<InboundOutcome> =>
+  (await processInboundBatch(ctx, [id])).get(id) ?? { status: "skipped" };
+
+/**
+ * What one intake transaction reads once for all the messages it files: the support addresses, which
+ * senders are employees, the senders' contacts (kept up to date as intake creates contacts), each
+ * address's owner.
+ */
+interface IntakeBatch {
+  addresses: repo.SupportAddressRow[];
+  employeeSenders: Set<string>;
+  contacts: Map<string, TContact>;
+  noContact: Set<string>;
+  owners: Map<string, Promise<string | null>>;
+}
+
+const openBatch = async (tx: Tx, prepared: Prepared[]): Promise<IntakeBatch> => {
+  const senders = [
+    ...new Set(
+      prepared.flatMap(({ inbound, parsed }) => {
+        const sender = senderOf(parsed, inbound);
+        return sender ? [sender.address] : [];
+      }),
+    ),
+  ];
+  const addresses = await repo.activeAddresses(tx);
+  const employeeSenders = await employeeEmailsAmong(tx, senders);
+  const contacts = await findContactsByEmails(tx, senders);
+  return {
+    addresses,
+    employeeSenders,
+    contacts,
+    noContact: new Set(senders.filter((s) => !contacts.has(s))),
+    owners: new Map(),
+  };
+};
+
+/** The contact behind an address as this transaction knows it. */
+const contactOf = async (tx: Tx, batch: IntakeBatch, address: string): Promise<TContact | null> => {
+  const known = batch.contacts.get(address);
+  if (known || batch.noContact.has(address)) return known ?? null;
+  const found = await findContactByEmail(tx, address);
+  if (found) batch.contacts.set(address, found);
+  else batch.noContact.add(address);
+  return found;
+};
+
+/** The contact behind an address, created (organization matched by domain) when there is none. */
+const contactFor = async (tx: Tx, batch: IntakeBatch, address: string, name: string | undefined): Promise<TContact> => {
+  const existing = await contactOf(tx, batch, address);
+  if (existing) return existing;
+  const created = await createContactForEmail(tx, SYSTEM, address, name);
+  batch.noContact.delete(address);
+  batch.contacts.set(address, created);
+  return created;
 };
 
 const headersForLoopGuard = (parsed: ParsedInbound, inbound: repo.InboundSummary): MailHeaders => {
@@ -252,11 +406,18 @@ const findThread = async (
   return null;
 };
 
-const ownerFor = async (tx: Tx, address: repo.SupportAddressRow): Promise<string | null> => {
-  const lead = await teamLeadOf(tx, address.teamId);
-  const candidates = [lead, address.executiveUserId].filter((id): id is string => !!id);
-  const active = await activeUserIds(tx, candidates);
-  return candidates.find((id) => active.has(id)) ?? (await firstActiveAdminId(tx));
+/** Who owns a new case from this address: the team's lead, else its executive, else the first admin; all active. */
+const ownerFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): Promise<string | null> => {
+  const known = batch.owners.get(address.id);
+  if (known) return known;
+  const owner = (async () => {
+    const lead = await teamLeadOf(tx, address.teamId);
+    const candidates = [lead, address.executiveUserId].filter((id): id is string => !!id);
+    const active = await activeUserIds(tx, candidates);
+    return candidates.find((id) => active.has(id)) ?? (await firstActiveAdminId(tx));
+  })();
+  batch.owners.set(address.id, owner);
+  return owner;
 };
 
 /** The message's content as the case shows it: files stored, HTML sanitized with cid: links resolved. */
@@ -319,6 +480,7 @@ const addMailToCase = async (
  */
 const addCopiedParticipants = async (
   tx: Tx,
+  batch: IntakeBatch,
   caseId: string,
   requesterId: string,
   parsed: ParsedInbound,
@@ -350,7 +512,7 @@ const addCopiedParticipants = async (
     let contactId = known.get(a.address);
     if (!contactId) {
       if (created >= MAX_NEW_CONTACTS_PER_MESSAGE) continue;
-      contactId = (await findOrCreateContactByEmail(tx, SYSTEM, a.address, a.name.slice(0, MAX_NAME) || undefined)).id;
+      contactId = (await contactFor(tx, batch, a.address, a.name.slice(0, MAX_NAME) || undefined)).id;
       created++;
     }
     if (contactId !== requesterId) contactIds.push(contactId);
@@ -371,10 +533,11 @@ const intake = async (
   ctx: ServiceContext,
   tx: Tx,
   keys: EmailKeys,
+  batch: IntakeBatch,
   inbound: repo.InboundSummary,
   parsed: ParsedInbound,
 ): Promise<InboundOutcome> => {
-  const addresses = await repo.activeAddresses(tx);
+  const addresses = batch.addresses;
   const ours = new Set(addresses.map((a) => a.address));
   const sender = senderOf(parsed, inbound);
   const finish = async (status: "ignored", reason: string): Promise<InboundOutcome> => {
@@ -396,7 +559,7 @@ const intake = async (
     ...headerValues("x-original-to"),
   ];
 
-  const employee = await findActiveUserByEmail(tx, sender.address);
+  const employee = batch.employeeSenders.has(sender.address) ? await findActiveUserByEmail(tx, sender.address) : null;
   if (employee) {
     const tokens = extractTokens(recipients, [parsed.inReplyTo ?? "", ...parsed.references]);
     const c = await verifiedCase(tx, keys.agentToken(employee.id), tokens);
@@ -415,13 +578,13 @@ const intake = async (
   }
 
   const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
-  const existingContact = await findContactByEmail(tx, sender.address);
+  const existingContact = await contactOf(tx, batch, sender.address);
   const thread = await findThread(tx, keys, parsed, recipients, existingContact?.id ?? null);
   const senderName = sender.name.slice(0, MAX_NAME) || undefined;
   const exclude = new Set([...ours, sender.address]);
 
   if (thread && thread.c.status !== "closed") {
-    const contact = existingContact ?? (await findOrCreateContactByEmail(tx, SYSTEM, sender.address, senderName));
+    const contact = existingContact ?? (await contactFor(tx, batch, sender.address, senderName));
     const known = await isParticipant(tx, thread.c, contact.id);
     const messageId = await addMailToCase(
       ctx,
@@ -433,7 +596,7 @@ const intake = async (
       contact.id,
       supportAddress?.id ?? null,
     );
-    if (known) await addCopiedParticipants(tx, thread.c.id, thread.c.requesterId, parsed, exclude, inbound.id);
+    if (known) await addCopiedParticipants(tx, batch, thread.c.id, thread.c.requesterId, parsed, exclude, inbound.id);
     else {
       await repo.addParticipants(tx, [
         {
@@ -457,9 +620,9 @@ const intake = async (
   }
 
   if (!supportAddress) return { status: "quarantined", problems: [...parsed.problems, "no-support-address"] };
-  const ownerId = await ownerFor(tx, supportAddress);
+  const ownerId = await ownerFor(tx, batch, supportAddress);
   if (!ownerId) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
-  const requester = existingContact ?? (await findOrCreateContactByEmail(tx, SYSTEM, sender.address, senderName));
+  const requester = existingContact ?? (await contactFor(tx, batch, sender.address, senderName));
   const executive = supportAddress.executiveUserId;
   const followerIds =
     executive && executive !== ownerId && (await activeUserIds(tx, [executive])).has(executive) ? [executive] : [];
@@ -476,11 +639,12 @@ const intake = async (
     customFields: {},
     followerIds,
   };
+  const checked = { requester, activeOwnerId: ownerId, teamId: supportAddress.teamId };
   const created = thread
-    ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input)
-    : await openCaseInTransaction(tx, SYSTEM, input);
+    ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
+    : await insertCaseInTransaction(tx, SYSTEM, input, checked);
   const messageId = await addMailToCase(ctx, tx, SYSTEM, created.id, inbound, parsed, requester.id, supportAddress.id);
-  await addCopiedParticipants(tx, created.id, requester.id, parsed, exclude, inbound.id);
+  await addCopiedParticipants(tx, batch, created.id, requester.id, parsed, exclude, inbound.id);
   const outboundIds: string[] = [];
   const windowDays = ctx.config.email.autoAckWindowDays;
   if (

@@ -10,45 +10,50 @@ const deferred = () => {
 };
 
 describe("intake queue", () => {
-  it("files at most `concurrency` messages at once, each queued id once, and drains", async () => {
+  it("runs at most `concurrency` batches at once, each queued id once, and drains", async () => {
     const gates = new Map<string, ReturnType<typeof deferred>>();
-    const started: string[] = [];
+    const started: string[][] = [];
     const queue = new IntakeQueue(
-      async (id) => {
-        started.push(id);
+      async (ids) => {
+        started.push(ids);
         const gate = deferred();
-        gates.set(id, gate);
+        gates.set(ids.join(), gate);
         await gate.promise;
       },
       () => undefined,
       2,
+      2,
     );
-    for (const id of ["a", "b", "a", "c", "b"]) queue.push(id);
-    expect(started).toEqual(["a", "b"]);
-    expect(queue.size).toBe(3);
+    for (const id of ["a", "b", "a", "c", "b", "d", "e"]) queue.push(id);
+    expect(started).toEqual([["a"], ["b"]]);
+    expect(queue.size).toBe(5);
     gates.get("a")?.resolve();
     await new Promise((r) => setImmediate(r));
-    expect(started).toEqual(["a", "b", "c"]);
+    expect(started).toEqual([["a"], ["b"], ["c", "d"]]);
     const drained = queue.drain();
     gates.get("b")?.resolve();
-    gates.get("c")?.resolve();
+    await new Promise((r) => setImmediate(r));
+    expect(started.at(-1)).toEqual(["e"]);
+    gates.get("c,d")?.resolve();
+    gates.get("e")?.resolve();
     await drained;
     expect(queue.size).toBe(0);
     queue.push("a");
     gates.get("a")?.resolve();
     await queue.drain();
-    expect(started).toEqual(["a", "b", "c", "a"]);
+    expect(started.flat()).toEqual(["a", "b", "c", "d", "e", "a"]);
   });
 
-  it("logs a failure and goes on; beyond capacity or after close it leaves messages to the sweeper", async () => {
+  it("logs a failed batch and goes on; beyond capacity or after close it leaves messages to the sweeper", async () => {
     const logged: string[] = [];
     const done: string[] = [];
     const queue = new IntakeQueue(
-      async (id) => {
-        if (id === "bad") throw new Error("database down");
-        done.push(id);
+      async (ids) => {
+        if (ids.includes("bad")) throw new Error("database down");
+        done.push(...ids);
       },
       (msg) => logged.push(msg),
+      1,
       1,
       2,
     );

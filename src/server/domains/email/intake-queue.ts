@@ -4,6 +4,9 @@
  * starts (every message still waiting) and when the minute sweeper finds it untouched (a crash, a full
  * queue, a process that died with it queued). A pg-boss job per message would only copy that row, at
  * three more statements per message.
+ *
+ * Work is handed out in batches: whatever is waiting when a slot frees up, at most `batchSize` ids, so
+ * a burst is filed many messages to a transaction while a lone message still goes at once.
  */
 export class IntakeQueue {
   private readonly waiting: string[] = [];
@@ -13,9 +16,10 @@ export class IntakeQueue {
   private idle: (() => void)[] = [];
 
   constructor(
-    private readonly work: (id: string) => Promise<unknown>,
+    private readonly work: (ids: string[]) => Promise<unknown>,
     private readonly log: (msg: string, err?: unknown) => void,
-    readonly concurrency = 8,
+    readonly concurrency = 3,
+    readonly batchSize = 25,
     readonly capacity = 10_000,
   ) {}
 
@@ -46,13 +50,15 @@ export class IntakeQueue {
 
   private pump(): void {
     while (this.active < this.concurrency && this.waiting.length > 0) {
-      const id = this.waiting.shift() as string;
+      const ids = this.waiting.splice(0, this.batchSize);
       this.active++;
-      this.work(id)
-        .catch((err: unknown) => this.log(`email: filing inbound message ${id} failed; the sweeper retries it`, err))
+      this.work(ids)
+        .catch((err: unknown) =>
+          this.log(`email: filing inbound messages ${ids.join(", ")} failed; the sweeper retries them`, err),
+        )
         .finally(() => {
           this.active--;
-          this.queued.delete(id);
+          for (const id of ids) this.queued.delete(id);
           this.pump();
           if (this.queued.size === 0) for (const resolve of this.idle.splice(0)) resolve();
         });
