@@ -1,0 +1,142 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../../../../test/app";
+import { makeUser, uniq } from "../../../../test/factories";
+import { addressOnly, compose, type Desk, makeDesk, type SimpleMail, sendRaw } from "../../../../test/mail";
+import { emailKeys } from "./email.keys";
+import { type InboundOutcome, processInbound, processInboundBatch } from "./inbound.service";
+import { createReplyToken, replyAddress } from "./reply-token";
+import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver";
+
+let t: TestApp;
+let smtp: SmtpReceiver;
+let desk: Desk;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  smtp = await startSmtpReceiver(t.app.ctx, { host: "127.0.0.1", port: 0, maxMessageBytes: 1024 * 1024 });
+  desk = await makeDesk(t.app);
+});
+afterAll(async () => {
+  await smtp.close();
+  await t.close();
+});
+
+const customer = () => `${uniq("cust")}@${uniq("acme")}.example`;
+
+/** Stores a message over SMTP without filing it; answers the stored id. */
+const store = async (mail: SimpleMail): Promise<string> => {
+  const to = [mail.to, mail.cc ?? []].flat().map(addressOnly);
+  return (await sendRaw(smtp.port, await compose(mail), { from: addressOnly(mail.from), to })).id;
+};
+
+const parsed = (outcome: InboundOutcome | undefined) => {
+  if (outcome?.status !== "parsed") throw new Error(`expected parsed, got ${JSON.stringify(outcome)}`);
+  return outcome;
+};
+
+const requesterOf = async (caseId: string): Promise<string> => {
+  const result = await t.app.ctx.db.execute<{ requester_id: string }>(
+    sql`SELECT requester_id FROM cases WHERE id = ${caseId}`,
+  );
+  return result.rows[0]?.requester_id ?? "";
+};
+
+const statusOf = async (id: string) =>
+  (
+    await t.app.ctx.db.execute<{ status: string; problems: string[] }>(
+      sql`SELECT status, problems FROM inbound_messages WHERE id = ${id}`,
+    )
+  ).rows[0];
+
+describe("filing a batch of stored messages", () => {
+  it("files in arrival order: one contact per new sender, and a reply to an earlier message of the batch joins its case", async () => {
+    const alice = customer();
+    const bob = customer();
+    const first = await store({
+      from: alice,
+      to: desk.address.address,
+      subject: "Order 1 is late",
+      messageId: `<${uniq("m")}@alice.example>`,
+      // parsed last of the three, so only arrival order puts it first
+      attachments: [{ filename: "photos.bin", content: Buffer.alloc(700 * 1024, 7) }],
+    });
+    const firstMessageId = (
+      await t.app.ctx.db.execute<{ header: string }>(
+        sql`SELECT substring(convert_from(raw, 'UTF8') from 'Message-ID: (<[^>]+>)') AS header FROM inbound_messages WHERE id = ${first}`,
+      )
+    ).rows[0]?.header;
+    const second = await store({ from: alice, to: desk.address.address, subject: "Order 2 is late too" });
+    const reply = await store({
+      from: bob,
+      to: desk.address.address,
+      subject: "Re: Order 1 is late",
+      inReplyTo: firstMessageId,
+      references: firstMessageId ? [firstMessageId] : [],
+    });
+    const outcomes = await processInboundBatch(t.app.ctx, [reply, second, first]);
+    const one = parsed(outcomes.get(first));
+    const two = parsed(outcomes.get(second));
+    expect(two.caseId).not.toBe(one.caseId);
+    expect(await requesterOf(two.caseId)).toBe(await requesterOf(one.caseId));
+    const contacts = await t.app.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM contact_emails WHERE email = ${alice}`,
+    );
+    expect(contacts.rows[0]?.n).toBe(1);
+    expect(parsed(outcomes.get(reply)).caseId).toBe(one.caseId);
+    const follower = await t.app.ctx.db.execute<{ pending_review: boolean }>(
+      sql`SELECT p.pending_review FROM email_participants p JOIN contact_emails ce ON ce.contact_id = p.contact_id
+          WHERE p.case_id = ${one.caseId} AND ce.email = ${bob}`,
+    );
+    expect(follower.rows).toEqual([{ pending_review: true }]);
+    await t.app.ctx.events.drain();
+    const events = await t.app.ctx.db.execute<{ type: string }>(
+      sql`SELECT type FROM events WHERE case_id = ${one.caseId} ORDER BY id`,
+    );
+    expect(events.rows.map((e) => e.type).slice(0, 2)).toEqual(["case.created", "message.added"]);
+  });
+
+  it("files the rest of a batch when one message breaks a rule, and quarantines that one", async () => {
+    const outsider = await makeUser(t.app, { role: "employee" });
+    const customerOfCase = customer();
+    const opened = parsed(
+      await processInbound(t.app.ctx, await store({ from: customerOfCase, to: desk.address.address, subject: "Help" })),
+    );
+    const keys = await emailKeys(t.app.ctx);
+    const token = createReplyToken(keys.agentToken(outsider.user.id), { caseId: opened.caseId });
+    const before = await store({ from: customer(), to: desk.address.address, subject: "Before" });
+    const refused = await store({
+      from: outsider.user.email,
+      to: replyAddress(desk.address.address, token),
+      subject: "Re: Help",
+      text: "I am not on this case.",
+    });
+    const after = await store({ from: customer(), to: desk.address.address, subject: "After" });
+    const outcomes = await processInboundBatch(t.app.ctx, [before, refused, after]);
+    expect(outcomes.get(before)?.status).toBe("parsed");
+    expect(outcomes.get(after)?.status).toBe("parsed");
+    expect(outcomes.get(refused)?.status).toBe("quarantined");
+    expect(await statusOf(refused)).toMatchObject({
+      status: "quarantined",
+      problems: expect.arrayContaining([expect.stringMatching(/^intake-failed:/)]),
+    });
+    expect((await statusOf(before))?.status).toBe("parsed");
+  });
+
+  it("quarantines what intake cannot place without holding back the batch, and skips what is filed already", async () => {
+    const elsewhere = await makeDesk(t.app);
+    const stray = await store({ from: customer(), to: elsewhere.address.address, subject: "To a closed desk" });
+    await t.app.ctx.db.execute(sql`UPDATE support_addresses SET active = false WHERE id = ${elsewhere.address.id}`);
+    const fine = await store({ from: customer(), to: desk.address.address, subject: "Fine" });
+    const done = await store({ from: customer(), to: desk.address.address, subject: "Already filed" });
+    parsed(await processInbound(t.app.ctx, done));
+    const outcomes = await processInboundBatch(t.app.ctx, [stray, fine, done]);
+    expect(outcomes.get(fine)?.status).toBe("parsed");
+    expect(outcomes.get(done)).toEqual({ status: "skipped" });
+    expect(outcomes.get(stray)).toMatchObject({
+      status: "quarantined",
+      problems: expect.arrayContaining(["no-support-address"]),
+    });
+    expect((await statusOf(stray))?.status).toBe("quarantined");
+  });
+});
