@@ -23,8 +23,9 @@ export interface EventProcessor {
   /** Runs inside the dispatcher's transaction; may be called more than once for the same event. */
   handle: (tx: Tx, event: StoredEvent) => Promise<void>;
   /**
-   * Optional: the same for many events in one go (in event order), for processors that only record and
-   * do not read what other processors wrote (audit, realtime). Used when a whole batch is delivered at once.
+   * Optional: the same for many events in one go (in event order), with the outcome `handle` for each in turn
+   * would have: audit and realtime record them together, SLA clocks read each case once. Used when a whole
+   * batch is delivered at once.
    */
   handleMany?: (tx: Tx, events: StoredEvent[]) => Promise<void>;
 }

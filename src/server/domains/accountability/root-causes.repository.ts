@@ -76,8 +76,20 @@ export const findRootCause = async (db: DbOrTx, caseId: string): Promise<RootCau
   )[0];
 
 export const hasRootCause = async (db: DbOrTx, caseId: string): Promise<boolean> =>
-  (await db.select({ id: caseRootCauses.caseId }).from(caseRootCauses).where(eq(caseRootCauses.caseId, caseId)))
-    .length > 0;
+  (await casesWithRootCause(db, [caseId])).has(caseId);
+
+/** Those of these cases that have a root cause. */
+export const casesWithRootCause = async (db: DbOrTx, caseIds: string[]): Promise<Set<string>> =>
+  caseIds.length === 0
+    ? new Set()
+    : new Set(
+        (
+          await db
+            .select({ id: caseRootCauses.caseId })
+            .from(caseRootCauses)
+            .where(inArray(caseRootCauses.caseId, caseIds))
+        ).map((r) => r.id),
+      );
 
 export const upsertRootCause = async (
   db: DbOrTx,

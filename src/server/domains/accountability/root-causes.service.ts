@@ -16,7 +16,7 @@ import { type AnyActor, actorId } from "../../platform/actor";
 import type { CaseGuard } from "../../platform/case-guards";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, invariant, notFound } from "../../platform/errors";
-import { type EventProcessor, recordEvents } from "../../platform/events";
+import { type EventProcessor, recordEvents, type StoredEvent } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import { casesPolicy } from "../cases/cases.policy";
@@ -283,14 +283,21 @@ const COST_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 ]);
 
 /** Keeps the stored cost of failure current: on the case's activity and remedies, and on hourly rate changes. */
-export const costOfFailureProcessor: EventProcessor = {
-  name: "cost-of-failure",
-  handle: async (tx, event) => {
+/** Recomputes the cost of the cases these events concern that have a root cause (asked once for all of them). */
+const applyCostEvents = async (tx: Tx, events: readonly StoredEvent[]): Promise<void> => {
+  const caseIds = [...new Set(events.flatMap((e) => (e.caseId && COST_EVENTS.has(e.type) ? [e.caseId] : [])))];
+  const caused = await repo.casesWithRootCause(tx, caseIds);
+  for (const event of events) {
     if (event.type === "department.updated") {
       for (const caseId of await repo.casesCostedWith(tx, event.aggregateId)) await recomputeCaseCost(tx, caseId);
-      return;
+    } else if (event.caseId && COST_EVENTS.has(event.type) && caused.has(event.caseId)) {
+      await recomputeCaseCost(tx, event.caseId);
     }
-    if (!event.caseId || !COST_EVENTS.has(event.type)) return;
-    if (await repo.hasRootCause(tx, event.caseId)) await recomputeCaseCost(tx, event.caseId);
-  },
+  }
+};
+
+export const costOfFailureProcessor: EventProcessor = {
+  name: "cost-of-failure",
+  handle: async (tx, event) => await applyCostEvents(tx, [event]),
+  handleMany: applyCostEvents,
 };

@@ -2,6 +2,7 @@ import type { DbOrTx, Tx } from "../../db/connection";
 import { type AnyActor, actorId } from "../../platform/actor";
 import { AppError, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
+import { isUnrestricted } from "../../platform/policy";
 import { caseChangeEvents } from "./cases.events";
 import { type CaseAction, casesPolicy } from "./cases.policy";
 import { accessOf } from "./cases.presenter";
@@ -23,8 +24,9 @@ export const lockCaseFor = async (
   return row;
 };
 
-/** The policy check on a case the caller has already locked. */
+/** The policy check on a case the caller has already locked (nothing to read for the unrestricted system). */
 export const authorizeCase = async (tx: Tx, actor: AnyActor, caseId: string, action: CaseAction): Promise<void> => {
+  if (isUnrestricted(actor)) return;
   const view = await repo.findView(tx, caseId, actorId(actor));
   if (!view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
   if (!casesPolicy.can(actor, action, accessOf(view))) {

@@ -9,6 +9,7 @@ import { holdingEvents, recordEvents } from "../../platform/events";
 import { sha256 } from "../../platform/secrets";
 import {
   type CaseForEmail,
+  type CaseRecord,
   caseForEmail,
   insertCaseInTransaction,
   openFollowUpCase,
@@ -425,12 +426,13 @@ const addMailToCase = async (
   ctx: ServiceContext,
   tx: Tx,
   actor: AnyActor,
-  caseId: string,
+  to: string | CaseRecord,
   inbound: repo.InboundSummary,
   parsed: ParsedInbound,
   authorContactId: string | null,
   supportAddressId: string | null,
 ): Promise<string> => {
+  const caseId = typeof to === "string" ? to : to.id;
   const stored = await storeEmailAttachments(
     ctx,
     tx,
@@ -444,7 +446,7 @@ const addMailToCase = async (
   });
   const sanitized = parsed.html === null ? null : sanitizeEmailHtml(parsed.html, { cidMap });
   const split = splitQuotedHistory(parsed.text);
-  const messageId = await addEmailMessage(tx, actor, caseId, {
+  const messageId = await addEmailMessage(tx, actor, to, {
     kind: "reply",
     authorContactId,
     bodyText: split.visible,
@@ -643,7 +645,7 @@ const intake = async (
   const created = thread
     ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
     : await insertCaseInTransaction(tx, SYSTEM, input, checked);
-  const messageId = await addMailToCase(ctx, tx, SYSTEM, created.id, inbound, parsed, requester.id, supportAddress.id);
+  const messageId = await addMailToCase(ctx, tx, SYSTEM, created, inbound, parsed, requester.id, supportAddress.id);
   await addCopiedParticipants(tx, batch, created.id, requester.id, parsed, exclude, inbound.id);
   const outboundIds: string[] = [];
   const windowDays = ctx.config.email.autoAckWindowDays;

@@ -6,7 +6,8 @@ import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
 import { htmlToPlainText, sanitizeUserHtml } from "../../platform/html";
-import { lockCaseFor, recordCaseActivity, visibleCaseView } from "../cases/cases.access";
+import { authorizeCase, lockCaseFor, recordCaseActivity, visibleCaseView } from "../cases/cases.access";
+import type { CaseRecord } from "../cases/cases.service";
 import * as repo from "./messages.repository";
 
 const presentAttachment = (a: repo.AttachmentRow | repo.ThreadFile): TAttachment => ({
@@ -246,7 +247,7 @@ export const storeEmailAttachments = async (
 export const addEmailMessage = async (
   tx: Tx,
   actor: AnyActor,
-  caseId: string,
+  to: string | CaseRecord,
   input: {
     kind: "reply" | "note";
     authorContactId: string | null;
@@ -255,7 +256,11 @@ export const addEmailMessage = async (
     attachmentIds: string[];
   },
 ): Promise<string> => {
-  const row = await lockCaseFor(tx, actor, caseId, input.kind);
+  // A case this transaction has just created is locked by its insert already, and was last active then.
+  const created = typeof to !== "string";
+  const row = typeof to === "string" ? await lockCaseFor(tx, actor, to, input.kind) : to;
+  if (created) await authorizeCase(tx, actor, row.id, input.kind);
+  const caseId = row.id;
   const m = await repo.insert(tx, {
     caseId,
     kind: input.kind,
@@ -266,7 +271,7 @@ export const addEmailMessage = async (
   });
   await repo.attachToMessage(tx, input.attachmentIds, m.id);
   await recordEvents(tx, actor, [messageEvent(m, input.attachmentIds)]);
-  await recordCaseActivity(tx, actor, row, input.kind);
+  if (!created || actor.type === "user") await recordCaseActivity(tx, actor, row, input.kind);
   return m.id;
 };
 

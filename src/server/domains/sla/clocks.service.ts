@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type {
   SlaMetric,
@@ -158,37 +159,69 @@ const timersFor = (clockId: string, before: Clock | null, after: Clock, now: Dat
     .map((t) => timerJob(clockId, t.kind, t.at));
 
 /**
+ * The clock writes of a re-plan: new clocks wait and are inserted together by `flush` (their ids made here), and
+ * a later change to one of them changes what will be inserted; changes to stored clocks are written at once.
+ */
+class ClockWrites {
+  private readonly fresh = new Map<string, { caseId: string; clock: Clock }>();
+
+  constructor(private readonly tx: Tx) {}
+
+  insert(caseId: string, clock: Clock): string {
+    const id = randomUUID();
+    this.fresh.set(id, { caseId, clock });
+    return id;
+  }
+
+  async update(id: string, clock: Clock): Promise<void> {
+    const waiting = this.fresh.get(id);
+    if (waiting) waiting.clock = clock;
+    else await repo.updateClock(this.tx, id, clock);
+  }
+
+  async flush(): Promise<void> {
+    await repo.insertClocks(
+      this.tx,
+      [...this.fresh].map(([id, f]) => ({ id, ...f })),
+    );
+    this.fresh.clear();
+  }
+}
+
+/**
  * Moves and re-plans the clocks of one case: adds the clocks it is missing, applies `change` at instant `at`,
  * applies the policy matching the case now, writes what changed and returns the timers to schedule.
  */
 const replanCase = async (
-  tx: Tx,
+  writes: ClockWrites,
   facts: CaseRecord,
   stored: repo.StoredClock[],
   change: ClockChange,
   at: Date,
   now: Date,
   policies: LoadedPolicy[],
-): Promise<TimerJob[]> => {
+): Promise<{ timers: TimerJob[]; clocks: repo.StoredClock[] }> => {
   const policy = selectPolicy(policies, facts);
   const pauseStatuses = policy?.pauseStatuses ?? DEFAULT_PAUSE_STATUSES;
   const byMetric = new Map(stored.map((c) => [c.metric, c]));
   const missing = initialClocks(facts, at, pauseStatuses).filter((c) => !byMetric.has(c.metric));
   const advanced = advanceClocks([...stored, ...missing], change, at, facts, pauseStatuses);
   const timers: TimerJob[] = [];
+  const after = new Map(byMetric);
   for (const clock of advanced) {
     const planned = planClock(clock, policy, facts.priority, now);
     const before = byMetric.get(planned.metric);
     let id: string;
     if (before) {
-      if (!sameClock(before, planned)) await repo.updateClock(tx, before.id, planned);
+      if (!sameClock(before, planned)) await writes.update(before.id, planned);
       id = before.id;
     } else {
-      id = (await repo.insertClock(tx, facts.id, planned)).id;
+      id = writes.insert(facts.id, planned);
     }
+    after.set(planned.metric, { ...planned, id, caseId: facts.id });
     timers.push(...timersFor(id, before ?? null, planned, now));
   }
-  return timers;
+  return { timers, clocks: [...after.values()] };
 };
 
 const agentResponseKinds = new Set(["reply", "phone"]);
@@ -222,15 +255,39 @@ const clockChangeOf = (event: StoredEvent): ClockChange | null => {
   }
 };
 
-/** The SLA processor's work for one event, inside the dispatcher's transaction; timers commit with it. */
-export const applyCaseEvent = async (ctx: ServiceContext, tx: Tx, event: StoredEvent): Promise<void> => {
-  const change = clockChangeOf(event);
-  if (!change || !event.caseId) return;
-  const [facts] = await findCaseRecords(tx, [event.caseId]);
-  if (!facts) return;
-  const stored = await repo.lockClocksOfCase(tx, facts.id);
+/**
+ * The SLA processor's work for events, in their order, inside the dispatcher's transaction; timers commit
+ * with it. The cases, their clocks and the policies are read once, and each event is planned on the clocks
+ * the events before it left, exactly as one event after the other would be.
+ */
+export const applyCaseEvents = async (ctx: ServiceContext, tx: Tx, events: readonly StoredEvent[]): Promise<void> => {
+  const changes = events.flatMap((event) => {
+    const change = clockChangeOf(event);
+    return change && event.caseId ? [{ event, change, caseId: event.caseId }] : [];
+  });
+  if (changes.length === 0) return;
+  const caseIds = [...new Set(changes.map((c) => c.caseId))];
+  const facts = new Map((await findCaseRecords(tx, caseIds)).map((f) => [f.id, f]));
+  const clocks = groupBy(await repo.lockClocksOfCases(tx, caseIds), (c) => c.caseId);
   const policies = await loadPolicies(tx, true);
-  const timers = await replanCase(tx, facts, stored, change, event.createdAt, new Date(), policies);
+  const writes = new ClockWrites(tx);
+  const timers: TimerJob[] = [];
+  for (const { event, change, caseId } of changes) {
+    const caseFacts = facts.get(caseId);
+    if (!caseFacts) continue;
+    const planned = await replanCase(
+      writes,
+      caseFacts,
+      clocks.get(caseId) ?? [],
+      change,
+      event.createdAt,
+      new Date(),
+      policies,
+    );
+    timers.push(...planned.timers);
+    clocks.set(caseId, planned.clocks);
+  }
+  await writes.flush();
   await ctx.jobs.enqueue(tx, CLOCK_TIMER_JOB, timers);
 };
 
@@ -252,12 +309,15 @@ const replanPolicy = async (ctx: ServiceContext, policyId: string, now = new Dat
       const policies = await loadPolicies(tx, true);
       const stored = groupBy(await repo.lockClocksOfCases(tx, ids), (c) => c.caseId);
       const timers: TimerJob[] = [];
+      const writes = new ClockWrites(tx);
       for (const facts of await findCaseRecords(tx, ids)) {
         if (facts.status === "closed") continue;
         timers.push(
-          ...(await replanCase(tx, facts, stored.get(facts.id) ?? [], { kind: "facts" }, now, now, policies)),
+          ...(await replanCase(writes, facts, stored.get(facts.id) ?? [], { kind: "facts" }, now, now, policies))
+            .timers,
         );
       }
+      await writes.flush();
       await ctx.jobs.enqueue(tx, CLOCK_TIMER_JOB, timers);
     });
     total += ids.length;

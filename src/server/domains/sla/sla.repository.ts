@@ -143,11 +143,6 @@ const clockValues = (c: Clock): Omit<ClockInsert, "caseId" | "id"> => ({
   breachedAt: c.breachedAt,
 });
 
-export const lockClocksOfCase = async (db: DbOrTx, caseId: string): Promise<StoredClock[]> =>
-  (
-    await db.select().from(slaClocks).where(eq(slaClocks.caseId, caseId)).orderBy(asc(slaClocks.metric)).for("update")
-  ).map(toClock);
-
 export const lockClock = async (db: DbOrTx, id: string): Promise<StoredClock | undefined> => {
   const [row] = await db.select().from(slaClocks).where(eq(slaClocks.id, id)).for("update");
   return row ? toClock(row) : undefined;
@@ -160,13 +155,10 @@ export const clocksOfCases = async (db: DbOrTx, caseIds: string[]): Promise<Stor
         toClock,
       );
 
-export const insertClock = async (db: DbOrTx, caseId: string, clock: Clock): Promise<StoredClock> => {
-  const [row] = await db
-    .insert(slaClocks)
-    .values({ caseId, ...clockValues(clock) })
-    .returning();
-  if (!row) throw new Error("clock insert returned nothing");
-  return toClock(row);
+/** New clocks in one statement, with ids the caller chose. */
+export const insertClocks = async (db: DbOrTx, rows: { id: string; caseId: string; clock: Clock }[]): Promise<void> => {
+  if (rows.length === 0) return;
+  await db.insert(slaClocks).values(rows.map(({ id, caseId, clock }) => ({ id, caseId, ...clockValues(clock) })));
 };
 
 export const updateClock = async (db: DbOrTx, id: string, clock: Clock): Promise<void> => {
