@@ -33,6 +33,7 @@ const hammer = async (
   next: (i: number) => { path: string; body?: unknown },
   headers: Record<string, string>,
   seconds: number,
+  connections: number,
 ): Promise<Measured> => {
   let i = 0;
   const times: number[] = [];
@@ -42,7 +43,7 @@ const hammer = async (
   });
   const options: autocannon.Options = {
     url: base,
-    connections: 10,
+    connections,
     duration: seconds,
     requests: [
       {
@@ -94,6 +95,8 @@ export interface ApiBenchOptions {
   scale: Scale;
   seconds: number;
   reuse: boolean;
+  /** Concurrent HTTP connections per load: 10 measures throughput, 1 the latency of a request alone. */
+  connections: number;
 }
 
 export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: string[]; rows: Row[] }> => {
@@ -263,11 +266,13 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       }
       const pid = app.child.pid as number;
       await drained(database.pool);
-      const ours = await measure(pid, () => hammer(app.url, load.method, load.extramile, auth, opts.seconds));
+      const ours = await measure(pid, () =>
+        hammer(app.url, load.method, load.extramile, auth, opts.seconds, opts.connections),
+      );
       const drainStarted = performance.now();
       await drained(database.pool);
       const drainSeconds = (performance.now() - drainStarted) / 1000;
-      const base = await hammer(floor.url, load.method, load.floor, {}, opts.seconds);
+      const base = await hammer(floor.url, load.method, load.floor, {}, opts.seconds, opts.connections);
       rows.push({
         load: load.name,
         "req/s": Math.round(ours.result.rps),
@@ -290,7 +295,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
     await database.close();
   }
   notes.push(
-    `PostgreSQL server at 127.0.0.1:5432, database ${dbName}; Extramile and the floor each in their own process with a pool of 10; autocannon with 10 connections for ${opts.seconds} s per load, in the bench process.`,
+    `PostgreSQL server at 127.0.0.1:5432, database ${dbName}; Extramile and the floor each in their own process with a pool of 10; autocannon with ${opts.connections} connection${opts.connections === 1 ? "" : "s"} for ${opts.seconds} s per load, in the bench process.`,
     "ratio req/s = Extramile ÷ floor (goal for create: ≥ 0.6). Latencies are exact percentiles over every response.",
     "after-commit backlog s: how long the server still worked through the events a load recorded (audit, SLA clocks, notifications) after the load ended; each load starts with none pending.",
   );

@@ -4,9 +4,10 @@ import { record } from "./lib/report";
 import { runPlanCheck } from "./plans.bench";
 import { runStartBench } from "./start.bench";
 
-const USAGE = `Usage: npm run bench -- <name> [--scale quick|full|tiny] [--seconds N] [--reuse] [--no-record]
+const USAGE = `Usage: npm run bench -- <name> [--scale quick|full|tiny] [--seconds N] [--connections N] [--reuse] [--no-record]
 
-  api     API throughput and latency against the floor, with RSS and CPU (PostgreSQL server)
+  api     API throughput and latency against the floor, with RSS and CPU (PostgreSQL server);
+          --connections 1 measures each request alone (latency goals), the default 10 throughput
   plans   EXPLAIN every hot query; fails on a sequential scan of cases or messages (PostgreSQL server)
   start   embedded cold and warm start to the first 200 from /healthz
   quick   api + plans at the quick scale, and start`;
@@ -19,6 +20,7 @@ const flag = (f: string) => {
 };
 const scale = SCALES[flag("--scale") ?? (name === "quick" ? "quick" : "full")];
 const seconds = Number(flag("--seconds") ?? (scale?.name === "full" ? 10 : 5));
+const connections = Number(flag("--connections") ?? 10);
 const reuse = args.includes("--reuse");
 const save = !args.includes("--no-record");
 const command = `npm run bench -- ${args.join(" ")}`;
@@ -32,8 +34,8 @@ const main = async (): Promise<number> => {
     save ? record(title, command, notes, rows) : console.table(rows);
   let failed = false;
   if (name === "api" || name === "quick") {
-    const r = await runApiBench({ scale, seconds, reuse });
-    out(`API at ${scale.name} scale`, r.notes, r.rows);
+    const r = await runApiBench({ scale, seconds, reuse, connections });
+    out(`API at ${scale.name} scale${connections === 1 ? ", one connection" : ""}`, r.notes, r.rows);
   }
   if (name === "plans" || name === "quick") {
     const r = await runPlanCheck({ scale, reuse: reuse || name === "quick" });
