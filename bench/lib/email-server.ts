@@ -207,11 +207,10 @@ export const sendOver = async (port: number, raw: Buffer, from: string, to: stri
   }
 };
 
-/** A pooled sender (connections reused) for throughput runs. */
 /**
- * A pool of SMTP connections with Nagle's algorithm off, as an MTA's client is: nodemailer leaves it on,
- * so the end-of-data dot waited for the receiver's delayed ACK (40 ms) and capped each connection at
- * about 20 messages per second whatever the receiver did.
+ * A pooled sender (connections reused) for throughput runs, with Nagle's algorithm off as an MTA's client
+ * has it. Nodemailer leaves it on, so the end-of-data dot waited for the receiver's delayed ACK (40 ms),
+ * which capped each connection at about 20 messages per second whatever the receiver did.
  */
 export const pooledSender = (port: number, connections: number) =>
   nodemailer.createTransport({
