@@ -74,11 +74,8 @@ export const lockById = async (db: DbOrTx, id: string): Promise<CaseRow | undefi
   return row;
 };
 
-export const insert = async (db: DbOrTx, values: CaseInsert): Promise<CaseRow> => {
-  const [row] = await db.insert(cases).values(values).returning(caseFields);
-  if (!row) throw new Error("case insert returned nothing");
-  return row;
-};
+export const insertMany = async (db: DbOrTx, values: CaseInsert[]): Promise<CaseRow[]> =>
+  values.length === 0 ? [] : await db.insert(cases).values(values).returning(caseFields);
 
 /** Writes only if the version is still `expectedVersion`; returns undefined when someone else won. */
 export const updateVersioned = async (

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type {
   TCase,
   TCaseDetail,
@@ -75,6 +76,8 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
 export interface CheckedForNewCase {
   requester?: { id: string; organizationId: string | null };
   activeOwnerId?: string;
+  /** An employee the caller found active, to follow the case. */
+  activeFollowerId?: string;
   teamId?: string;
 }
 
@@ -85,58 +88,102 @@ export const insertCaseInTransaction = async (
   input: TCreateCaseInput,
   checked: CheckedForNewCase = {},
 ): Promise<CaseRecord> => {
+  const [row] = await insertCasesInTransaction(tx, actor, [{ input, checked }]);
+  if (!row) throw new Error("case insert returned nothing");
+  return row;
+};
+
+export interface NewCase {
+  input: TCreateCaseInput;
+  checked?: CheckedForNewCase;
+}
+
+/**
+ * insertCaseInTransaction for many cases at once (email intake files a burst of new mail): each is checked as
+ * on its own, then all are inserted by one statement and their events recorded together. Answers in order.
+ */
+export const insertCasesInTransaction = async (
+  tx: Tx,
+  actor: AnyActor,
+  list: readonly NewCase[],
+): Promise<CaseRecord[]> => {
   ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
-  const requester =
-    "contactId" in input.requester
-      ? checked.requester?.id === input.requester.contactId
-        ? checked.requester
-        : await findContact(tx, input.requester.contactId)
-      : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
-  if (!requester) throw invalid("requester.contactId", "No such contact");
-  const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
-  if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
-    throw invalid("organizationId", "No such organization");
+  const planned: { values: repo.CaseInsert & { id: string }; followerIds: string[]; input: TCreateCaseInput }[] = [];
+  for (const { input, checked = {} } of list) {
+    const requester =
+      "contactId" in input.requester
+        ? checked.requester?.id === input.requester.contactId
+          ? checked.requester
+          : await findContact(tx, input.requester.contactId)
+        : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
+    if (!requester) throw invalid("requester.contactId", "No such contact");
+    const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
+    if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
+      throw invalid("organizationId", "No such organization");
+    }
+    if (input.teamId !== checked.teamId) await ensureTeam(tx, input.teamId);
+    const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
+    if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
+    // An employee acting now was found active when signing the request in.
+    if (ownerId !== actorId(actor) && ownerId !== checked.activeOwnerId) await ensureActiveOwner(tx, ownerId);
+    const followerIds = [
+      ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
+    ];
+    if (followerIds.some((id) => id !== checked.activeFollowerId)) await ensureUsers(tx, followerIds, "followerIds");
+    const customFields = await applyCustomFields(tx, {}, input.customFields, false);
+    planned.push({
+      input,
+      followerIds,
+      values: {
+        id: randomUUID(),
+        subject: input.subject,
+        status: input.status,
+        priority: input.priority,
+        priorityRank: PRIORITY_RANK[input.priority],
+        type: input.type,
+        channel: input.channel,
+        requesterId: requester.id,
+        organizationId,
+        teamId: input.teamId ?? null,
+        ownerId,
+        nextStep: input.nextStep ?? "Reply to the customer",
+        nextStepDueAt: input.nextStepDueAt ?? hoursFromNow(DEFAULT_NEXT_STEP_HOURS[input.priority]),
+        tags: [...new Set(input.tags)].sort(),
+        customFields,
+      },
+    });
   }
-  if (input.teamId !== checked.teamId) await ensureTeam(tx, input.teamId);
-  const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
-  if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
-  // An employee acting now was found active when signing the request in.
-  if (ownerId !== actorId(actor) && ownerId !== checked.activeOwnerId) await ensureActiveOwner(tx, ownerId);
-  const followerIds = [
-    ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
-  ];
-  await ensureUsers(tx, followerIds, "followerIds");
-  const customFields = await applyCustomFields(tx, {}, input.customFields, false);
-  const row = await repo.insert(tx, {
-    subject: input.subject,
-    status: input.status,
-    priority: input.priority,
-    priorityRank: PRIORITY_RANK[input.priority],
-    type: input.type,
-    channel: input.channel,
-    requesterId: requester.id,
-    organizationId,
-    teamId: input.teamId ?? null,
-    ownerId,
-    nextStep: input.nextStep ?? "Reply to the customer",
-    nextStepDueAt: input.nextStepDueAt ?? hoursFromNow(DEFAULT_NEXT_STEP_HOURS[input.priority]),
-    tags: [...new Set(input.tags)].sort(),
-    customFields,
+  const inserted = new Map(
+    (
+      await repo.insertMany(
+        tx,
+        planned.map((p) => p.values),
+      )
+    ).map((row) => [row.id, row]),
+  );
+  const made = planned.map((p) => {
+    const row = inserted.get(p.values.id);
+    if (!row) throw new Error("case insert returned nothing");
+    return { ...p, row };
   });
-  await repo.addFollowers(tx, row.id, followerIds);
-  await recordEvents(tx, actor, [
-    {
+  for (const { row, followerIds } of made) await repo.addFollowers(tx, row.id, followerIds);
+  await recordEvents(
+    tx,
+    actor,
+    made.map(({ row }) => ({
       type: "case.created",
       aggregateType: "case",
       aggregateId: row.id,
       caseId: row.id,
       payload: { before: null, after: caseSnapshot(row) },
-    },
-  ]);
-  if (input.description) {
-    await addFirstMessage(tx, actor, row, requester.id, input.description.body, input.description.format);
+    })),
+  );
+  for (const { row, input } of made) {
+    if (input.description) {
+      await addFirstMessage(tx, actor, row, row.requesterId, input.description.body, input.description.format);
+    }
   }
-  return row;
+  return made.map(({ row }) => row);
 };
 
 /** Plain reads without a transaction (the detail is a snapshot, not a unit of work); extras are read alongside and dropped unless the case is visible. */

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, getTableColumns, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { contactEmails, contacts, organizations } from "../../db/schema/index";
@@ -88,6 +89,32 @@ export const insert = async (
   if (!row) throw new Error("contact insert returned nothing");
   await insertEmails(db, row.id, emails);
   return { ...row, emails };
+};
+
+/** Contacts and their addresses in two statements; answers in the order given. */
+export const insertMany = async (
+  db: DbOrTx,
+  list: readonly { values: typeof contacts.$inferInsert; emails: string[] }[],
+): Promise<ContactRow[]> => {
+  if (list.length === 0) return [];
+  const withIds = list.map((c) => ({ ...c, values: { ...c.values, id: c.values.id ?? randomUUID() } }));
+  const rows = new Map(
+    (
+      await db
+        .insert(contacts)
+        .values(withIds.map((c) => c.values))
+        .returning()
+    ).map((row) => [row.id, row]),
+  );
+  const addresses = withIds.flatMap((c) =>
+    c.emails.map((email, position) => ({ email, contactId: c.values.id, position })),
+  );
+  if (addresses.length > 0) await db.insert(contactEmails).values(addresses);
+  return withIds.map((c) => {
+    const row = rows.get(c.values.id);
+    if (!row) throw new Error("contact insert returned nothing");
+    return { ...row, emails: c.emails };
+  });
 };
 
 const insertEmails = async (db: DbOrTx, contactId: string, emails: string[]): Promise<void> => {

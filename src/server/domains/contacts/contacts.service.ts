@@ -6,7 +6,7 @@ import { AppError, invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
-import { organizationForEmail } from "../organizations/organizations.service";
+import { organizationForEmail, organizationsForEmails } from "../organizations/organizations.service";
 import { contactsPolicy } from "./contacts.policy";
 import * as repo from "./contacts.repository";
 
@@ -55,14 +55,9 @@ export const findContact = async (db: DbOrTx, id: string): Promise<TContact | nu
   return row ? presentContact(row) : null;
 };
 
-const insertContact = async (
-  tx: Tx,
-  actor: AnyActor,
-  input: TCreateContactInput,
-  emailsKnownFree = false,
-): Promise<repo.ContactRow> => {
+const insertContact = async (tx: Tx, actor: AnyActor, input: TCreateContactInput): Promise<repo.ContactRow> => {
   const emails = [...new Set(input.emails)];
-  if (!emailsKnownFree) await ensureEmailsFree(tx, emails, null);
+  await ensureEmailsFree(tx, emails, null);
   let organizationId = input.organizationId ?? null;
   await ensureOrganization(tx, organizationId);
   if (organizationId === null && input.organizationId === undefined && emails[0]) {
@@ -99,10 +94,39 @@ export const createContactForEmail = async (
   email: string,
   name: string | undefined,
 ): Promise<TContact> => {
-  const fallbackName = email.split("@")[0] ?? email;
-  return presentContact(
-    await insertContact(tx, actor, { name: name ?? fallbackName, emails: [email], phones: [] }, true),
+  const [created] = await createContactsForEmails(tx, actor, [{ email, name }]);
+  if (!created) throw new Error("contact insert returned nothing");
+  return created;
+};
+
+/** createContactForEmail for many addresses at once: organizations read once, contacts inserted together. */
+export const createContactsForEmails = async (
+  tx: Tx,
+  actor: AnyActor,
+  entries: readonly { email: string; name: string | undefined }[],
+): Promise<TContact[]> => {
+  const organizations = await organizationsForEmails(
+    tx,
+    entries.map((e) => e.email),
   );
+  const rows = await repo.insertMany(
+    tx,
+    entries.map(({ email, name }) => ({
+      values: {
+        name: name ?? email.split("@")[0] ?? email,
+        phones: [],
+        organizationId: organizations.get(email)?.id ?? null,
+        organizationManager: false,
+      },
+      emails: [email],
+    })),
+  );
+  await recordEvents(
+    tx,
+    actor,
+    rows.map((row) => event("contact.created", null, row)),
+  );
+  return rows.map(presentContact);
 };
 
 /** The contacts behind these addresses, by lower-case address; an address no contact has is missing. */

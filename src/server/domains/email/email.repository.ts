@@ -259,6 +259,46 @@ export const finishInbound = async (
     .where(eq(inboundMessages.id, id));
 };
 
+/** One value of each row, bound as a single array parameter. */
+const column = <R, V>(rows: readonly R[], value: (row: R) => V) => sql.param(rows.map(value));
+
+/**
+ * Records where many messages ended that were filed into cases: one UPDATE for each distinct list of problems
+ * (usually one in all), the rest of the values bound as arrays.
+ */
+export const finishFiled = async (
+  db: DbOrTx,
+  rows: readonly {
+    id: string;
+    problems: string[];
+    caseId: string;
+    messageId: string;
+    headerMessageId: string | null;
+    fromAddress: string | null;
+    subject: string | null;
+  }[],
+): Promise<void> => {
+  const byProblems = new Map<string, (typeof rows)[number][]>();
+  for (const row of rows) {
+    const key = JSON.stringify(row.problems);
+    byProblems.set(key, [...(byProblems.get(key) ?? []), row]);
+  }
+  for (const group of byProblems.values()) {
+    const problems = group[0]?.problems ?? [];
+    await db.execute(sql`
+      UPDATE ${inboundMessages} AS i
+      SET status = 'parsed', problems = ${sql.param(problems)}::text[], case_id = f.case_id,
+          message_id = f.message_id, header_message_id = f.header_message_id, from_address = f.from_address,
+          subject = f.subject, processed_at = now()
+      FROM unnest(
+        ${column(group, (r) => r.id)}::uuid[], ${column(group, (r) => r.caseId)}::uuid[],
+        ${column(group, (r) => r.messageId)}::uuid[], ${column(group, (r) => r.headerMessageId)}::text[],
+        ${column(group, (r) => r.fromAddress)}::text[], ${column(group, (r) => r.subject)}::text[]
+      ) AS f(id, case_id, message_id, header_message_id, from_address, subject)
+      WHERE i.id = f.id`);
+  }
+};
+
 /** Messages received but not processed: none in flight for `staleSeconds`, oldest first. */
 export const staleReceived = async (db: DbOrTx, staleSeconds: number, limit: number): Promise<string[]> =>
   (
@@ -329,8 +369,8 @@ export const casesByInboundMessageIds = async (db: DbOrTx, headerIds: string[]):
 
 /* Message details */
 
-export const insertDetails = async (db: DbOrTx, values: typeof emailMessageDetails.$inferInsert): Promise<void> => {
-  await db.insert(emailMessageDetails).values(values);
+export const insertDetails = async (db: DbOrTx, rows: (typeof emailMessageDetails.$inferInsert)[]): Promise<void> => {
+  if (rows.length > 0) await db.insert(emailMessageDetails).values(rows);
 };
 
 export const detailsOfCase = async (db: DbOrTx, caseId: string): Promise<DetailsRow[]> =>

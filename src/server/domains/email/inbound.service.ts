@@ -10,18 +10,21 @@ import { sha256 } from "../../platform/secrets";
 import {
   type CaseForEmail,
   type CaseRecord,
+  type CheckedForNewCase,
   caseForEmail,
   insertCaseInTransaction,
+  insertCasesInTransaction,
   openFollowUpCase,
   reopenOnCustomerReply,
 } from "../cases/cases.service";
 import {
   contactIdsByEmail,
   createContactForEmail,
+  createContactsForEmails,
   findContactByEmail,
   findContactsByEmails,
 } from "../contacts/contacts.service";
-import { addEmailMessage, storeEmailAttachments } from "../messages/messages.service";
+import { addEmailMessage, addEmailMessagesToNewCases, storeEmailAttachments } from "../messages/messages.service";
 import { teamLeadOf } from "../teams/teams.service";
 import {
   activeUserIds,
@@ -191,10 +194,23 @@ const fileTogether = async (
         );
         const batch = await openBatch(tx, prepared);
         const outcomes = new Map<string, InboundOutcome>();
+        const plain: PlainNewCase[] = [];
         for (const { inbound, parsed } of prepared) {
           const row = locked.get(inbound.id);
-          outcomes.set(inbound.id, row ? await intake(ctx, tx, keys, batch, row, parsed) : { status: "skipped" });
+          if (!row) {
+            outcomes.set(inbound.id, { status: "skipped" });
+            continue;
+          }
+          const opens = await plainNewCase(ctx, tx, batch, row, parsed);
+          if (opens) {
+            plain.push(opens);
+            continue;
+          }
+          // what the plain ones waiting would write may be what this message looks for
+          await fileNewCases(tx, batch, plain.splice(0), outcomes);
+          outcomes.set(inbound.id, await intake(ctx, tx, keys, batch, row, parsed));
         }
+        await fileNewCases(tx, batch, plain, outcomes);
         return outcomes;
       }),
   );
@@ -421,7 +437,46 @@ const ownerFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): 
   return owner;
 };
 
-/** The message's content as the case shows it: files stored, HTML sanitized with cid: links resolved. */
+/** The message's content as the case shows it (HTML sanitized, cid: links pointing at its stored files) and its email details. */
+const mailContent = (
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+  stored: readonly { id: string }[],
+  authorContactId: string | null,
+  supportAddressId: string | null,
+) => {
+  const cidMap: Record<string, string> = {};
+  parsed.attachments.forEach((a, index) => {
+    const file = stored[index];
+    if (a.contentId && file) cidMap[a.contentId] = `/api/v1/attachments/${file.id}`;
+  });
+  const sanitized = parsed.html === null ? null : sanitizeEmailHtml(parsed.html, { cidMap });
+  const split = splitQuotedHistory(parsed.text);
+  return {
+    message: {
+      kind: "reply" as const,
+      authorContactId,
+      bodyText: split.visible,
+      bodyHtml: sanitized && sanitized.html.trim().length > 0 ? sanitized.html : null,
+      attachmentIds: stored.map((f) => f.id),
+    },
+    details: (messageId: string, caseId: string) => ({
+      messageId,
+      caseId,
+      inboundMessageId: inbound.id,
+      supportAddressId,
+      headerMessageId: parsed.messageId,
+      fromAddress: parsed.from?.address ?? null,
+      to: parsed.to.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
+      cc: parsed.cc.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
+      subject: parsed.subject.slice(0, 1000),
+      quotedText: split.quoted,
+      blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
+    }),
+  };
+};
+
+/** Adds the message to a case: files stored, content as mailContent makes it, email details kept. */
 const addMailToCase = async (
   ctx: ServiceContext,
   tx: Tx,
@@ -439,20 +494,8 @@ const addMailToCase = async (
     caseId,
     parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.content })),
   );
-  const cidMap: Record<string, string> = {};
-  parsed.attachments.forEach((a, index) => {
-    const file = stored[index];
-    if (a.contentId && file) cidMap[a.contentId] = `/api/v1/attachments/${file.id}`;
-  });
-  const sanitized = parsed.html === null ? null : sanitizeEmailHtml(parsed.html, { cidMap });
-  const split = splitQuotedHistory(parsed.text);
-  const messageId = await addEmailMessage(tx, actor, to, {
-    kind: "reply",
-    authorContactId,
-    bodyText: split.visible,
-    bodyHtml: sanitized && sanitized.html.trim().length > 0 ? sanitized.html : null,
-    attachmentIds: stored.map((s) => s.id),
-  });
+  const content = mailContent(inbound, parsed, stored, authorContactId, supportAddressId);
+  const messageId = await addEmailMessage(tx, actor, to, content.message);
   await repo.insertAttachmentParts(
     tx,
     parsed.attachments.flatMap((a, index) => {
@@ -460,20 +503,21 @@ const addMailToCase = async (
       return file ? [{ attachmentId: file.id, contentId: a.contentId, inline: a.inline }] : [];
     }),
   );
-  await repo.insertDetails(tx, {
-    messageId,
-    caseId,
-    inboundMessageId: inbound.id,
-    supportAddressId,
-    headerMessageId: parsed.messageId,
-    fromAddress: parsed.from?.address ?? null,
-    to: parsed.to.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
-    cc: parsed.cc.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
-    subject: parsed.subject.slice(0, 1000),
-    quotedText: split.quoted,
-    blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
-  });
+  await repo.insertDetails(tx, [content.details(messageId, caseId)]);
   return messageId;
+};
+
+/** Those copied on the message who may join its thread: not the sender, not our addresses, no reply tokens. */
+const copiedOf = (parsed: ParsedInbound, exclude: Set<string>): MailAddress[] => {
+  const seen = new Set<string>();
+  return [...parsed.to, ...parsed.cc]
+    .filter((a) => {
+      const bare = withoutTag(a.address);
+      if (seen.has(a.address) || exclude.has(bare) || a.address.includes("+em-")) return false;
+      seen.add(a.address);
+      return true;
+    })
+    .slice(0, MAX_COPIED_ADDRESSES);
 };
 
 /**
@@ -489,15 +533,7 @@ const addCopiedParticipants = async (
   exclude: Set<string>,
   inboundId: string,
 ): Promise<void> => {
-  const seen = new Set<string>();
-  const copied = [...parsed.to, ...parsed.cc]
-    .filter((a) => {
-      const bare = withoutTag(a.address);
-      if (seen.has(a.address) || exclude.has(bare) || a.address.includes("+em-")) return false;
-      seen.add(a.address);
-      return true;
-    })
-    .slice(0, MAX_COPIED_ADDRESSES);
+  const copied = copiedOf(parsed, exclude);
   if (copied.length === 0) return;
   const employees = await employeeEmailsAmong(
     tx,
@@ -531,6 +567,180 @@ const addCopiedParticipants = async (
   );
 };
 
+interface PlainNewCase {
+  inbound: repo.InboundSummary;
+  parsed: ParsedInbound;
+  sender: MailAddress;
+  address: repo.SupportAddressRow;
+  ownerId: string;
+  followerIds: string[];
+}
+
+/**
+ * A message that does nothing but open a new case (no thread to look for, nobody copied, no files, no
+ * acknowledgement to send, a sender who is neither us nor an employee) is filed with the others like it by
+ * fileNewCases; anything else goes through intake. Reads nothing that messages filed before it could write.
+ */
+const plainNewCase = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  batch: IntakeBatch,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+): Promise<PlainNewCase | null> => {
+  const ours = new Set(batch.addresses.map((a) => a.address));
+  const sender = senderOf(parsed, inbound);
+  if (!sender || ours.has(withoutTag(sender.address)) || batch.employeeSenders.has(sender.address)) return null;
+  const threadHints =
+    parsed.inReplyTo !== null ||
+    parsed.references.length > 0 ||
+    subjectCaseNumber(parsed.subject) !== null ||
+    extractTokens(recipientsOf(inbound, parsed), parsed.messageId ? [parsed.messageId] : []).length > 0;
+  if (threadHints || parsed.attachments.length > 0 || copiedOf(parsed, new Set([...ours, sender.address])).length > 0) {
+    return null;
+  }
+  const address = await supportAddressFor(tx, inbound, parsed, batch.addresses);
+  if (!address) return null;
+  const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
+  if (mayAcknowledge(ctx, address, automatic)) return null;
+  const ownerId = await ownerFor(tx, batch, address);
+  if (!ownerId) return null;
+  return {
+    inbound,
+    parsed,
+    sender,
+    address,
+    ownerId,
+    followerIds: await executiveFollowers(tx, address, ownerId),
+  };
+};
+
+/**
+ * Files plain new cases together, in set-based statements: the senders' missing contacts, the cases, their
+ * first messages, the email details and the inbound rows, each written by one statement.
+ */
+const fileNewCases = async (
+  tx: Tx,
+  batch: IntakeBatch,
+  plain: readonly PlainNewCase[],
+  outcomes: Map<string, InboundOutcome>,
+): Promise<void> => {
+  if (plain.length === 0) return;
+  const missing = new Map<string, string | undefined>();
+  for (const p of plain) {
+    if (!(await contactOf(tx, batch, p.sender.address)) && !missing.has(p.sender.address)) {
+      missing.set(p.sender.address, p.sender.name.slice(0, MAX_NAME) || undefined);
+    }
+  }
+  const created = await createContactsForEmails(
+    tx,
+    SYSTEM,
+    [...missing].map(([email, name]) => ({ email, name })),
+  );
+  for (const contact of created) {
+    const email = contact.emails[0] ?? "";
+    batch.noContact.delete(email);
+    batch.contacts.set(email, contact);
+  }
+  const filing = plain.map((p) => {
+    const requester = batch.contacts.get(p.sender.address);
+    if (!requester) throw new Error(`no contact for ${p.sender.address}`);
+    return { p, requester, content: mailContent(p.inbound, p.parsed, [], requester.id, p.address.id) };
+  });
+  const cases = await insertCasesInTransaction(
+    tx,
+    SYSTEM,
+    filing.map(({ p, requester }) => newCase(p.parsed, p.address, requester, p.ownerId, p.followerIds)),
+  );
+  const messageIds = await addEmailMessagesToNewCases(
+    tx,
+    SYSTEM,
+    filing.map(({ content }, index) => ({ to: nth(cases, index), input: content.message })),
+  );
+  const filed = filing.map((f, index) => ({ ...f, caseId: nth(cases, index).id, messageId: nth(messageIds, index) }));
+  await repo.insertDetails(
+    tx,
+    filed.map((f) => f.content.details(f.messageId, f.caseId)),
+  );
+  await repo.finishFiled(
+    tx,
+    filed.map(({ p, caseId, messageId }) => ({
+      id: p.inbound.id,
+      problems: p.parsed.problems,
+      caseId,
+      messageId,
+      ...summaryOf(p.parsed),
+    })),
+  );
+  for (const { p, caseId, messageId } of filed) {
+    outcomes.set(p.inbound.id, { status: "parsed", caseId, messageId, outboundIds: [] });
+  }
+};
+
+/** The answer at `index` of a set-based write that answers in the order asked. */
+const nth = <T>(answers: readonly T[], index: number): T => {
+  const answer = answers[index];
+  if (answer === undefined) throw new Error(`no answer for item ${index}`);
+  return answer;
+};
+
+/** The executive of an executive address follows a case someone else owns. */
+const executiveFollowers = async (tx: Tx, address: repo.SupportAddressRow, ownerId: string): Promise<string[]> => {
+  const executive = address.executiveUserId;
+  return executive && executive !== ownerId && (await activeUserIds(tx, [executive])).has(executive) ? [executive] : [];
+};
+
+/** The case a new message opens, and what intake checked for it in this transaction. */
+const newCase = (
+  parsed: ParsedInbound,
+  address: repo.SupportAddressRow,
+  requester: TContact,
+  ownerId: string,
+  followerIds: string[],
+): { input: TCreateCaseInput; checked: CheckedForNewCase } => ({
+  input: {
+    subject: parsed.subject.trim().slice(0, MAX_SUBJECT) || "(no subject)",
+    requester: { contactId: requester.id },
+    teamId: address.teamId,
+    ownerId,
+    status: "new",
+    priority: "normal",
+    type: "question",
+    channel: "email",
+    tags: [],
+    customFields: {},
+    followerIds,
+  },
+  checked: {
+    requester,
+    activeOwnerId: ownerId,
+    teamId: address.teamId,
+    ...(followerIds[0] ? { activeFollowerId: followerIds[0] } : {}),
+  },
+});
+
+/** Whether a new case from this message may be acknowledged (before asking whether the sender had one lately). */
+const mayAcknowledge = (
+  ctx: ServiceContext,
+  address: repo.SupportAddressRow,
+  automatic: ReturnType<typeof shouldAutoReply>,
+): boolean =>
+  address.autoAcknowledge &&
+  ctx.config.email.outbound !== null &&
+  automatic.allowed &&
+  ctx.config.email.autoAckWindowDays > 0;
+
+const recipientsOf = (inbound: repo.InboundSummary, parsed: ParsedInbound): string[] => {
+  const headerValues = (name: string) => [parsed.headers[name] ?? []].flat();
+  return [
+    ...inbound.envelope.rcptTo,
+    ...parsed.to.map((a) => a.address),
+    ...parsed.cc.map((a) => a.address),
+    ...headerValues("delivered-to"),
+    ...headerValues("x-original-to"),
+  ];
+};
+
 const intake = async (
   ctx: ServiceContext,
   tx: Tx,
@@ -552,14 +762,7 @@ const intake = async (
   if (sender && ours.has(withoutTag(sender.address))) return await finish("ignored", "own-address");
   if (!sender) return { status: "quarantined", problems: [...parsed.problems, "no-sender"] };
   const supportAddress = await supportAddressFor(tx, inbound, parsed, addresses);
-  const headerValues = (name: string) => [parsed.headers[name] ?? []].flat();
-  const recipients = [
-    ...inbound.envelope.rcptTo,
-    ...parsed.to.map((a) => a.address),
-    ...parsed.cc.map((a) => a.address),
-    ...headerValues("delivered-to"),
-    ...headerValues("x-original-to"),
-  ];
+  const recipients = recipientsOf(inbound, parsed);
 
   const employee = batch.employeeSenders.has(sender.address) ? await findActiveUserByEmail(tx, sender.address) : null;
   if (employee) {
@@ -625,36 +828,22 @@ const intake = async (
   const ownerId = await ownerFor(tx, batch, supportAddress);
   if (!ownerId) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
   const requester = existingContact ?? (await contactFor(tx, batch, sender.address, senderName));
-  const executive = supportAddress.executiveUserId;
-  const followerIds =
-    executive && executive !== ownerId && (await activeUserIds(tx, [executive])).has(executive) ? [executive] : [];
-  const input: TCreateCaseInput = {
-    subject: parsed.subject.trim().slice(0, MAX_SUBJECT) || "(no subject)",
-    requester: { contactId: requester.id },
-    teamId: supportAddress.teamId,
+  const { input, checked } = newCase(
+    parsed,
+    supportAddress,
+    requester,
     ownerId,
-    status: "new",
-    priority: "normal",
-    type: "question",
-    channel: "email",
-    tags: [],
-    customFields: {},
-    followerIds,
-  };
-  const checked = { requester, activeOwnerId: ownerId, teamId: supportAddress.teamId };
+    await executiveFollowers(tx, supportAddress, ownerId),
+  );
   const created = thread
     ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
     : await insertCaseInTransaction(tx, SYSTEM, input, checked);
   const messageId = await addMailToCase(ctx, tx, SYSTEM, created, inbound, parsed, requester.id, supportAddress.id);
   await addCopiedParticipants(tx, batch, created.id, requester.id, parsed, exclude, inbound.id);
   const outboundIds: string[] = [];
-  const windowDays = ctx.config.email.autoAckWindowDays;
   if (
-    supportAddress.autoAcknowledge &&
-    ctx.config.email.outbound &&
-    automatic.allowed &&
-    windowDays > 0 &&
-    (await repo.claimAutoAck(tx, sender.address, windowDays, created.id))
+    mayAcknowledge(ctx, supportAddress, automatic) &&
+    (await repo.claimAutoAck(tx, sender.address, ctx.config.email.autoAckWindowDays, created.id))
   ) {
     const ack = await enqueueAcknowledgement(tx, keys, {
       c: { id: created.id, number: created.number, subject: created.subject },

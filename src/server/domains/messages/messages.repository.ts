@@ -1,18 +1,33 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { attachments, contacts, messages, users } from "../../db/schema/index";
 
-export type MessageRow = typeof messages.$inferSelect;
+/** A message's columns without its search vector (only search reads that, inside the database). */
+const { bodyTsv: _bodyTsv, ...messageFields } = getTableColumns(messages);
+
+export type MessageRow = Omit<typeof messages.$inferSelect, "bodyTsv">;
 export type AttachmentRow = typeof attachments.$inferSelect;
 
 export const insert = async (db: DbOrTx, values: typeof messages.$inferInsert): Promise<MessageRow> => {
-  const [row] = await db.insert(messages).values(values).returning();
+  const [row] = await insertMany(db, [values]);
   if (!row) throw new Error("message insert returned nothing");
   return row;
 };
 
-/** A message's columns without its search vector (only search reads that, inside the database). */
-const { bodyTsv: _bodyTsv, ...messageFields } = getTableColumns(messages);
+/** Messages in one statement; answers in the order given. */
+export const insertMany = async (db: DbOrTx, values: (typeof messages.$inferInsert)[]): Promise<MessageRow[]> => {
+  if (values.length === 0) return [];
+  const withIds = values.map((v) => ({ ...v, id: v.id ?? randomUUID() }));
+  const rows = new Map(
+    (await db.insert(messages).values(withIds).returning(messageFields)).map((row) => [row.id, row]),
+  );
+  return withIds.map((v) => {
+    const row = rows.get(v.id);
+    if (!row) throw new Error("message insert returned nothing");
+    return row;
+  });
+};
 
 export interface ThreadFile {
   id: string;

@@ -244,25 +244,28 @@ export const storeEmailAttachments = async (
  * A message that arrived by email: the customer's words (already sanitized by the email channel), an
  * employee's reply sent from their mailbox, or a system note. Returns the new message's id.
  */
+export interface EmailMessageInput {
+  kind: "reply" | "note";
+  authorContactId: string | null;
+  bodyText: string;
+  bodyHtml: string | null;
+  attachmentIds: string[];
+}
+
 export const addEmailMessage = async (
   tx: Tx,
   actor: AnyActor,
   to: string | CaseRecord,
-  input: {
-    kind: "reply" | "note";
-    authorContactId: string | null;
-    bodyText: string;
-    bodyHtml: string | null;
-    attachmentIds: string[];
-  },
+  input: EmailMessageInput,
 ): Promise<string> => {
-  // A case this transaction has just created is locked by its insert already, and was last active then.
-  const created = typeof to !== "string";
-  const row = typeof to === "string" ? await lockCaseFor(tx, actor, to, input.kind) : to;
-  if (created) await authorizeCase(tx, actor, row.id, input.kind);
-  const caseId = row.id;
+  if (typeof to !== "string") {
+    const [id] = await addEmailMessagesToNewCases(tx, actor, [{ to, input }]);
+    if (!id) throw new Error("message insert returned nothing");
+    return id;
+  }
+  const row = await lockCaseFor(tx, actor, to, input.kind);
   const m = await repo.insert(tx, {
-    caseId,
+    caseId: row.id,
     kind: input.kind,
     authorUserId: actorId(actor),
     authorContactId: input.authorContactId,
@@ -271,8 +274,42 @@ export const addEmailMessage = async (
   });
   await repo.attachToMessage(tx, input.attachmentIds, m.id);
   await recordEvents(tx, actor, [messageEvent(m, input.attachmentIds)]);
-  if (!created || actor.type === "user") await recordCaseActivity(tx, actor, row, input.kind);
+  await recordCaseActivity(tx, actor, row, input.kind);
   return m.id;
+};
+
+/**
+ * The first messages of cases this transaction has just created, in one statement: those cases are locked by
+ * their inserts already and were last active then. Answers the message ids in order.
+ */
+export const addEmailMessagesToNewCases = async (
+  tx: Tx,
+  actor: AnyActor,
+  items: readonly { to: CaseRecord; input: EmailMessageInput }[],
+): Promise<string[]> => {
+  for (const { to, input } of items) await authorizeCase(tx, actor, to.id, input.kind);
+  const rows = await repo.insertMany(
+    tx,
+    items.map(({ to, input }) => ({
+      caseId: to.id,
+      kind: input.kind,
+      authorUserId: actorId(actor),
+      authorContactId: input.authorContactId,
+      bodyText: input.bodyText,
+      bodyHtml: input.bodyHtml,
+    })),
+  );
+  const added = rows.map((m, index) => ({ m, item: items[index] as (typeof items)[number] }));
+  for (const { m, item } of added) await repo.attachToMessage(tx, item.input.attachmentIds, m.id);
+  await recordEvents(
+    tx,
+    actor,
+    added.map(({ m, item }) => messageEvent(m, item.input.attachmentIds)),
+  );
+  if (actor.type === "user") {
+    for (const { item } of added) await recordCaseActivity(tx, actor, item.to, item.input.kind);
+  }
+  return rows.map((m) => m.id);
 };
 
 /** An internal note by the system (a delivery failure, say), visible to employees only. */

@@ -19,6 +19,21 @@ export const findByDomain = async (db: DbOrTx, domain: string): Promise<Organiza
   return row;
 };
 
+/** For each of these (lower-case) domains that an organization has, the oldest such organization. */
+export const findByDomains = async (db: DbOrTx, domains: string[]): Promise<Map<string, OrganizationRow>> => {
+  const found = new Map<string, OrganizationRow>();
+  if (domains.length === 0) return found;
+  const rows = await db
+    .select()
+    .from(organizations)
+    .where(sql`${organizations.domains} && ${sql.param(domains)}::text[]`)
+    .orderBy(asc(organizations.createdAt));
+  for (const row of rows) {
+    for (const domain of row.domains) if (domains.includes(domain) && !found.has(domain)) found.set(domain, row);
+  }
+  return found;
+};
+
 export const list = async (
   db: DbOrTx,
   f: { q?: string | undefined; after?: { name: string; id: string } | null; limit: number },

@@ -61,6 +61,18 @@ export const organizationForEmail = async (db: DbOrTx, email: string): Promise<T
   return row ? present(row) : null;
 };
 
+/** organizationForEmail for many addresses in one read: the organization of each address whose domain has one. */
+export const organizationsForEmails = async (db: DbOrTx, emails: string[]): Promise<Map<string, TOrganization>> => {
+  const domainOf = (email: string) => email.split("@")[1]?.toLowerCase() ?? "";
+  const byDomain = await repo.findByDomains(db, [...new Set(emails.map(domainOf).filter(Boolean))]);
+  const found = new Map<string, TOrganization>();
+  for (const email of emails) {
+    const row = byDomain.get(domainOf(email));
+    if (row) found.set(email, present(row));
+  }
+  return found;
+};
+
 export const listOrganizations = async (
   ctx: ServiceContext,
   actor: AnyActor,
