@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, uniq } from "../../../../test/factories";
 import { addressOnly, compose, type Desk, makeDesk, type SimpleMail, sendRaw } from "../../../../test/mail";
+import { SYSTEM } from "../../platform/actor";
+import { createOrganization } from "../organizations/organizations.service";
 import { emailKeys } from "./email.keys";
 import { type InboundOutcome, processInbound, processInboundBatch } from "./inbound.service";
 import { createReplyToken, replyAddress } from "./reply-token";
@@ -94,6 +96,85 @@ describe("filing a batch of stored messages", () => {
       sql`SELECT type FROM events WHERE case_id = ${one.caseId} ORDER BY id`,
     );
     expect(events.rows.map((e) => e.type).slice(0, 2)).toEqual(["case.created", "message.added"]);
+  });
+
+  it("files a burst of plain new mail set-based: one contact per new sender, organization by domain, each case complete", async () => {
+    const domain = `${uniq("globex")}.example`;
+    const organization = await createOrganization(t.app.ctx, SYSTEM, { name: "Globex", domains: [domain], notes: "" });
+    const carol = `carol@${domain}`;
+    const dave = customer();
+    const ids = [
+      await store({
+        from: `"Carol Globex" <${carol}>`,
+        to: desk.address.address,
+        subject: "Pump 1 leaks",
+        text: "Leak.\n\n> old",
+      }),
+      await store({ from: dave, to: desk.address.address, subject: "Pump 2 hums" }),
+      await store({ from: carol, to: desk.address.address, subject: "Pump 3 is fine now" }),
+    ];
+    const outcomes = await processInboundBatch(t.app.ctx, ids);
+    const filed = ids.map((id) => parsed(outcomes.get(id)));
+    expect(new Set(filed.map((o) => o.caseId)).size).toBe(3);
+    const rows = await t.app.ctx.db.execute<{
+      subject: string;
+      status: string;
+      channel: string;
+      owner_id: string;
+      team_id: string;
+      next_step_due_at: Date | null;
+      email: string;
+      contact_name: string;
+      organization_id: string | null;
+      body_text: string;
+      from_address: string;
+      quoted_text: string | null;
+      inbound_status: string;
+      inbound_case: string;
+    }>(sql`
+      SELECT c.subject, c.status, c.channel, c.owner_id, c.team_id, c.next_step_due_at, ce.email,
+             ct.name AS contact_name, ct.organization_id, m.body_text, d.from_address, d.quoted_text,
+             i.status AS inbound_status, i.case_id AS inbound_case
+      FROM inbound_messages i
+      JOIN cases c ON c.id = i.case_id
+      JOIN contacts ct ON ct.id = c.requester_id
+      JOIN contact_emails ce ON ce.contact_id = ct.id
+      JOIN messages m ON m.id = i.message_id AND m.case_id = c.id
+      JOIN email_message_details d ON d.message_id = m.id AND d.inbound_message_id = i.id
+      WHERE i.id IN (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})
+      ORDER BY c.number`);
+    expect(rows.rows.map((r) => [r.subject, r.email, r.organization_id])).toEqual([
+      ["Pump 1 leaks", carol, organization.id],
+      ["Pump 2 hums", dave, null],
+      ["Pump 3 is fine now", carol, organization.id],
+    ]);
+    for (const r of rows.rows) {
+      expect(r).toMatchObject({
+        status: "new",
+        channel: "email",
+        owner_id: desk.lead.user.id,
+        team_id: desk.teamId,
+        inbound_status: "parsed",
+        from_address: r.email,
+      });
+      expect(r.next_step_due_at).toBeTruthy();
+    }
+    expect(rows.rows[0]).toMatchObject({ contact_name: "Carol Globex", body_text: "Leak.", quoted_text: "> old" });
+    const carols = await t.app.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM contact_emails WHERE email = ${carol}`,
+    );
+    expect(carols.rows[0]?.n).toBe(1);
+    await t.app.ctx.events.drain();
+    const clocks = await t.app.ctx.db.execute<{ n: number }>(
+      sql`SELECT count(DISTINCT case_id)::int AS n FROM sla_clocks WHERE case_id IN (${sql.join(
+        filed.map((o) => sql`${o.caseId}::uuid`),
+        sql`, `,
+      )})`,
+    );
+    expect(clocks.rows[0]?.n).toBe(3);
   });
 
   it("files the rest of a batch when one message breaks a rule, and quarantines that one", async () => {
