@@ -18,21 +18,33 @@ export const lockCaseFor = async (
   caseId: string,
   action: CaseAction,
 ): Promise<repo.CaseRow> => {
-  const row = await repo.lockById(tx, caseId);
-  if (!row) throw notFound("Case");
-  await authorizeCase(tx, actor, caseId, action);
-  return row;
+  if (isUnrestricted(actor)) {
+    const row = await repo.lockById(tx, caseId);
+    if (!row) throw notFound("Case");
+    return row;
+  }
+  const view = await repo.lockView(tx, caseId, actorId(actor));
+  ensureMay(actor, action, view);
+  return view.c;
 };
 
 /** The policy check on a case the caller has already locked (nothing to read for the unrestricted system). */
 export const authorizeCase = async (tx: Tx, actor: AnyActor, caseId: string, action: CaseAction): Promise<void> => {
   if (isUnrestricted(actor)) return;
-  const view = await repo.findView(tx, caseId, actorId(actor));
+  ensureMay(actor, action, await repo.findView(tx, caseId, actorId(actor)));
+};
+
+/** Invisible (or missing) is "not found"; visible without the right is "forbidden". */
+function ensureMay(
+  actor: AnyActor,
+  action: CaseAction,
+  view: repo.CaseView | undefined,
+): asserts view is repo.CaseView {
   if (!view || !casesPolicy.can(actor, "read", accessOf(view))) throw notFound("Case");
   if (!casesPolicy.can(actor, action, accessOf(view))) {
     throw new AppError("FORBIDDEN", `Not allowed to ${action} this case`);
   }
-};
+}
 
 export const visibleCaseView = async (tx: DbOrTx, actor: AnyActor, caseId: string): Promise<repo.CaseView> => {
   const view = await repo.findView(tx, caseId, actorId(actor));

@@ -68,6 +68,12 @@ export const findView = async (db: DbOrTx, id: string, viewerId: string | null):
 export const findViewsByIds = async (db: DbOrTx, ids: string[], viewerId: string | null): Promise<CaseView[]> =>
   ids.length === 0 ? [] : await baseSelect(db, viewerId).where(inArray(cases.id, ids));
 
+/** The case as `viewerId` sees it, its row locked for the rest of the transaction: a lock and a policy check in one read. */
+export const lockView = async (db: DbOrTx, id: string, viewerId: string | null): Promise<CaseView | undefined> => {
+  const [row] = await baseSelect(db, viewerId).where(eq(cases.id, id)).for("update", { of: cases });
+  return row;
+};
+
 /** Locks the case row for the rest of the transaction (writers on one case queue up). */
 export const lockById = async (db: DbOrTx, id: string): Promise<CaseRow | undefined> => {
   const [row] = await db.select(caseFields).from(cases).where(eq(cases.id, id)).for("update");
