@@ -85,10 +85,9 @@ export const insert = async (
   values: typeof contacts.$inferInsert,
   emails: string[],
 ): Promise<ContactRow> => {
-  const [row] = await db.insert(contacts).values(values).returning();
+  const [row] = await insertMany(db, [{ values, emails }]);
   if (!row) throw new Error("contact insert returned nothing");
-  await insertEmails(db, row.id, emails);
-  return { ...row, emails };
+  return row;
 };
 
 /** Contacts and their addresses in two statements; answers in the order given. */

@@ -9,16 +9,6 @@ export const findById = async (db: DbOrTx, id: string): Promise<OrganizationRow 
   return row;
 };
 
-export const findByDomain = async (db: DbOrTx, domain: string): Promise<OrganizationRow | undefined> => {
-  const [row] = await db
-    .select()
-    .from(organizations)
-    .where(sql`${organizations.domains} @> ARRAY[${domain.toLowerCase()}]::text[]`)
-    .orderBy(asc(organizations.createdAt))
-    .limit(1);
-  return row;
-};
-
 /** For each of these (lower-case) domains that an organization has, the oldest such organization. */
 export const findByDomains = async (db: DbOrTx, domains: string[]): Promise<Map<string, OrganizationRow>> => {
   const found = new Map<string, OrganizationRow>();

@@ -54,12 +54,8 @@ export const findOrganization = async (db: DbOrTx, id: string): Promise<TOrganiz
 };
 
 /** The customer an email address belongs to, by its domain. */
-export const organizationForEmail = async (db: DbOrTx, email: string): Promise<TOrganization | null> => {
-  const domain = email.split("@")[1];
-  if (!domain) return null;
-  const row = await repo.findByDomain(db, domain);
-  return row ? present(row) : null;
-};
+export const organizationForEmail = async (db: DbOrTx, email: string): Promise<TOrganization | null> =>
+  (await organizationsForEmails(db, [email])).get(email) ?? null;
 
 /** organizationForEmail for many addresses in one read: the organization of each address whose domain has one. */
 export const organizationsForEmails = async (db: DbOrTx, emails: string[]): Promise<Map<string, TOrganization>> => {
