@@ -228,15 +228,26 @@ export const followerIds = async (db: DbOrTx, caseId: string): Promise<string[]>
       .orderBy(asc(caseFollowers.createdAt))
   ).map((r) => r.userId);
 
-export const addFollowers = async (db: DbOrTx, caseId: string, userIds: string[]): Promise<string[]> => {
-  if (userIds.length === 0) return [];
-  const rows = await db
-    .insert(caseFollowers)
-    .values(userIds.map((userId) => ({ caseId, userId })))
-    .onConflictDoNothing()
-    .returning({ userId: caseFollowers.userId });
-  return rows.map((r) => r.userId);
-};
+export const addFollowers = async (db: DbOrTx, caseId: string, userIds: string[]): Promise<string[]> =>
+  (
+    await addFollowersOfCases(
+      db,
+      userIds.map((userId) => ({ caseId, userId })),
+    )
+  ).map((r) => r.userId);
+
+/** Followers of many cases in one statement; answers those that were not following already. */
+export const addFollowersOfCases = async (
+  db: DbOrTx,
+  pairs: { caseId: string; userId: string }[],
+): Promise<{ caseId: string; userId: string }[]> =>
+  pairs.length === 0
+    ? []
+    : await db
+        .insert(caseFollowers)
+        .values(pairs)
+        .onConflictDoNothing()
+        .returning({ caseId: caseFollowers.caseId, userId: caseFollowers.userId });
 
 export const removeFollower = async (db: DbOrTx, caseId: string, userId: string): Promise<boolean> =>
   (

@@ -166,7 +166,10 @@ export const insertCasesInTransaction = async (
     if (!row) throw new Error("case insert returned nothing");
     return { ...p, row };
   });
-  for (const { row, followerIds } of made) await repo.addFollowers(tx, row.id, followerIds);
+  await repo.addFollowersOfCases(
+    tx,
+    made.flatMap(({ row, followerIds }) => followerIds.map((userId) => ({ caseId: row.id, userId }))),
+  );
   await recordEvents(
     tx,
     actor,
