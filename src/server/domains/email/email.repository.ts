@@ -281,7 +281,9 @@ export const finishFiled = async (
   const byProblems = new Map<string, (typeof rows)[number][]>();
   for (const row of rows) {
     const key = JSON.stringify(row.problems);
-    byProblems.set(key, [...(byProblems.get(key) ?? []), row]);
+    const group = byProblems.get(key);
+    if (group) group.push(row);
+    else byProblems.set(key, [row]);
   }
   for (const group of byProblems.values()) {
     const problems = group[0]?.problems ?? [];

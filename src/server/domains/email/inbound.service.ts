@@ -291,14 +291,16 @@ export const processInbound = async (ctx: ServiceContext, id: string): Promise<I
 /**
  * What one intake transaction reads once for all the messages it files: the support addresses, which
  * senders are employees, the senders' contacts (kept up to date as intake creates contacts), each
- * address's owner.
+ * address's owner and followers.
  */
 interface IntakeBatch {
   addresses: repo.SupportAddressRow[];
+  /** The support addresses, bare. */
+  ours: Set<string>;
   employeeSenders: Set<string>;
   contacts: Map<string, TContact>;
   noContact: Set<string>;
-  owners: Map<string, Promise<string | null>>;
+  desks: Map<string, Promise<Desk | null>>;
 }
 
 const openBatch = async (tx: Tx, prepared: Prepared[]): Promise<IntakeBatch> => {
@@ -315,10 +317,11 @@ const openBatch = async (tx: Tx, prepared: Prepared[]): Promise<IntakeBatch> => 
   const contacts = await findContactsByEmails(tx, senders);
   return {
     addresses,
+    ours: new Set(addresses.map((a) => a.address)),
     employeeSenders,
     contacts,
     noContact: new Set(senders.filter((s) => !contacts.has(s))),
-    owners: new Map(),
+    desks: new Map(),
   };
 };
 
@@ -423,18 +426,30 @@ const findThread = async (
   return null;
 };
 
-/** Who owns a new case from this address: the team's lead, else its executive, else the first admin; all active. */
-const ownerFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): Promise<string | null> => {
-  const known = batch.owners.get(address.id);
+/** Who takes a new case from an address: its owner and those who follow it. */
+interface Desk {
+  ownerId: string;
+  followerIds: string[];
+}
+
+/**
+ * The owner of a new case from this address is the team's lead, else the address's executive, else the first
+ * admin, all active; the executive follows a case someone else owns. Asked once per address and batch.
+ */
+const deskFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): Promise<Desk | null> => {
+  const known = batch.desks.get(address.id);
   if (known) return known;
-  const owner = (async () => {
+  const desk = (async () => {
     const lead = await teamLeadOf(tx, address.teamId);
-    const candidates = [lead, address.executiveUserId].filter((id): id is string => !!id);
+    const executive = address.executiveUserId;
+    const candidates = [lead, executive].filter((id): id is string => !!id);
     const active = await activeUserIds(tx, candidates);
-    return candidates.find((id) => active.has(id)) ?? (await firstActiveAdminId(tx));
+    const ownerId = candidates.find((id) => active.has(id)) ?? (await firstActiveAdminId(tx));
+    if (!ownerId) return null;
+    return { ownerId, followerIds: executive && executive !== ownerId && active.has(executive) ? [executive] : [] };
   })();
-  batch.owners.set(address.id, owner);
-  return owner;
+  batch.desks.set(address.id, desk);
+  return desk;
 };
 
 /** The message's content as the case shows it (HTML sanitized, cid: links pointing at its stored files) and its email details. */
@@ -567,13 +582,11 @@ const addCopiedParticipants = async (
   );
 };
 
-interface PlainNewCase {
+interface PlainNewCase extends Desk {
   inbound: repo.InboundSummary;
   parsed: ParsedInbound;
   sender: MailAddress;
   address: repo.SupportAddressRow;
-  ownerId: string;
-  followerIds: string[];
 }
 
 /**
@@ -588,7 +601,7 @@ const plainNewCase = async (
   inbound: repo.InboundSummary,
   parsed: ParsedInbound,
 ): Promise<PlainNewCase | null> => {
-  const ours = new Set(batch.addresses.map((a) => a.address));
+  const ours = batch.ours;
   const sender = senderOf(parsed, inbound);
   if (!sender || ours.has(withoutTag(sender.address)) || batch.employeeSenders.has(sender.address)) return null;
   const threadHints =
@@ -603,16 +616,8 @@ const plainNewCase = async (
   if (!address) return null;
   const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
   if (mayAcknowledge(ctx, address, automatic)) return null;
-  const ownerId = await ownerFor(tx, batch, address);
-  if (!ownerId) return null;
-  return {
-    inbound,
-    parsed,
-    sender,
-    address,
-    ownerId,
-    followerIds: await executiveFollowers(tx, address, ownerId),
-  };
+  const desk = await deskFor(tx, batch, address);
+  return desk ? { inbound, parsed, sender, address, ...desk } : null;
 };
 
 /**
@@ -632,13 +637,9 @@ const fileNewCases = async (
       missing.set(p.sender.address, p.sender.name.slice(0, MAX_NAME) || undefined);
     }
   }
-  const created = await createContactsForEmails(
-    tx,
-    SYSTEM,
-    [...missing].map(([email, name]) => ({ email, name })),
-  );
-  for (const contact of created) {
-    const email = contact.emails[0] ?? "";
+  const entries = [...missing].map(([email, name]) => ({ email, name }));
+  for (const [index, contact] of (await createContactsForEmails(tx, SYSTEM, entries)).entries()) {
+    const { email } = nth(entries, index);
     batch.noContact.delete(email);
     batch.contacts.set(email, contact);
   }
@@ -650,7 +651,7 @@ const fileNewCases = async (
   const cases = await insertCasesInTransaction(
     tx,
     SYSTEM,
-    filing.map(({ p, requester }) => newCase(p.parsed, p.address, requester, p.ownerId, p.followerIds)),
+    filing.map(({ p, requester }) => newCase(p.parsed, p.address, requester, p)),
   );
   const messageIds = await addEmailMessagesToNewCases(
     tx,
@@ -684,19 +685,12 @@ const nth = <T>(answers: readonly T[], index: number): T => {
   return answer;
 };
 
-/** The executive of an executive address follows a case someone else owns. */
-const executiveFollowers = async (tx: Tx, address: repo.SupportAddressRow, ownerId: string): Promise<string[]> => {
-  const executive = address.executiveUserId;
-  return executive && executive !== ownerId && (await activeUserIds(tx, [executive])).has(executive) ? [executive] : [];
-};
-
 /** The case a new message opens, and what intake checked for it in this transaction. */
 const newCase = (
   parsed: ParsedInbound,
   address: repo.SupportAddressRow,
   requester: TContact,
-  ownerId: string,
-  followerIds: string[],
+  { ownerId, followerIds }: Desk,
 ): { input: TCreateCaseInput; checked: CheckedForNewCase } => ({
   input: {
     subject: parsed.subject.trim().slice(0, MAX_SUBJECT) || "(no subject)",
@@ -749,8 +743,7 @@ const intake = async (
   inbound: repo.InboundSummary,
   parsed: ParsedInbound,
 ): Promise<InboundOutcome> => {
-  const addresses = batch.addresses;
-  const ours = new Set(addresses.map((a) => a.address));
+  const { addresses, ours } = batch;
   const sender = senderOf(parsed, inbound);
   const finish = async (status: "ignored", reason: string): Promise<InboundOutcome> => {
     await repo.finishInbound(tx, inbound.id, { status, problems: [...parsed.problems, reason], ...summaryOf(parsed) });
@@ -825,16 +818,10 @@ const intake = async (
   }
 
   if (!supportAddress) return { status: "quarantined", problems: [...parsed.problems, "no-support-address"] };
-  const ownerId = await ownerFor(tx, batch, supportAddress);
-  if (!ownerId) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
+  const desk = await deskFor(tx, batch, supportAddress);
+  if (!desk) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
   const requester = existingContact ?? (await contactFor(tx, batch, sender.address, senderName));
-  const { input, checked } = newCase(
-    parsed,
-    supportAddress,
-    requester,
-    ownerId,
-    await executiveFollowers(tx, supportAddress, ownerId),
-  );
+  const { input, checked } = newCase(parsed, supportAddress, requester, desk);
   const created = thread
     ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
     : await insertCaseInTransaction(tx, SYSTEM, input, checked);
