@@ -91,15 +91,21 @@ export const compose = async (mail: SimpleMail): Promise<Buffer> => {
 
 export const addressOnly = (value: string): string => /<([^>]+)>/.exec(value)?.[1] ?? value;
 
+/** Composes and sends one message over SMTP, without filing it; returns the stored id and the bytes sent. */
+export const store = async (port: number, mail: SimpleMail): Promise<{ id: string; raw: Buffer }> => {
+  const raw = await compose(mail);
+  const to = [mail.to, mail.cc ?? []].flat().map(addressOnly);
+  const { id } = await sendRaw(port, raw, { from: addressOnly(mail.from), to });
+  return { id, raw };
+};
+
 /** Composes and sends one message, then processes it as the parse job would; returns the outcome. */
 export const deliver = async (
   app: FastifyInstance,
   port: number,
   mail: SimpleMail,
 ): Promise<{ id: string; raw: Buffer; outcome: InboundOutcome }> => {
-  const raw = await compose(mail);
-  const to = [mail.to, mail.cc ?? []].flat().map(addressOnly);
-  const { id } = await sendRaw(port, raw, { from: addressOnly(mail.from), to });
+  const { id, raw } = await store(port, mail);
   const outcome = await processInbound(app.ctx, id);
   await app.ctx.events.drain();
   return { id, raw, outcome };

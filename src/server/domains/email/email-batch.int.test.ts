@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, uniq } from "../../../../test/factories";
-import { addressOnly, compose, type Desk, makeDesk, type SimpleMail, sendRaw } from "../../../../test/mail";
+import { type Desk, makeDesk, type SimpleMail, store as storeMail } from "../../../../test/mail";
 import { SYSTEM } from "../../platform/actor";
 import { createOrganization } from "../organizations/organizations.service";
 import { emailKeys } from "./email.keys";
@@ -26,11 +26,7 @@ afterAll(async () => {
 
 const customer = () => `${uniq("cust")}@${uniq("acme")}.example`;
 
-/** Stores a message over SMTP without filing it; answers the stored id. */
-const store = async (mail: SimpleMail): Promise<string> => {
-  const to = [mail.to, mail.cc ?? []].flat().map(addressOnly);
-  return (await sendRaw(smtp.port, await compose(mail), { from: addressOnly(mail.from), to })).id;
-};
+const store = async (mail: SimpleMail): Promise<string> => (await storeMail(smtp.port, mail)).id;
 
 const parsed = (outcome: InboundOutcome | undefined) => {
   if (outcome?.status !== "parsed") throw new Error(`expected parsed, got ${JSON.stringify(outcome)}`);
