@@ -106,8 +106,10 @@ class Slot {
       const onMessage = (reply: Reply) => {
         if (reply.id !== id) return;
         cleanup();
-        if (reply.ok) resolve(revive(reply.parsed));
-        else reject(new MailParseError(reply.code, reply.message));
+        if (reply.ok) return resolve(revive(reply.parsed));
+        // The parser gave up on the message but would go on working on it; a fresh worker takes the next one.
+        if (reply.code === "timeout") this.discard();
+        reject(new MailParseError(reply.code, reply.message));
       };
       const onError = (error: Error) => {
         const code = (error as { code?: string }).code;
