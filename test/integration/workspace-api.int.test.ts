@@ -55,6 +55,34 @@ describe("attachments", () => {
     expect(down.body).toBe("<script>alert(1)</script>");
   });
 
+  it("answers a new message exactly as the thread then shows it, files and author included", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const upload = async (name: string) =>
+      (
+        await agent.call({
+          method: "POST",
+          url: `/api/v1/cases/${c.id}/attachments`,
+          ...multipart(name, "text/plain", name),
+        })
+      ).json() as { id: string };
+    const second = await upload("second.txt");
+    const first = await upload("first.txt");
+    const res = await agent.call({
+      method: "POST",
+      url: `/api/v1/cases/${c.id}/messages`,
+      payload: { kind: "reply", body: "<p>Both <b>files</b></p>", format: "html", attachmentIds: [first.id, second.id] },
+    });
+    expect(res.statusCode).toBe(201);
+    const thread = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` })).json().items as {
+      id: string;
+    }[];
+    expect(res.json()).toEqual(thread.find((m) => m.id === res.json().id));
+    expect(res.json()).toMatchObject({
+      author: { type: "user", id: agent.user.id, name: agent.user.name },
+      attachments: [{ id: second.id }, { id: first.id }],
+    });
+  });
+
   it("refuses files over the configured limit with 413 and stores nothing", async () => {
     const c = await makeCase(t.app, agent.user.id);
     const res = await agent.call({

@@ -39,25 +39,32 @@ const messageEvent = (m: repo.MessageRow, attachmentIds: string[]) => ({
 });
 
 /** The whole thread; read alongside the visibility check and returned only when the case is visible. */
+/** A message as the thread shows it; `names` are the author's current names. */
+const presentMessage = (
+  m: repo.MessageRow,
+  names: { userName: string | null; contactName: string | null },
+  files: readonly (repo.AttachmentRow | repo.ThreadFile)[],
+): TMessage => ({
+  id: m.id,
+  caseId: m.caseId,
+  kind: m.kind,
+  author: m.authorUserId
+    ? { type: "user" as const, id: m.authorUserId, name: names.userName ?? "" }
+    : m.authorContactId
+      ? { type: "contact" as const, id: m.authorContactId, name: names.contactName ?? "" }
+      : { type: "system" as const, id: null, name: "Extramile" },
+  bodyText: m.bodyText,
+  bodyHtml: m.bodyHtml,
+  phone: m.phoneDirection
+    ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
+    : null,
+  attachments: files.map(presentAttachment),
+  createdAt: m.createdAt,
+});
+
 export const listMessages = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TMessage[]> => {
   const [, rows] = await Promise.all([visibleCaseView(ctx.db, actor, caseId), repo.listByCase(ctx.db, caseId, true)]);
-  return rows.map(({ m, userName, contactName, files }) => ({
-    id: m.id,
-    caseId: m.caseId,
-    kind: m.kind,
-    author: m.authorUserId
-      ? { type: "user" as const, id: m.authorUserId, name: userName ?? "" }
-      : m.authorContactId
-        ? { type: "contact" as const, id: m.authorContactId, name: contactName ?? "" }
-        : { type: "system" as const, id: null, name: "Extramile" },
-    bodyText: m.bodyText,
-    bodyHtml: m.bodyHtml,
-    phone: m.phoneDirection
-      ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
-      : null,
-    attachments: files.map(presentAttachment),
-    createdAt: m.createdAt,
-  }));
+  return rows.map(({ m, userName, contactName, files }) => presentMessage(m, { userName, contactName }, files));
 };
 
 export const addMessage = async (
@@ -68,7 +75,7 @@ export const addMessage = async (
 ): Promise<TMessage> => {
   if (input.kind === "phone" && !input.phone) throw invalid("phone", "A phone log needs the call's direction");
   if (input.kind !== "phone" && input.phone) throw invalid("phone", "Only phone logs carry call details");
-  const id = await inTransaction(ctx, async (tx) => {
+  return await inTransaction(ctx, async (tx) => {
     const row = await lockCaseFor(tx, actor, caseId, input.kind === "note" ? "note" : "reply");
     if (row.status === "closed" && input.kind !== "note") {
       throw new AppError(
@@ -94,12 +101,10 @@ export const addMessage = async (
     await repo.attachToMessage(tx, uniqueIds, m.id);
     await recordEvents(tx, actor, [messageEvent(m, uniqueIds)]);
     await recordCaseActivity(tx, actor, row, input.kind);
-    return m.id;
+    // Written by the actor, with the files just read: nothing to read back (the thread's order is by time too).
+    const files = [...pending].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    return presentMessage(m, { userName: actor.name, contactName: null }, files);
   });
-  const all = await listMessages(ctx, actor, caseId);
-  const created = all.find((m) => m.id === id);
-  if (!created) throw notFound("Message");
-  return created;
 };
 
 /** The opening message of a new case: the customer's words, or the employee's call log. */
