@@ -2,6 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
+import { SYSTEM } from "../../platform/actor";
+import { createContact } from "../contacts/contacts.service";
+import { createOrganization } from "../organizations/organizations.service";
 
 let t: TestApp;
 let agent: TestUser;
@@ -34,6 +37,40 @@ describe("cases API", () => {
     expect(dueInHours).toBeGreaterThan(3.9);
     expect(dueInHours).toBeLessThan(4.1);
     expect(res.headers.etag).toBe('"1"');
+  });
+
+  it("opens a case for a known contact in the contact's organization, unless told otherwise", async () => {
+    const org = await createOrganization(t.app.ctx, SYSTEM, { name: uniq("Org"), domains: [], notes: "" });
+    const contact = await createContact(t.app.ctx, SYSTEM, {
+      name: "Olga",
+      emails: [`${uniq("olga")}@example.org`],
+      phones: [],
+      organizationId: org.id,
+      organizationManager: false,
+    });
+    const open = (extra: object) =>
+      agent.call({
+        method: "POST",
+        url: "/api/v1/cases",
+        payload: { subject: "Known", requester: { contactId: contact.id }, ...extra },
+      });
+    const theirs = await open({});
+    expect(theirs.statusCode).toBe(201);
+    expect(theirs.json()).toMatchObject({ requester: { id: contact.id }, organization: { id: org.id } });
+    expect((await open({ organizationId: null })).json().organization).toBeNull();
+  });
+
+  it("refuses a requester that does not exist, naming the field, and writes nothing", async () => {
+    const subject = uniq("Nobody");
+    const res = await agent.call({
+      method: "POST",
+      url: "/api/v1/cases",
+      payload: { subject, requester: { contactId: "00000000-0000-4000-8000-000000000000" } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: "VALIDATION_FAILED", field: "requester.contactId" });
+    const { rows } = await t.app.ctx.db.execute(sql`SELECT 1 FROM cases WHERE subject = ${subject}`);
+    expect(rows).toEqual([]);
   });
 
   it("rejects unknown keys and names the field", async () => {

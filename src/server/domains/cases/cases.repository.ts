@@ -80,7 +80,17 @@ export const lockById = async (db: DbOrTx, id: string): Promise<CaseRow | undefi
   return row;
 };
 
-export const insertMany = async (db: DbOrTx, values: CaseInsert[]): Promise<CaseRow[]> =>
+/** A new case's values; the organization may be the requester's, read by the INSERT itself (requesterOrganization). */
+export type NewCaseValues = Omit<CaseInsert, "organizationId"> & { organizationId: string | null | SQL };
+
+/** The requester's organization, as an INSERT value: the statement reads it. */
+export const requesterOrganization = (contactId: string): SQL =>
+  sql`(SELECT ${contacts.organizationId} FROM ${contacts} WHERE ${contacts.id} = ${contactId})`;
+
+/** A requester that does not exist fails the INSERT on this foreign key. */
+export const REQUESTER_FOREIGN_KEY = "cases_requester_id_contacts_id_fk";
+
+export const insertMany = async (db: DbOrTx, values: NewCaseValues[]): Promise<CaseRow[]> =>
   values.length === 0 ? [] : await db.insert(cases).values(values).returning(caseFields);
 
 /** Writes only if the version is still `expectedVersion`; returns undefined when someone else won. */

@@ -11,7 +11,7 @@ import { type CasePriority, type CaseStatus, canTransition } from "../../../shar
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
-import { AppError, invalid, invariant, notFound } from "../../platform/errors";
+import { AppError, databaseConstraint, invalid, invariant, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
@@ -108,15 +108,15 @@ export const insertCasesInTransaction = async (
   list: readonly NewCase[],
 ): Promise<CaseRecord[]> => {
   ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
-  const planned: { values: repo.CaseInsert & { id: string }; followerIds: string[]; input: TCreateCaseInput }[] = [];
+  const planned: { values: repo.NewCaseValues & { id: string }; followerIds: string[]; input: TCreateCaseInput }[] = [];
   for (const { input, checked = {} } of list) {
     const requester =
       "contactId" in input.requester
         ? checked.requester?.id === input.requester.contactId
           ? checked.requester
-          : await findContact(tx, input.requester.contactId)
+          : // Not read first: the INSERT reads the organization, and its foreign key refuses an unknown contact.
+            { id: input.requester.contactId, organizationId: repo.requesterOrganization(input.requester.contactId) }
         : await findOrCreateContactByEmail(tx, actor, input.requester.email, input.requester.name);
-    if (!requester) throw invalid("requester.contactId", "No such contact");
     const organizationId = input.organizationId === undefined ? requester.organizationId : input.organizationId;
     if (input.organizationId && !(await findOrganization(tx, input.organizationId))) {
       throw invalid("organizationId", "No such organization");
@@ -153,14 +153,16 @@ export const insertCasesInTransaction = async (
       },
     });
   }
-  const inserted = new Map(
-    (
-      await repo.insertMany(
-        tx,
-        planned.map((p) => p.values),
-      )
-    ).map((row) => [row.id, row]),
-  );
+  const rows = await repo
+    .insertMany(
+      tx,
+      planned.map((p) => p.values),
+    )
+    .catch((err: unknown) => {
+      if (databaseConstraint(err) === repo.REQUESTER_FOREIGN_KEY) throw invalid("requester.contactId", "No such contact");
+      throw err;
+    });
+  const inserted = new Map(rows.map((row) => [row.id, row]));
   const made = planned.map((p) => {
     const row = inserted.get(p.values.id);
     if (!row) throw new Error("case insert returned nothing");
