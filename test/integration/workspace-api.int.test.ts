@@ -70,7 +70,12 @@ describe("attachments", () => {
     const res = await agent.call({
       method: "POST",
       url: `/api/v1/cases/${c.id}/messages`,
-      payload: { kind: "reply", body: "<p>Both <b>files</b></p>", format: "html", attachmentIds: [first.id, second.id] },
+      payload: {
+        kind: "reply",
+        body: "<p>Both <b>files</b></p>",
+        format: "html",
+        attachmentIds: [first.id, second.id],
+      },
     });
     expect(res.statusCode).toBe(201);
     const thread = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` })).json().items as {

@@ -159,7 +159,8 @@ export const insertCasesInTransaction = async (
       planned.map((p) => p.values),
     )
     .catch((err: unknown) => {
-      if (databaseConstraint(err) === repo.REQUESTER_FOREIGN_KEY) throw invalid("requester.contactId", "No such contact");
+      if (databaseConstraint(err) === repo.REQUESTER_FOREIGN_KEY)
+        throw invalid("requester.contactId", "No such contact");
       throw err;
     });
   const inserted = new Map(rows.map((row) => [row.id, row]));
