@@ -113,7 +113,10 @@ export const runPlanCheck = async (opts: {
     { label: "search: employee scope", run: () => searchCases(ctx, employee, "delivery invoice", 20) },
   ];
   const rows: Row[] = [];
-  let failed = false;
+  // Below full scale a sequential scan of a table of a few thousand rows is the planner's right choice: it is
+  // reported, and fails the check only at full scale, where it would mean a missing index or a bad query shape.
+  const enforced = opts.scale.name === "full";
+  let scanned = false;
   for (const hot of HOT) {
     capturing = { label: hot.label, queries: [] };
     await hot.run();
@@ -127,7 +130,7 @@ export const runPlanCheck = async (opts: {
       const plan = explained.rows[0]?.["QUERY PLAN"][0];
       if (!plan) continue;
       const scans = seqScans(plan.Plan);
-      failed ||= scans.length > 0;
+      scanned ||= scans.length > 0;
       rows.push({
         "hot path": `${hot.label}${captured.length > 1 ? ` (#${i + 1})` : ""}`,
         ms: plan["Execution Time"] ?? 0,
@@ -138,10 +141,16 @@ export const runPlanCheck = async (opts: {
   }
   await app.close();
   await pool.end();
+  const failed = enforced && scanned;
+  const verdict = !scanned
+    ? "No sequential scan on cases or messages."
+    : failed
+      ? "FAILED: a sequential scan on cases or messages."
+      : `A sequential scan on cases or messages at ${opts.scale.name} scale (reported; the check fails on one only at full scale).`;
   return {
     notes: [
       `PostgreSQL server, database ${dbName} (${opts.scale.cases.toLocaleString("en")} cases, ${opts.scale.messages.toLocaleString("en")} messages).`,
-      `Each hot path runs once through the real service; every SELECT it issues is EXPLAIN ANALYZEd with its parameters. ${failed ? "FAILED: a sequential scan on cases or messages." : "No sequential scan on cases or messages."}`,
+      `Each hot path runs once through the real service; every SELECT it issues is EXPLAIN ANALYZEd with its parameters. ${verdict}`,
     ],
     rows,
     failed,

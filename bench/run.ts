@@ -8,7 +8,7 @@ const USAGE = `Usage: npm run bench -- <name> [--scale quick|full|tiny] [--secon
 
   api     API throughput and latency against the floor, with RSS and CPU (PostgreSQL server);
           --connections 1 measures each request alone (latency goals), the default 10 throughput
-  plans   EXPLAIN every hot query; fails on a sequential scan of cases or messages (PostgreSQL server)
+  plans   EXPLAIN every hot query; fails on a sequential scan of cases or messages at full scale (PostgreSQL server)
   start   embedded cold and warm start to the first 200 from /healthz
   quick   api + plans at the quick scale, and start`;
 
