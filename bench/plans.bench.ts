@@ -110,6 +110,7 @@ export const runPlanCheck = async (opts: {
     { label: "case thread", run: () => listMessages(ctx, boss, twenty) },
     { label: "search: common word", run: () => searchCases(ctx, boss, "delivery", 20) },
     { label: "search: rare word", run: () => searchCases(ctx, boss, RARE_WORDS[1] as string, 20) },
+    { label: "search: phrase", run: () => searchCases(ctx, boss, '"conveyor roller"', 20) },
     { label: "search: employee scope", run: () => searchCases(ctx, employee, "delivery invoice", 20) },
   ];
   const rows: Row[] = [];

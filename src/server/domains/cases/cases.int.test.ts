@@ -236,6 +236,30 @@ describe("cases API", () => {
     expect(hit.caseId).toBe(c.id);
     expect(hit.snippetHtml).toContain(`<mark>${word}</mark>`);
   });
+  it("finds a phrase only where its words stand together, also when it is in more messages than it ranks", async () => {
+    const [first, second] = [`quokka${uniq("").replace(/-/g, "")}`, `tapir${uniq("").replace(/-/g, "")}`];
+    const old = await makeCase(t.app, agent.user.id);
+    await t.app.ctx.db.execute(sql`
+      INSERT INTO messages (case_id, kind, author_user_id, body_text, created_at)
+      SELECT ${old.id}, 'note', ${agent.user.id}, ${`An old note: the ${first} ${second} again`},
+             now() - interval '30 days' - n * interval '1 minute'
+      FROM generate_series(1, 2100) n`);
+    const apart = await makeCase(t.app, agent.user.id, {
+      description: { body: `The ${second} came before the ${first}`, format: "text" },
+    });
+    const together = await makeCase(t.app, agent.user.id, {
+      description: { body: `Today the ${first} ${second} stopped`, format: "text" },
+    });
+    const found = async (q: string): Promise<string[]> =>
+      (await agent.call({ method: "GET", url: `/api/v1/search?q=${encodeURIComponent(q)}` }))
+        .json()
+        .items.map((hit: { caseId: string }) => hit.caseId);
+    const phrase = await found(`"${first} ${second}"`);
+    expect(phrase).toEqual(expect.arrayContaining([together.id, old.id]));
+    expect(phrase).not.toContain(apart.id);
+    expect(await found(`${first} ${second}`)).toContain(apart.id);
+  });
+
   it("ranks the most recent matches of a word found in more messages than it ranks, the same on every call", async () => {
     const word = `walrus${uniq("").replace(/-/g, "")}`;
     const old = await makeCase(t.app, agent.user.id);
