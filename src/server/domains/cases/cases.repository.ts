@@ -380,19 +380,26 @@ export const HIGHLIGHT_END = "\uE001";
 const SEARCH_CANDIDATES = 2000;
 
 /**
- * Whether a query walks the recency indexes newest first, stopping at SEARCH_CANDIDATES, rather than collecting
+ * How many of the newest hits a walk ranks. The walk's cost grows with it (at full scale a phrase in 1 % of the
+ * messages reads ~240,000 rows for 2,000 hits), and a query with that many hits has more relevant recent
+ * matches than anyone reads, so it ranks fewer of them than the GIN path (whose cost is its hits, whatever it keeps).
+ */
+const WALK_CANDIDATES = 500;
+
+/**
+ * Whether a query walks the recency indexes newest first, stopping at WALK_CANDIDATES, rather than collecting
  * every candidate from the GIN index and sorting them; whichever reads fewer rows. The walk reads about
- * SEARCH_CANDIDATES × messages ÷ hits rows. The GIN path reads what the index yields: for words, their hits; for
+ * WALK_CANDIDATES × messages ÷ hits rows. The GIN path reads what the index yields: for words, their hits; for
  * a phrase, every message holding all of its words, which it then rechecks for the words side by side (the
  * index keeps no positions). PostgreSQL estimates that count well for words in its statistics (the frequent
  * ones) and guesses low for the others, so a guess never sends a rare word on a walk through the whole
  * recency index. For a phrase its estimate is the GIN path's rows, not the phrase's hits (at full scale
  * "conveyor roller": 787,533 estimated, 766,571 messages with both words, 47,640 with the phrase), so the
  * phrase's hits are counted in a sample of the messages (`sampledShare`).
- * For words this is the earlier rule hits² ≥ SEARCH_CANDIDATES × messages (at 5 M messages: from 100,000 hits).
+ * For words this is the rule hits² ≥ WALK_CANDIDATES × messages (at 5 M messages: from 50,000 hits).
  */
 export const walksRecency = (estimate: { hits: number; ginRows: number; messages: number }): boolean =>
-  estimate.hits > 0 && SEARCH_CANDIDATES * estimate.messages <= estimate.hits * estimate.ginRows;
+  estimate.hits > 0 && WALK_CANDIDATES * estimate.messages <= estimate.hits * estimate.ginRows;
 
 /** The planner's estimates of the messages a search matches and of all messages (planning only, nothing is read). */
 const estimatedHits = async (db: DbOrTx, text: string): Promise<{ hits: number; messages: number }> => {
@@ -436,6 +443,7 @@ const searchEstimate = async (db: DbOrTx, text: string) => {
 export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: number): Promise<SearchRow[]> => {
   const scoped = scopeCondition(scope) ?? sql`true`;
   const common = walksRecency(await searchEstimate(db, text));
+  const candidates = common ? WALK_CANDIDATES : SEARCH_CANDIDATES;
   /** For few hits, an order no index provides (+ 0 seconds), so PostgreSQL takes the hits from the GIN index. */
   const newest = (column: SQL) => (common ? sql`${column} DESC` : sql`(${column} + interval '0 seconds') DESC`);
   /** Written out where rows are matched (not taken from the CTE), so the planner sees the words and their frequency. */
@@ -453,13 +461,13 @@ export const search = async (db: DbOrTx, scope: CaseScope, text: string, limit: 
     subject_hits AS (
       SELECT ${cases.id} AS case_id, ${cases.subjectTsv} AS tsv FROM ${cases}
       WHERE ${cases.subjectTsv} @@ ${tsquery} AND ${scoped}
-      ORDER BY ${newest(sql`${cases.updatedAt}`)}, ${cases.id} DESC LIMIT ${SEARCH_CANDIDATES}
+      ORDER BY ${newest(sql`${cases.updatedAt}`)}, ${cases.id} DESC LIMIT ${candidates}
     ),
     message_hits AS (
       SELECT m.case_id, m.id AS message_id, m.body_tsv AS tsv
       FROM ${messagesTable} m JOIN ${cases} ON ${cases.id} = m.case_id
       WHERE m.body_tsv @@ ${tsquery} AND m.kind <> 'event' AND ${scoped}
-      ORDER BY ${newest(sql`m.created_at`)}, m.id DESC LIMIT ${SEARCH_CANDIDATES}
+      ORDER BY ${newest(sql`m.created_at`)}, m.id DESC LIMIT ${candidates}
     ),
     hits AS (
       SELECT case_id, ts_rank_cd(tsv, q.query) * 2 AS rank, NULL::uuid AS message_id FROM subject_hits, q
