@@ -2,7 +2,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { connect, runMigrations } from "../src/server/db/connection";
 import { randomToken, sha256 } from "../src/server/platform/secrets";
-import { benchUuid, generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
+import { benchUuid, benchWords, generateCompany, RARE_WORDS, type Scale } from "./lib/generate";
 import { ensureServerBuild, freePort, measure, type Server, serverNodeArgs, startProcess } from "./lib/processes";
 import type { Row } from "./lib/report";
 
@@ -187,11 +187,11 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       method: "POST",
       extramile: (i) => ({
         path: "/api/v1/cases",
-        body: { subject: `Bench ${i}`, requester: { contactId: requester } },
+        body: { subject: benchWords(i, 3), requester: { contactId: requester } },
       }),
       floor: (i) => ({
         path: "/floor/cases",
-        body: { subject: `Bench ${i}`, requesterId: requester, ownerId: adminId },
+        body: { subject: benchWords(i, 3), requesterId: requester, ownerId: adminId },
       }),
     },
     {
@@ -199,11 +199,11 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       method: "POST",
       extramile: (i) => ({
         path: `/api/v1/cases/${openCases[i % openCases.length]}/messages`,
-        body: { kind: "note", body: `Note ${i}` },
+        body: { kind: "note", body: benchWords(i, 25) },
       }),
       floor: (i) => ({
         path: `/floor/cases/${openCases[i % openCases.length]}/messages`,
-        body: { body: `Note ${i}`, authorId: adminId },
+        body: { body: benchWords(i, 25), authorId: adminId },
       }),
     },
     {

@@ -192,6 +192,18 @@ export const generateCompany = async (pool: pg.Pool, scale: Scale, seed: string)
 
 export const RARE_WORDS = RARE;
 
+/**
+ * `count` words of the generator's vocabulary, chosen from `key` deterministically: what the API benchmark
+ * writes reads like the generated company, so its new cases and notes, which head the recency indexes, do not
+ * make a common word look rare to the next run's searches.
+ */
+export const benchWords = (key: number, count: number): string =>
+  Array.from({ length: count }, (_, k) => {
+    let h = Math.imul(key ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(k + 1, 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+    return WORDS[((h ^ (h >>> 13)) >>> 0) % WORDS.length] as string;
+  }).join(" ");
+
 /** A deterministic, RFC 9562-valid (version 4, variant 10) UUID from a key, as a SQL expression. */
 export const benchUuid = (keySql: string): string =>
   `overlay(overlay(md5(${keySql}) placing '4' from 13) placing '8' from 17)::uuid`;
