@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=32
 // Runs the compiled server (dist/server, built by `npm start`'s prestart) when it is up to date with the
 // sources, otherwise the TypeScript sources through tsx.
 import { SERVER_MAIN, serverBuildIsFresh } from "../scripts/server-build.mjs";

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { buildServer, serverBuildIsFresh } from "../../scripts/server-build.mjs";
+import { buildServer, SERVER_NODE_FLAGS, serverBuildIsFresh } from "../../scripts/server-build.mjs";
 
 export const freePort = async (): Promise<number> =>
   await new Promise((resolve, reject) => {
@@ -17,8 +17,14 @@ export const ensureServerBuild = async (): Promise<void> => {
   if (!serverBuildIsFresh()) await buildServer();
 };
 
-/** Extra node flags for benchmarked server processes, e.g. EXTRAMILE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof". */
-export const serverNodeArgs = (): string[] => (process.env.EXTRAMILE_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/**
+ * Node flags for benchmarked server processes: the server's own, then extra ones, e.g.
+ * EXTRAMILE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
+export const serverNodeArgs = (): string[] => [
+  ...SERVER_NODE_FLAGS,
+  ...(process.env.EXTRAMILE_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean),
+];
 
 export interface Server {
   child: ChildProcess;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   adminApi,
@@ -10,7 +11,8 @@ import {
   sendOver,
   setupDesk,
 } from "../../bench/lib/email-server";
-import { buildServer, serverBuildIsFresh } from "../../scripts/server-build.mjs";
+import { serverNodeArgs } from "../../bench/lib/processes";
+import { buildServer, SERVER_NODE_FLAGS, serverBuildIsFresh } from "../../scripts/server-build.mjs";
 
 let database: BenchDatabase;
 let server: Extramile;
@@ -30,6 +32,15 @@ afterAll(async () => {
 describe("the compiled server", () => {
   it("is what bin/extramile.js runs once built, until a source file changes", () => {
     expect(serverBuildIsFresh()).toBe(true);
+  });
+
+  it("runs with the server's node flags however it is started: npm start, the bin, the benchmarks", () => {
+    const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+    expect(start).toBe(`node ${SERVER_NODE_FLAGS.join(" ")} bin/extramile.js start`);
+    expect(readFileSync("bin/extramile.js", "utf8").split("\n")[0]).toBe(
+      `#!/usr/bin/env -S node ${SERVER_NODE_FLAGS.join(" ")}`,
+    );
+    expect(serverNodeArgs().slice(0, SERVER_NODE_FLAGS.length)).toEqual(SERVER_NODE_FLAGS);
   });
 
   it("turns a mail received over SMTP into a case, parsing it in its worker thread", async () => {
