@@ -13,6 +13,8 @@ interface Load {
   method: "GET" | "POST";
   extramile: (i: number) => { path: string; body?: unknown };
   floor: (i: number) => { path: string; body?: unknown };
+  /** The same statements as Extramile's, hand-written (bench/floor-server.ts), for the writes. */
+  sameWork?: (i: number) => { path: string; body?: unknown };
 }
 
 interface Measured {
@@ -193,6 +195,10 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
         path: "/floor/cases",
         body: { subject: benchWords(i, 3), requesterId: requester, ownerId: adminId },
       }),
+      sameWork: (i) => ({
+        path: "/floor/same-work/cases",
+        body: { subject: benchWords(i, 3), requester: { contactId: requester } },
+      }),
     },
     {
       name: "add message",
@@ -204,6 +210,10 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       floor: (i) => ({
         path: `/floor/cases/${openCases[i % openCases.length]}/messages`,
         body: { body: benchWords(i, 25), authorId: adminId },
+      }),
+      sameWork: (i) => ({
+        path: `/floor/same-work/cases/${openCases[i % openCases.length]}/messages`,
+        body: { kind: "note", body: benchWords(i, 25) },
       }),
     },
     {
@@ -255,6 +265,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       for (const [base, next, headers] of [
         [app.url, load.extramile, auth],
         [floor.url, load.floor, {}],
+        ...(load.sameWork ? [[floor.url, load.sameWork, auth] as const] : []),
       ] as const) {
         const probe = next(0);
         const res = await fetch(`${base}${probe.path}`, {
@@ -273,6 +284,9 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
       await drained(database.pool);
       const drainSeconds = (performance.now() - drainStarted) / 1000;
       const base = await hammer(floor.url, load.method, load.floor, {}, opts.seconds, opts.connections);
+      const same = load.sameWork
+        ? await hammer(floor.url, load.method, load.sameWork, auth, opts.seconds, opts.connections)
+        : null;
       rows.push({
         load: load.name,
         "req/s": Math.round(ours.result.rps),
@@ -282,6 +296,8 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
         "floor req/s": Math.round(base.rps),
         "floor p95 ms": base.p95,
         "ratio req/s": ours.result.rps / Math.max(1, base.rps),
+        "same-work floor req/s": same ? Math.round(same.rps) : "",
+        "ratio to same work": same ? ours.result.rps / Math.max(1, same.rps) : "",
         "after-commit backlog s": Math.round(drainSeconds * 10) / 10,
         "server RSS MB": Math.round(ours.peakRssMb),
         "server CPU s": ours.cpuSeconds,
@@ -297,6 +313,7 @@ export const runApiBench = async (opts: ApiBenchOptions): Promise<{ notes: strin
   notes.push(
     `PostgreSQL server at 127.0.0.1:5432, database ${dbName}; Extramile and the floor each in their own process with a pool of 10; autocannon with ${opts.connections} connection${opts.connections === 1 ? "" : "s"} for ${opts.seconds} s per load, in the bench process.`,
     "ratio req/s = Extramile ÷ floor (goal for create: ≥ 0.6). Latencies are exact percentiles over every response.",
+    "same-work floor: the writes' own statements hand-written with pg (token owner, BEGIN, the INSERTs and the outbox event, the case view or lock, COMMIT; its events stored as dispatched, so no after-commit work); ratio to same work = Extramile ÷ that.",
     "after-commit backlog s: how long the server still worked through the events a load recorded (audit, SLA clocks, notifications) after the load ended; each load starts with none pending.",
   );
   return { notes, rows };
