@@ -1,5 +1,11 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "../../src/server/db/connection";
 import { departments } from "../../src/server/db/schema/index";
 import { startTestApp, type TestApp } from "../app";
 import { makeCase, makeUser, uniq } from "../factories";
@@ -40,4 +46,31 @@ describe("the database connection under concurrency", () => {
       expect(seen).toHaveLength(1);
     },
   );
+});
+
+describe("the embedded database on disk", () => {
+  it("creates a new data directory (in a worker that ends with it) and keeps what was written across restarts", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "extramile-embedded-"));
+    const dataDir = join(dir, "pg");
+    const query = async (url: string, text: string) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        return (await client.query(text)).rows;
+      } finally {
+        await client.end();
+      }
+    };
+    try {
+      const first = await startEmbeddedPostgres(dataDir);
+      expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
+      await query(first.url, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('still here')");
+      await first.stop();
+      const second = await startEmbeddedPostgres(dataDir);
+      expect(await query(second.url, "SELECT note FROM kept")).toEqual([{ note: "still here" }]);
+      await second.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

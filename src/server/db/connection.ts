@@ -1,8 +1,11 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
@@ -35,11 +38,38 @@ const freePort = async (): Promise<number> => {
 };
 
 /**
+ * Creates a new data directory in a worker thread that ends with it. Initializing (initdb) in the process that
+ * then serves kept that instance's WebAssembly memory resident: 826 MB RSS after a cold start against 451 MB
+ * after a warm one (PGlite 0.5); initialized in a worker, the cold start ends at the warm start's ~420 MB.
+ */
+const initializeInWorker = async (dataDir: string): Promise<void> => {
+  const pglite = createRequire(import.meta.url).resolve("@electric-sql/pglite");
+  const worker = new Worker(
+    `const { workerData, parentPort } = require("node:worker_threads");
+     const { PGlite } = require(workerData.pglite);
+     PGlite.create(workerData.dataDir).then((db) => db.close()).then(() => parentPort.postMessage("initialized"));`,
+    { eval: true, workerData: { pglite, dataDir } },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      worker.once("message", () => resolve());
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`initializing ${dataDir} stopped (exit ${code})`)));
+    });
+  } finally {
+    await worker.terminate();
+  }
+};
+
+/**
  * Starts PGlite (persisted in `dataDir`, or in memory for `memory://`) and serves it on a private
  * loopback port so the app only ever talks to PostgreSQL through a `DATABASE_URL`.
  */
 export const startEmbeddedPostgres = async (dataDir: string): Promise<EmbeddedServer> => {
-  if (dataDir !== "memory://") await mkdir(dataDir, { recursive: true });
+  if (dataDir !== "memory://") {
+    await mkdir(dataDir, { recursive: true });
+    if (!existsSync(join(dataDir, "PG_VERSION"))) await initializeInWorker(dataDir);
+  }
   const db = await PGlite.create(dataDir === "memory://" ? undefined : dataDir);
   const port = await freePort();
   const server = new PGLiteSocketServer({ db, port, host: "127.0.0.1", maxConnections: 200 });
