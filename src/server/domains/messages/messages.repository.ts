@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { attachments, contacts, messages, users } from "../../db/schema/index";
 
@@ -38,7 +38,8 @@ export interface ThreadFile {
 }
 
 /** A case's messages, oldest first, with author names and files: one statement, so one snapshot. */
-export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: boolean) => {
+/** A thread's messages with their authors' names and files; `where` picks them. */
+const threadRows = async (db: DbOrTx, where: SQL | undefined) => {
   const rows = await db
     .select({
       m: messageFields,
@@ -52,17 +53,26 @@ export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: bo
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorUserId))
     .leftJoin(contacts, eq(contacts.id, messages.authorContactId))
-    .where(
-      includeInternal
-        ? eq(messages.caseId, caseId)
-        : and(eq(messages.caseId, caseId), inArray(messages.kind, ["reply", "phone", "event"])),
-    )
+    .where(where)
     .orderBy(asc(messages.createdAt), asc(messages.id));
   return rows.map((r) => ({
     ...r,
     files: r.files.map((f): ThreadFile => ({ ...f, createdAt: new Date(f.createdAt) })),
   }));
 };
+
+export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: boolean) =>
+  await threadRows(
+    db,
+    includeInternal
+      ? eq(messages.caseId, caseId)
+      : and(eq(messages.caseId, caseId), inArray(messages.kind, ["reply", "phone", "event"])),
+  );
+
+export type ThreadRow = Awaited<ReturnType<typeof threadRows>>[number];
+
+/** One message as its thread shows it. */
+export const findInThread = async (db: DbOrTx, id: string) => (await threadRows(db, eq(messages.id, id)))[0];
 
 export const attachmentsOfMessages = async (db: DbOrTx, messageIds: string[]): Promise<AttachmentRow[]> =>
   messageIds.length === 0

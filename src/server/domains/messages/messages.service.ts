@@ -370,18 +370,24 @@ export interface PublicMessage {
 }
 
 /** The replies of a case, oldest first: what its customers may read (never notes, calls or system lines). */
-export const publicThread = async (db: DbOrTx, caseId: string): Promise<PublicMessage[]> => {
-  const rows = (await repo.listByCase(db, caseId, false)).filter((r) => r.m.kind === "reply");
-  return rows.map(({ m, userName, contactName, files }) => ({
-    id: m.id,
-    authorUserId: m.authorUserId,
-    authorContactId: m.authorContactId,
-    authorName: (m.authorUserId ? userName : contactName) ?? "",
-    bodyText: m.bodyText,
-    bodyHtml: m.bodyHtml,
-    attachments: files.map(presentAttachment),
-    createdAt: m.createdAt,
-  }));
+const presentPublic = ({ m, userName, contactName, files }: repo.ThreadRow): PublicMessage => ({
+  id: m.id,
+  authorUserId: m.authorUserId,
+  authorContactId: m.authorContactId,
+  authorName: (m.authorUserId ? userName : contactName) ?? "",
+  bodyText: m.bodyText,
+  bodyHtml: m.bodyHtml,
+  attachments: files.map(presentAttachment),
+  createdAt: m.createdAt,
+});
+
+export const publicThread = async (db: DbOrTx, caseId: string): Promise<PublicMessage[]> =>
+  (await repo.listByCase(db, caseId, false)).filter((r) => r.m.kind === "reply").map(presentPublic);
+
+/** One public reply as `publicThread` shows it (null for any other message). */
+export const publicMessage = async (db: DbOrTx, id: string): Promise<PublicMessage | null> => {
+  const row = await repo.findInThread(db, id);
+  return row?.m.kind === "reply" ? presentPublic(row) : null;
 };
 
 /** A file of a case's public reply, with the case it belongs to (the portal authorizes the case); else null. */

@@ -172,6 +172,8 @@ describe("cases in the portal", () => {
     });
     expect(replied.statusCode).toBe(201);
     expect(replied.json()).toMatchObject({ from: "you", bodyText: "Here is the photo" });
+    const after = await customer.call({ method: "GET", url: `/api/v1/portal/cases/${c.id}/messages` });
+    expect(after.json().items.at(-1)).toEqual(replied.json());
     const fileId = replied.json().attachments[0].id;
     const file = await customer.call({ method: "GET", url: `/api/v1/portal/attachments/${fileId}` });
     expect(file.statusCode).toBe(200);

@@ -28,7 +28,9 @@ import {
   addEmailMessage,
   addEventMessage,
   type EmailFile,
+  type PublicMessage,
   publicAttachment,
+  publicMessage,
   publicThread,
   storeEmailAttachments,
 } from "../messages/messages.service";
@@ -261,16 +263,18 @@ export const portalThread = async (
   id: string,
 ): Promise<TPortalMessage[]> => {
   await visibleCase(ctx, ctx.db, customer, id);
-  return (await publicThread(ctx.db, id)).map((m) => ({
-    id: m.id,
-    from: m.authorUserId ? "agent" : m.authorContactId === customer.contactId ? "you" : "customer",
-    authorName: m.authorName,
-    bodyText: m.bodyText,
-    bodyHtml: m.bodyHtml,
-    attachments: m.attachments,
-    createdAt: m.createdAt,
-  }));
+  return (await publicThread(ctx.db, id)).map((m) => presentPortalMessage(customer, m));
 };
+
+const presentPortalMessage = (customer: CustomerActor, m: PublicMessage): TPortalMessage => ({
+  id: m.id,
+  from: m.authorUserId ? "agent" : m.authorContactId === customer.contactId ? "you" : "customer",
+  authorName: m.authorName,
+  bodyText: m.bodyText,
+  bodyHtml: m.bodyHtml,
+  attachments: m.attachments,
+  createdAt: m.createdAt,
+});
 
 /** The customer writes on their case (with files): a waiting or solved case opens again for the team. */
 export const replyFromPortal = async (
@@ -294,9 +298,10 @@ export const replyFromPortal = async (
     await reopenOnCustomerReply(tx, SYSTEM, id);
     return created;
   });
-  const created = (await portalThread(ctx, customer, id)).find((m) => m.id === messageId);
+  // The new reply alone, not the thread read back to find it.
+  const created = await publicMessage(ctx.db, messageId);
   if (!created) throw notFound("Message");
-  return created;
+  return presentPortalMessage(customer, created);
 };
 
 /** The customer says their problem is solved; a rule the team must still complete refuses it in plain words. */
