@@ -60,14 +60,6 @@ export const databaseErrorCode = (err: unknown): string | undefined => {
   return (e as { code?: unknown }).code === undefined ? undefined : String((e as { code?: unknown }).code);
 };
 
-/** The constraint a PostgreSQL error names, if any. */
-export const databaseConstraint = (err: unknown): string | undefined => {
-  if (typeof err !== "object" || err === null) return undefined;
-  const e = (err as { cause?: unknown }).cause ?? err;
-  const constraint = (e as { constraint?: unknown }).constraint;
-  return typeof constraint === "string" ? constraint : undefined;
-};
-
 /** PostgreSQL error codes the API answers in words rather than as a 500. */
 export const fromDatabaseError = (err: unknown): AppError | undefined => {
   if (typeof err !== "object" || err === null) return undefined;
@@ -105,6 +97,7 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   custom_fields_key_key: "key",
   cases_no_cracks: "nextStepDueAt",
   case_links_pair_key: "otherCaseId",
+  cases_requester_id_contacts_id_fk: "requester.contactId",
 };
 
 const constraintField = (constraint: string | undefined): string | undefined =>

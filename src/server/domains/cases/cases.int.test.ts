@@ -258,6 +258,10 @@ describe("cases API", () => {
     expect(phrase).toEqual(expect.arrayContaining([together.id, old.id]));
     expect(phrase).not.toContain(apart.id);
     expect(await found(`${first} ${second}`)).toContain(apart.id);
+    for (const q of ['"', '""', `"${first}`, '" & | ! <-> "']) {
+      const odd = await agent.call({ method: "GET", url: `/api/v1/search?q=${encodeURIComponent(q)}` });
+      expect(odd.statusCode).toBe(200);
+    }
   });
 
   it("ranks the most recent matches of a word found in more messages than it ranks, the same on every call", async () => {

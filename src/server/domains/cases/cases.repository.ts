@@ -87,9 +87,6 @@ export type NewCaseValues = Omit<CaseInsert, "organizationId"> & { organizationI
 export const requesterOrganization = (contactId: string): SQL =>
   sql`(SELECT ${contacts.organizationId} FROM ${contacts} WHERE ${contacts.id} = ${contactId})`;
 
-/** A requester that does not exist fails the INSERT on this foreign key. */
-export const REQUESTER_FOREIGN_KEY = "cases_requester_id_contacts_id_fk";
-
 export const insertMany = async (db: DbOrTx, values: NewCaseValues[]): Promise<CaseRow[]> =>
   values.length === 0 ? [] : await db.insert(cases).values(values).returning(caseFields);
 

@@ -11,7 +11,7 @@ import { type CasePriority, type CaseStatus, canTransition } from "../../../shar
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
-import { AppError, databaseConstraint, invalid, invariant, notFound } from "../../platform/errors";
+import { AppError, invalid, invariant, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
@@ -153,17 +153,15 @@ export const insertCasesInTransaction = async (
       },
     });
   }
-  const rows = await repo
-    .insertMany(
-      tx,
-      planned.map((p) => p.values),
-    )
-    .catch((err: unknown) => {
-      if (databaseConstraint(err) === repo.REQUESTER_FOREIGN_KEY)
-        throw invalid("requester.contactId", "No such contact");
-      throw err;
-    });
-  const inserted = new Map(rows.map((row) => [row.id, row]));
+  // An unknown requester fails the foreign key: answered 400 naming requester.contactId (fromDatabaseError).
+  const inserted = new Map(
+    (
+      await repo.insertMany(
+        tx,
+        planned.map((p) => p.values),
+      )
+    ).map((row) => [row.id, row]),
+  );
   const made = planned.map((p) => {
     const row = inserted.get(p.values.id);
     if (!row) throw new Error("case insert returned nothing");
