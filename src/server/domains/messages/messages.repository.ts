@@ -37,8 +37,7 @@ export interface ThreadFile {
   createdAt: Date;
 }
 
-/** A case's messages, oldest first, with author names and files: one statement, so one snapshot. */
-/** A thread's messages with their authors' names and files; `where` picks them. */
+/** Messages, oldest first, with their authors' names and files in one statement; `where` picks them. */
 const threadRows = async (db: DbOrTx, where: SQL | undefined) => {
   const rows = await db
     .select({
@@ -61,6 +60,7 @@ const threadRows = async (db: DbOrTx, where: SQL | undefined) => {
   }));
 };
 
+/** A case's messages: one statement, so one snapshot. */
 export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: boolean) =>
   await threadRows(
     db,

@@ -38,7 +38,6 @@ const messageEvent = (m: repo.MessageRow, attachmentIds: string[]) => ({
   },
 });
 
-/** The whole thread; read alongside the visibility check and returned only when the case is visible. */
 /** A message as the thread shows it; `names` are the author's current names. */
 const presentMessage = (
   m: repo.MessageRow,
@@ -62,6 +61,7 @@ const presentMessage = (
   createdAt: m.createdAt,
 });
 
+/** The whole thread; read alongside the visibility check and returned only when the case is visible. */
 export const listMessages = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TMessage[]> => {
   const [, rows] = await Promise.all([visibleCaseView(ctx.db, actor, caseId), repo.listByCase(ctx.db, caseId, true)]);
   return rows.map(({ m, userName, contactName, files }) => presentMessage(m, { userName, contactName }, files));
