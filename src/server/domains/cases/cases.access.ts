@@ -8,6 +8,9 @@ import { type CaseAction, casesPolicy } from "./cases.policy";
 import { accessOf } from "./cases.presenter";
 import * as repo from "./cases.repository";
 
+/** A case as stored, for processors that react to case events (SLA clocks, reports): no authorization. */
+export type CaseRecord = repo.CaseRow;
+
 /**
  * Locks a case for a write by `actor`: invisible cases are "not found", visible ones without the
  * right are "forbidden". Other domains (messages, attachments) go through here.

@@ -22,7 +22,7 @@ import { addEventMessage, addFirstMessage, moveThread } from "../messages/messag
 import { findOrganization } from "../organizations/organizations.service";
 import { teamExists, teamLeadOf } from "../teams/teams.service";
 import { activeUserIds, isActiveUser } from "../users/directory.service";
-import { authorizeCase, lockCaseFor, visibleCaseView } from "./cases.access";
+import { authorizeCase, type CaseRecord, lockCaseFor, visibleCaseView } from "./cases.access";
 import { caseChangeEvents, caseSnapshot } from "./cases.events";
 import { caseScope, casesPolicy, createCasePolicy } from "./cases.policy";
 import { accessOf, presentCase } from "./cases.presenter";
@@ -780,8 +780,7 @@ export const openFollowUpCase = async (
   return created;
 };
 
-/** A case as stored, for processors that react to case events (SLA clocks, reports): no authorization. */
-export type CaseRecord = repo.CaseRow;
+export type { CaseRecord };
 
 export const findCaseRecords = async (db: DbOrTx, ids: readonly string[]): Promise<CaseRecord[]> =>
   await repo.findByIds(db, ids);

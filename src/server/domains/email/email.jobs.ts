@@ -1,28 +1,14 @@
 import { z } from "zod";
-import type { Tx } from "../../db/connection";
 import { perContext, type ServiceContext } from "../../platform/context";
 import { defineJob } from "../../platform/jobs";
+import { deliverJob, scheduleDelivery } from "./delivery.jobs";
 import { processInboundBatch, staleInbound } from "./inbound.service";
 import { IntakeQueue } from "./intake-queue";
-import { deliverOutbound, dueOutbound } from "./outbound.service";
+import { dueOutbound } from "./outbound.service";
 
 /** Received messages untouched this long are picked up again (a crash, a lost job). */
 const STALE_INBOUND_SECONDS = 60;
 const SWEEP_BATCH = 500;
-
-const outboundPayload = z.object({ outboundId: z.uuid() });
-
-const deliverJob = (ctx: ServiceContext) =>
-  defineJob({
-    name: "email.deliver",
-    payload: outboundPayload,
-    batchSize: 5,
-    workers: 2,
-    handler: async ({ outboundId }) => {
-      const result = await deliverOutbound(ctx, outboundId);
-      if (result.outcome === "retry") await scheduleDelivery(ctx, outboundId, result.retryInSeconds);
-    },
-  });
 
 /** This process's queue of stored messages to file (started on first use). */
 const intakeQueues = perContext(
@@ -35,20 +21,6 @@ export const closeIntakeQueue = async (ctx: ServiceContext): Promise<void> => aw
 /** Hands a stored message to this process's intake; without background work (tests, CLI) the caller or sweeper does it. */
 export const scheduleParse = (ctx: ServiceContext, inboundId: string): void => {
   if (ctx.jobs.running) intakeQueues.of(ctx).push(inboundId);
-};
-
-/** Enqueues the first delivery attempt in the caller's transaction: it exists exactly when the mail does. */
-export const enqueueDelivery = async (ctx: ServiceContext, tx: Tx, outboundIds: string[]): Promise<void> => {
-  await ctx.jobs.enqueue(
-    tx,
-    deliverJob(ctx),
-    outboundIds.map((outboundId) => ({ payload: { outboundId }, key: outboundId })),
-  );
-};
-
-export const scheduleDelivery = async (ctx: ServiceContext, outboundId: string, afterSeconds = 0): Promise<void> => {
-  if (!ctx.jobs.running) return;
-  await ctx.jobs.send(deliverJob(ctx), { outboundId }, afterSeconds > 0 ? { startAfter: afterSeconds } : {});
 };
 
 /**

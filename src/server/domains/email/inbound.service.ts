@@ -33,7 +33,7 @@ import {
   firstActiveAdminId,
   loadActor,
 } from "../users/users.service";
-import { enqueueDelivery } from "./email.jobs";
+import { enqueueDelivery } from "./delivery.jobs";
 import { type EmailKeys, emailKeys } from "./email.keys";
 import * as repo from "./email.repository";
 import { type MailHeaders, shouldAutoReply } from "./loop-guard";

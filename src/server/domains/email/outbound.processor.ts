@@ -1,6 +1,6 @@
 import type { ServiceContext } from "../../platform/context";
 import type { EventProcessor } from "../../platform/events";
-import { enqueueDelivery } from "./email.jobs";
+import { enqueueDelivery } from "./delivery.jobs";
 import { emailKeys } from "./email.keys";
 import { enqueueReply } from "./outbound.service";
 

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DbOrTx, Tx } from "../../db/connection";
 import type { ServiceContext } from "../../platform/context";
-import { enqueueDelivery } from "./email.jobs";
+import { enqueueDelivery } from "./delivery.jobs";
 import * as repo from "./email.repository";
 import { autoHeaders } from "./loop-guard";
 import { textToHtml } from "./outbound.service";

@@ -6,8 +6,13 @@ import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
 import { htmlToPlainText, sanitizeUserHtml } from "../../platform/html";
-import { authorizeCase, lockCaseFor, recordCaseActivity, visibleCaseView } from "../cases/cases.access";
-import type { CaseRecord } from "../cases/cases.service";
+import {
+  authorizeCase,
+  type CaseRecord,
+  lockCaseFor,
+  recordCaseActivity,
+  visibleCaseView,
+} from "../cases/cases.access";
 import * as repo from "./messages.repository";
 
 const presentAttachment = (a: repo.AttachmentRow | repo.ThreadFile): TAttachment => ({
