@@ -24,6 +24,7 @@ import { authenticate } from "./domains/auth/auth.service";
 import { brandingRoutes } from "./domains/branding/branding.routes";
 import { closeSolvedCasesJob } from "./domains/cases/cases.jobs";
 import { casesRoutes } from "./domains/cases/cases.routes";
+import { caseHandover } from "./domains/cases/cases.service";
 import { commitmentDueJob, commitmentReminderJob, commitmentsCatchUpJob } from "./domains/commitments/commitments.jobs";
 import { commitmentsProcessor } from "./domains/commitments/commitments.processor";
 import { commitmentsRoutes } from "./domains/commitments/commitments.routes";
@@ -53,6 +54,7 @@ import { sendCsatJob, surveysCatchUpJob } from "./domains/surveys/surveys.jobs";
 import { surveysRoutes } from "./domains/surveys/surveys.routes";
 import { surveysProcessor } from "./domains/surveys/surveys.service";
 import { teamsRoutes } from "./domains/teams/teams.routes";
+import { teamLeadHandover } from "./domains/teams/teams.service";
 import { usersRoutes } from "./domains/users/users.routes";
 import { viewsRoutes } from "./domains/views/views.routes";
 import { webformRoutes } from "./domains/webform/webform.routes";
@@ -60,6 +62,7 @@ import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
 import { CaseGuards } from "./platform/case-guards";
 import type { ServiceContext } from "./platform/context";
+import { DeactivationHandover } from "./platform/deactivation";
 import { EventDispatcher } from "./platform/events";
 import {
   CSRF_COOKIE,
@@ -131,6 +134,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     realtime,
     presence,
     caseGuards: new CaseGuards(),
+    handover: new DeactivationHandover(),
     log,
   };
   app.decorate("ctx", ctx);
@@ -155,6 +159,9 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   jobs.register(cracksDigestJob(ctx));
   ctx.caseGuards.register(executiveCaseGuard(ctx));
   ctx.caseGuards.register(rootCauseGuard);
+  // What a deactivated employee held, handed over in the deactivation's transaction (in this order).
+  ctx.handover.register(teamLeadHandover);
+  ctx.handover.register(caseHandover(ctx));
   events.register(costOfFailureProcessor);
   jobs.register(upstreamReportJob(ctx));
   events.register(executiveLineProcessor(ctx));

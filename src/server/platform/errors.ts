@@ -75,13 +75,13 @@ export const fromDatabaseError = (err: unknown): AppError | undefined => {
     case "23503":
       return new AppError(
         "VALIDATION_FAILED",
-        "Refers to something that does not exist",
+        constraintMessage(pgErr.constraint) ?? "Refers to something that does not exist",
         constraintField(pgErr.constraint),
       );
     case "23514":
       return new AppError(
         "INVARIANT_VIOLATED",
-        `Rule broken: ${pgErr.constraint ?? "check"}`,
+        constraintMessage(pgErr.constraint) ?? `Rule broken: ${pgErr.constraint ?? "check"}`,
         constraintField(pgErr.constraint),
       );
     default:
@@ -98,7 +98,24 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   cases_no_cracks: "nextStepDueAt",
   case_links_pair_key: "otherCaseId",
   cases_requester_id_contacts_id_fk: "requester.contactId",
+  cases_owner_active: "ownerId",
+  teams_lead_active: "leadId",
+  users_deactivated_own_no_open_cases: "reassignToId",
+  users_deactivated_lead_no_team: "id",
+  users_department_id_departments_id_fk: "departmentId",
+};
+
+/** What a constraint says to the person who broke it, where the generic words would not do (our triggers' rules). */
+const CONSTRAINT_MESSAGES: Record<string, string> = {
+  users_department_id_departments_id_fk: "No such department",
+  cases_owner_active: "The owner must be an active employee",
+  teams_lead_active: "The team lead must be an active employee",
+  users_deactivated_own_no_open_cases: "Every open case of a deactivated employee needs a new owner",
+  users_deactivated_lead_no_team: "A deactivated employee cannot lead a team",
 };
 
 const constraintField = (constraint: string | undefined): string | undefined =>
   constraint ? CONSTRAINT_FIELDS[constraint] : undefined;
+
+const constraintMessage = (constraint: string | undefined): string | undefined =>
+  constraint ? CONSTRAINT_MESSAGES[constraint] : undefined;

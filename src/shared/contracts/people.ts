@@ -51,7 +51,12 @@ export const zDeactivateUserInput = z.strictObject({
   reassignToId: zId.optional(),
 });
 
-export const zDeactivateResult = z.object({ user: zUser, reassignedCases: z.number().int() });
+export const zDeactivateResult = z.object({
+  user: zUser,
+  reassignedCases: z.number().int(),
+  /** Teams the employee led: they have no lead until someone is named. */
+  teamsWithoutLead: z.array(z.object({ id: zId, name: z.string() })),
+});
 
 export const zUserListQuery = z.strictObject({
   q: z.string().max(200).optional(),

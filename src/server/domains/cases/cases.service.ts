@@ -11,6 +11,7 @@ import { type CasePriority, type CaseStatus, canTransition } from "../../../shar
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
+import type { HandoverStep } from "../../platform/deactivation";
 import { AppError, invalid, invariant, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
@@ -21,7 +22,7 @@ import { applyCustomFields } from "../custom-fields/custom-fields.service";
 import { addEventMessage, addFirstMessage, moveThread } from "../messages/messages.service";
 import { findOrganization } from "../organizations/organizations.service";
 import { teamExists, teamLeadOf } from "../teams/teams.service";
-import { activeUserIds, isActiveUser } from "../users/directory.service";
+import { activeUserIds, lockActiveUsers } from "../users/directory.service";
 import { authorizeCase, type CaseRecord, lockCaseFor, visibleCaseView } from "./cases.access";
 import { caseChangeEvents, caseSnapshot } from "./cases.events";
 import { caseScope, casesPolicy, createCasePolicy } from "./cases.policy";
@@ -37,8 +38,11 @@ const hoursFromNow = (hours: number, now = new Date()): Date => new Date(now.get
 
 const AUTO_CLOSE_STEP = "Closes automatically unless the customer replies";
 
+/** The owner is active and stays so until the transaction ends (a deactivation waits for it, or it for that). */
 const ensureActiveOwner = async (tx: Tx, ownerId: string, field = "ownerId"): Promise<void> => {
-  if (!(await isActiveUser(tx, ownerId))) throw invariant(field, "The owner must be an active employee");
+  if (!(await lockActiveUsers(tx, [ownerId])).has(ownerId)) {
+    throw invariant(field, "The owner must be an active employee");
+  }
 };
 
 const ensureTeam = async (tx: Tx, teamId: string | null | undefined): Promise<void> => {
@@ -75,6 +79,7 @@ export const openCaseInTransaction = async (tx: Tx, actor: AnyActor, input: TCre
  */
 export interface CheckedForNewCase {
   requester?: { id: string; organizationId: string | null };
+  /** An owner the caller found active with lockActiveUsers in the same transaction. */
   activeOwnerId?: string;
   /** An employee the caller found active, to follow the case. */
   activeFollowerId?: string;
@@ -124,8 +129,8 @@ export const insertCasesInTransaction = async (
     if (input.teamId !== checked.teamId) await ensureTeam(tx, input.teamId);
     const ownerId = input.ownerId ?? actorId(actor) ?? (input.teamId ? await teamLeadOf(tx, input.teamId) : null);
     if (!ownerId) throw invariant("ownerId", "Every open case needs an owner");
-    // An employee acting now was found active when signing the request in.
-    if (ownerId !== actorId(actor) && ownerId !== checked.activeOwnerId) await ensureActiveOwner(tx, ownerId);
+    // Also when the actor owns it: they were active when the request was signed in, but may not be any more.
+    if (ownerId !== checked.activeOwnerId) await ensureActiveOwner(tx, ownerId);
     const followerIds = [
       ...new Set([...input.followerIds, ...(actor.type === "user" && actor.id !== ownerId ? [actor.id] : [])]),
     ];
@@ -585,41 +590,46 @@ export const removeFollower = async (
 };
 
 /**
- * Keeps the no-cracks rule when an employee leaves: every open case they own moves to `toUserId`,
- * or else to its team's lead. Refuses (naming `reassignToId`) if any case would be left without an owner.
+ * Keeps the no-cracks rule when an employee leaves (a deactivation hand-over step, run after the leaver's row is
+ * locked): every open case they own moves to the chosen colleague, or else to its team's lead. The new owners are
+ * share-locked before the plan is made, so a lead deactivated at the same moment is either waited for and found
+ * inactive or keeps the cases until their own hand-over passes them on. Refuses (naming `reassignToId`) if any case
+ * would be left without an owner.
  */
-export const reassignOpenCasesOf = async (
-  tx: Tx,
-  actor: AnyActor,
-  fromUserId: string,
-  toUserId: string | undefined,
-): Promise<number> => {
-  if (toUserId) await ensureActiveOwner(tx, toUserId, "reassignToId");
-  const open = await repo.lockOpenCasesOwnedBy(tx, fromUserId);
-  const plan: { row: repo.CaseRow; ownerId: string }[] = [];
-  let orphans = 0;
-  for (const row of open) {
-    let ownerId = toUserId ?? null;
-    if (!ownerId && row.teamId) {
-      const lead = await teamLeadOf(tx, row.teamId);
-      if (lead && lead !== fromUserId && (await isActiveUser(tx, lead))) ownerId = lead;
+export const caseHandover = (ctx: ServiceContext): HandoverStep => ({
+  name: "cases",
+  handOver: async (tx, actor, leaver, { reassignToId }) => {
+    if (reassignToId) await ensureActiveOwner(tx, reassignToId, "reassignToId");
+    const open = await repo.lockOpenCasesOwnedBy(tx, leaver.id);
+    const leads = new Map<string, string | null>();
+    if (!reassignToId) {
+      const teamIds = [...new Set(open.flatMap((row) => (row.teamId ? [row.teamId] : [])))];
+      const leadOf = new Map(
+        await Promise.all(teamIds.map(async (teamId) => [teamId, await teamLeadOf(tx, teamId)] as const)),
+      );
+      const active = await lockActiveUsers(
+        tx,
+        [...leadOf.values()].filter((id): id is string => !!id && id !== leaver.id),
+      );
+      for (const [teamId, lead] of leadOf) leads.set(teamId, lead && active.has(lead) ? lead : null);
     }
-    if (ownerId) plan.push({ row, ownerId });
-    else orphans++;
-  }
-  if (orphans > 0) {
-    throw invariant(
-      "reassignToId",
-      `${orphans} open case(s) have no team lead to take over; choose who takes them over`,
-    );
-  }
-  for (const { row, ownerId } of plan) {
-    const after = await repo.updateVersioned(tx, row.id, row.version, { ownerId });
-    if (!after) throw new AppError("VERSION_CONFLICT", "A case changed meanwhile; try again");
-    await recordEvents(tx, actor, caseChangeEvents(row, after, { reason: "owner_deactivated" }));
-  }
-  return plan.length;
-};
+    const plan = open.map((row) => ({ row, ownerId: reassignToId ?? (row.teamId ? leads.get(row.teamId) : null) }));
+    const orphans = plan.filter((p) => !p.ownerId).length;
+    if (orphans > 0) {
+      throw invariant(
+        "reassignToId",
+        `${orphans} open case(s) have no team lead to take over; choose who takes them over`,
+      );
+    }
+    for (const { row, ownerId } of plan) {
+      const after = await repo.updateVersioned(tx, row.id, row.version, { ownerId });
+      if (!after) throw new AppError("VERSION_CONFLICT", "A case changed meanwhile; try again");
+      await recordEvents(tx, actor, caseChangeEvents(row, after, { reason: "owner_deactivated" }));
+      await ctx.caseGuards.afterChange(tx, actor, row, after);
+    }
+    return { reassignedCases: plan.length };
+  },
+});
 
 const CLOSE_BATCH = 500;
 

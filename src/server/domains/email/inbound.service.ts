@@ -26,13 +26,8 @@ import {
 } from "../contacts/contacts.service";
 import { addEmailMessage, addEmailMessagesToNewCases, storeEmailAttachments } from "../messages/messages.service";
 import { teamLeadOf } from "../teams/teams.service";
-import {
-  activeUserIds,
-  employeeEmailsAmong,
-  findActiveUserByEmail,
-  firstActiveAdminId,
-  loadActor,
-} from "../users/users.service";
+import { lockActiveUsers } from "../users/directory.service";
+import { employeeEmailsAmong, findActiveUserByEmail, firstActiveAdminId, loadActor } from "../users/users.service";
 import { enqueueDelivery } from "./delivery.jobs";
 import { type EmailKeys, emailKeys } from "./email.keys";
 import * as repo from "./email.repository";
@@ -434,7 +429,8 @@ interface Desk {
 
 /**
  * The owner of a new case from this address is the team's lead, else the address's executive, else the first
- * admin, all active; the executive follows a case someone else owns. Asked once per address and batch.
+ * admin, all active (and share-locked: no one deactivates them before the batch commits); the executive follows a
+ * case someone else owns. Asked once per address and batch.
  */
 const deskFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): Promise<Desk | null> => {
   const known = batch.desks.get(address.id);
@@ -443,8 +439,11 @@ const deskFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): P
     const lead = await teamLeadOf(tx, address.teamId);
     const executive = address.executiveUserId;
     const candidates = [lead, executive].filter((id): id is string => !!id);
-    const active = await activeUserIds(tx, candidates);
-    const ownerId = candidates.find((id) => active.has(id)) ?? (await firstActiveAdminId(tx));
+    const active = await lockActiveUsers(tx, candidates);
+    const admin = candidates.some((id) => active.has(id)) ? null : await firstActiveAdminId(tx);
+    const ownerId =
+      candidates.find((id) => active.has(id)) ??
+      (admin && (await lockActiveUsers(tx, [admin])).has(admin) ? admin : null);
     if (!ownerId) return null;
     return { ownerId, followerIds: executive && executive !== ownerId && active.has(executive) ? [executive] : [] };
   })();

@@ -29,6 +29,13 @@ export const findById = async (db: DbOrTx, id: string): Promise<TeamRow | undefi
   return (await withMembers(db, rows))[0];
 };
 
+/** The teams this person leads, locked. */
+export const lockLedBy = async (db: DbOrTx, userId: string): Promise<TeamRow[]> =>
+  await withMembers(
+    db,
+    await db.select().from(teams).where(eq(teams.leadId, userId)).orderBy(asc(teams.id)).for("update"),
+  );
+
 export const list = async (db: DbOrTx): Promise<TeamRow[]> =>
   await withMembers(db, await db.select().from(teams).orderBy(asc(teams.name)));
 

@@ -1,12 +1,13 @@
 import type { TCreateTeamInput, TTeam, TUpdateTeamInput } from "../../../shared/contracts/people";
-import type { DbOrTx } from "../../db/connection";
+import type { DbOrTx, Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
+import type { HandoverStep } from "../../platform/deactivation";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
 import { findDepartment } from "../departments/departments.service";
-import { activeUserIds, isActiveUser } from "../users/directory.service";
+import { activeUserIds, lockActiveUsers } from "../users/directory.service";
 import { teamsPolicy } from "./teams.policy";
 import * as repo from "./teams.repository";
 
@@ -30,15 +31,16 @@ const event = (
   type: "team.created" | "team.updated",
   before: repo.TeamRow | null,
   after: repo.TeamRow,
+  extra: Record<string, unknown> = {},
 ): DomainEvent => ({
   type,
   aggregateType: "team",
   aggregateId: after.id,
-  payload: changePayload(auditable, before, after),
+  payload: changePayload(auditable, before, after, extra),
 });
 
 const validate = async (
-  db: DbOrTx,
+  db: Tx,
   input: {
     departmentId?: string | null | undefined;
     leadId?: string | null | undefined;
@@ -48,7 +50,7 @@ const validate = async (
   if (input.departmentId && !(await findDepartment(db, input.departmentId))) {
     throw invalid("departmentId", "No such department");
   }
-  if (input.leadId && !(await isActiveUser(db, input.leadId))) {
+  if (input.leadId && !(await lockActiveUsers(db, [input.leadId])).has(input.leadId)) {
     throw invalid("leadId", "The team lead must be an active employee");
   }
   if (input.memberIds) {
@@ -59,10 +61,10 @@ const validate = async (
   }
 };
 
-/** The lead who takes over a team's cases when an owner leaves; null when the team has none. */
 export const teamExists = async (db: DbOrTx, id: string): Promise<boolean> =>
   (await repo.findById(db, id)) !== undefined;
 
+/** The lead who takes over a team's cases when an owner leaves, and its mail; null when the team has none. */
 export const teamLeadOf = async (db: DbOrTx, teamId: string): Promise<string | null> =>
   (await repo.findById(db, teamId))?.leadId ?? null;
 
@@ -113,4 +115,24 @@ export const updateTeam = async (
     await recordEvents(tx, actor, [event("team.updated", before, after)]);
     return present(after);
   });
+};
+
+/**
+ * A deactivated lead stops leading (a deactivation hand-over step): their teams have no lead until an admin or a
+ * supervisor names one. The role is not passed to whoever takes over the cases: that person may belong to another
+ * team, and who leads a team (and gets its mail and its SLA alerts) is a choice to make, not a side effect. Until
+ * then the team's mail goes to its address's executive or the first admin, as for any team without a lead.
+ */
+export const teamLeadHandover: HandoverStep = {
+  name: "teams",
+  handOver: async (tx, actor, leaver) => {
+    const led = await repo.lockLedBy(tx, leaver.id);
+    for (const before of led) {
+      await repo.update(tx, before.id, { leadId: null });
+      const after = await repo.findById(tx, before.id);
+      if (!after) throw notFound("Team");
+      await recordEvents(tx, actor, [event("team.updated", before, after, { reason: "lead_deactivated" })]);
+    }
+    return { teamsWithoutLead: led.map((t) => ({ id: t.id, name: t.name })) };
+  },
 };

@@ -1,4 +1,4 @@
-import type { DbOrTx } from "../../db/connection";
+import type { DbOrTx, Tx } from "../../db/connection";
 import * as repo from "./users.repository";
 
 /**
@@ -13,3 +13,10 @@ export const activeUserIds = async (db: DbOrTx, ids: readonly string[]): Promise
 };
 
 export const isActiveUser = async (db: DbOrTx, id: string): Promise<boolean> => (await activeUserIds(db, [id])).has(id);
+
+/**
+ * Which of these users are active, each kept active until the caller's transaction ends: a deactivation waits for
+ * it (or it for the deactivation, and then sees the person inactive). Use it to choose an owner or a lead.
+ */
+export const lockActiveUsers = async (tx: Tx, ids: readonly string[]): Promise<Set<string>> =>
+  new Set(await repo.lockActiveIds(tx, [...new Set(ids)]));

@@ -9,6 +9,28 @@ export const findById = async (db: DbOrTx, id: string): Promise<UserRow | undefi
   return row;
 };
 
+/** The user row, locked FOR UPDATE: a writer that share-locks it (owners, leads) waits for this transaction. */
+export const lockById = async (db: DbOrTx, id: string): Promise<UserRow | undefined> => {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for("update");
+  return row;
+};
+
+/**
+ * The ids among these that belong to active users, their rows share-locked (FOR SHARE) until the transaction ends,
+ * so none of them is deactivated meanwhile; a row a deactivation holds is waited for and read as it committed.
+ */
+export const lockActiveIds = async (db: DbOrTx, ids: readonly string[]): Promise<string[]> =>
+  ids.length === 0
+    ? []
+    : (
+        await db
+          .select({ id: users.id })
+          .from(users)
+          .where(and(inArray(users.id, [...ids]), eq(users.active, true)))
+          .orderBy(asc(users.id))
+          .for("share")
+      ).map((r) => r.id);
+
 export const findByEmail = async (db: DbOrTx, email: string): Promise<UserRow | undefined> => {
   const [row] = await db.select().from(users).where(eq(users.email, email.toLowerCase()));
   return row;

@@ -3,12 +3,11 @@ import type { ApiTokenScope } from "../../../shared/domain";
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
+import type { DeactivationRequest, HandoverSummary } from "../../platform/deactivation";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
 import { hashPassword, randomToken, verifyPassword } from "../../platform/secrets";
-import { reassignOpenCasesOf } from "../cases/cases.service";
-import { findDepartment } from "../departments/departments.service";
 import { userEvent } from "./users.events";
 import { usersPolicy } from "./users.policy";
 import * as repo from "./users.repository";
@@ -46,16 +45,11 @@ export const getUser = async (ctx: ServiceContext, actor: AnyActor, id: string):
   return presentUser(row);
 };
 
-const ensureDepartmentExists = async (db: DbOrTx, departmentId: string | null | undefined): Promise<void> => {
-  if (!departmentId) return;
-  if (!(await findDepartment(db, departmentId))) throw invalid("departmentId", "No such department");
-};
-
 export const createUser = async (ctx: ServiceContext, actor: AnyActor, input: TCreateUserInput): Promise<TUser> => {
   ensureAllowed(usersPolicy.can(actor, "create", { id: "" }), "Only admins invite employees");
   return await inTransaction(ctx, async (tx) => {
     if (await repo.findByEmail(tx, input.email)) throw new AppError("CONFLICT", "Email already in use", "email");
-    await ensureDepartmentExists(tx, input.departmentId);
+    // An unknown department fails the foreign key: answered 400 naming departmentId (fromDatabaseError).
     const row = await repo.insert(tx, {
       email: input.email,
       name: input.name,
@@ -87,7 +81,6 @@ export const updateUser = async (
     if (input.role && input.role !== "admin" && before.role === "admin" && (await repo.countActiveAdmins(tx)) <= 1) {
       throw new AppError("INVARIANT_VIOLATED", "The last active admin keeps the admin role", "role");
     }
-    await ensureDepartmentExists(tx, input.departmentId);
     const after = await repo.update(tx, id, {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.role !== undefined ? { role: input.role } : {}),
@@ -102,14 +95,19 @@ export const updateUser = async (
     return presentUser(after);
   });
 
+/**
+ * Deactivates an employee and, in the same transaction, has every domain hand over what they held (ctx.handover:
+ * their open cases, their lead roles). Their row is locked first, so a concurrent write that gives them a case or a
+ * team either commits before the hand-over reads (and is handed over) or waits and finds them inactive.
+ */
 export const deactivateUser = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
-  input: { reassignToId?: string | undefined },
-): Promise<{ user: TUser; reassignedCases: number }> =>
+  input: DeactivationRequest,
+): Promise<{ user: TUser } & HandoverSummary> =>
   await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("User");
     ensureAllowed(usersPolicy.can(actor, "deactivate", before), "Only admins deactivate other employees");
     if (!before.active) throw new AppError("CONFLICT", "Already deactivated");
@@ -119,9 +117,9 @@ export const deactivateUser = async (
     }
     const after = await repo.update(tx, id, { active: false });
     if (!after) throw notFound("User");
-    const reassignedCases = await reassignOpenCasesOf(tx, actor, id, input.reassignToId);
-    await recordEvents(tx, actor, [userEvent("user.deactivated", before, after, { reassignedCases })]);
-    return { user: presentUser(after), reassignedCases };
+    const handedOver = await ctx.handover.run(tx, actor, { id, name: before.name }, input);
+    await recordEvents(tx, actor, [userEvent("user.deactivated", before, after, { ...handedOver })]);
+    return { user: presentUser(after), ...handedOver };
   });
 
 /** The actor for an authenticated request; null for unknown or deactivated users. */

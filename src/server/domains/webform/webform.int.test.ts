@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIsolatedTestApp, type TestApp } from "../../../../test/app";
-import { makeUser, type TestUser, uniq } from "../../../../test/factories";
+import { makeTeam, makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
 import { multipart, sendDueMail } from "../../../../test/portal";
 
@@ -64,6 +64,32 @@ describe("web form", () => {
     const ack = sink.received.find((m) => m.envelope.to.includes(address));
     expect(ack?.parsed.subject).toContain(`#${caseNumber}`);
     expect(ack?.parsed.text).toContain(`/portal/cases/${c?.id}`);
+  });
+
+  it("a form for a team whose lead was deactivated goes to the first active admin, not to the former lead", async () => {
+    const lead = await makeUser(t.app, { role: "supervisor" });
+    const team = await makeTeam(t.app, { leadId: lead.user.id });
+    const set = await admin.call({ method: "PATCH", url: "/api/v1/webform/settings", payload: { teamId: team.id } });
+    expect(set.statusCode).toBe(200);
+    try {
+      const off = await admin.call({ method: "POST", url: `/api/v1/users/${lead.user.id}/deactivate`, payload: {} });
+      expect(off.statusCode).toBe(200);
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/api/v1/webform/submissions",
+        ...multipart(fields(email()), []),
+        remoteAddress: freshIp(),
+      });
+      expect(res.statusCode).toBe(201);
+      const owner = await t.app.ctx.db.execute<{ owner_id: string; team_id: string; first_admin: string }>(sql`
+        SELECT owner_id, team_id,
+          (SELECT id FROM users WHERE role = 'admin' AND active ORDER BY created_at, id LIMIT 1) AS first_admin
+        FROM cases WHERE number = ${(res.json() as { caseNumber: number }).caseNumber}`);
+      expect(owner.rows[0]?.team_id).toBe(team.id);
+      expect(owner.rows[0]?.owner_id).toBe(owner.rows[0]?.first_admin);
+    } finally {
+      await admin.call({ method: "PATCH", url: "/api/v1/webform/settings", payload: { teamId: null } });
+    }
   });
 
   it("redirects a browser to the confirmation page and shows the form again with the problem", async () => {

@@ -185,16 +185,26 @@ const DeactivateModal = ({ user, onClose }: { user: User; onClose: () => void })
   const [reassignToId, setReassignToId] = useState<string | null>(null);
   const deactivate = useMutation({
     mutationFn: async () =>
-      await api<{ user: User; reassignedCases: number }>(`/users/${user.id}/deactivate`, {
-        method: "POST",
-        body: reassignToId ? { reassignToId } : {},
-      }),
+      await api<{ user: User; reassignedCases: number; teamsWithoutLead: { id: string; name: string }[] }>(
+        `/users/${user.id}/deactivate`,
+        {
+          method: "POST",
+          body: reassignToId ? { reassignToId } : {},
+        },
+      ),
     onSuccess: (r) => {
       void queryClient.invalidateQueries({ queryKey: ["users"] });
       void queryClient.invalidateQueries({ queryKey: ["cases"] });
+      void queryClient.invalidateQueries({ queryKey: ["teams"] });
+      const leaderless = r.teamsWithoutLead.map((t) => t.name).join(", ");
       notifications.show({
         color: "green",
-        message: `${user.name} deactivated${r.reassignedCases ? `; ${r.reassignedCases} open cases reassigned` : ""}.`,
+        ...(leaderless ? { autoClose: false } : {}),
+        message: `${user.name} deactivated${r.reassignedCases ? `; ${r.reassignedCases} open cases reassigned` : ""}.${
+          leaderless
+            ? ` ${leaderless} ${r.teamsWithoutLead.length > 1 ? "have" : "has"} no lead now: name one under Teams.`
+            : ""
+        }`,
       });
       onClose();
     },
