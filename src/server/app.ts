@@ -28,6 +28,7 @@ import { caseHandover } from "./domains/cases/cases.service";
 import { commitmentDueJob, commitmentReminderJob, commitmentsCatchUpJob } from "./domains/commitments/commitments.jobs";
 import { commitmentsProcessor } from "./domains/commitments/commitments.processor";
 import { commitmentsRoutes } from "./domains/commitments/commitments.routes";
+import { callbackGuard } from "./domains/commitments/commitments.service";
 import { contactsRoutes } from "./domains/contacts/contacts.routes";
 import { customFieldsRoutes } from "./domains/custom-fields/custom-fields.routes";
 import { departmentsRoutes } from "./domains/departments/departments.routes";
@@ -159,6 +160,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   jobs.register(cracksDigestJob(ctx));
   ctx.caseGuards.register(executiveCaseGuard(ctx));
   ctx.caseGuards.register(rootCauseGuard);
+  ctx.caseGuards.register(callbackGuard);
   // What a deactivated employee held, handed over in the deactivation's transaction (in this order).
   ctx.handover.register(teamLeadHandover);
   ctx.handover.register(caseHandover(ctx));

@@ -121,6 +121,35 @@ describe("SLA admin, promises, cracks and audit", () => {
     await docScreenshot(page, "case-sla-promises");
     await promise.getByRole("button", { name: /^Mark kept/ }).click();
     await promise.getByText("Kept").waitFor();
+
+    // Logging the call that answers a callback keeps that promise, and only that one.
+    for (const [what, dueIn] of [
+      ["Call back with the invoice", 26],
+      ["Call back with the parts list", 3],
+    ] as const) {
+      await promises.getByRole("button", { name: "Add promise" }).click();
+      await promises.getByRole("textbox", { name: "What was promised" }).fill(what);
+      const due = new Date(Date.now() + dueIn * 3_600_000);
+      const local = new Date(due.getTime() - due.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      await promises.getByLabel(/^Due/).fill(local);
+      await promises.getByRole("button", { name: "Add promise" }).click();
+      await promises
+        .getByRole("group", { name: new RegExp(what) })
+        .getByText("Open")
+        .waitFor();
+    }
+    const invoice = promises.getByRole("group", { name: /Call back with the invoice/ });
+    await invoice.getByRole("button", { name: /^Log the call/ }).click();
+    await invoice.getByRole("textbox", { name: "What was said on the call" }).fill("Sent the invoice, all clear");
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await invoice.getByRole("button", { name: "Log call" }).click();
+    await page.getByText("Call logged; it keeps this promise.").waitFor();
+    await invoice.getByText("Kept").waitFor();
+    await promises
+      .getByRole("group", { name: /Call back with the parts list/ })
+      .getByText("Open")
+      .waitFor();
+    await page.getByText("Sent the invoice, all clear").waitFor();
   });
 
   it("shows the overdue next step in the cracks report", async () => {

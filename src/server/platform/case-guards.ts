@@ -11,6 +11,13 @@ export interface HeldStep {
   nextStepDueAt: Date;
 }
 
+/** A message about to be added, as guards see it. */
+export interface NewMessage {
+  kind: "reply" | "note" | "phone";
+  /** For a logged call: the callback promise it answers, when the caller chose one. */
+  callbackId: string | undefined;
+}
+
 /**
  * A rule another domain adds to the life of every case, without the cases domain knowing that domain.
  * Every hook runs inside the cases service's transaction, after the case row is locked; a hook refuses by
@@ -24,6 +31,8 @@ export interface CaseGuard {
   closeBlocker?: (tx: Tx, c: GuardedCase) => Promise<string | null>;
   /** Before `source` is merged into `target` (and closed). */
   beforeMerge?: (tx: Tx, actor: AnyActor, source: GuardedCase, target: GuardedCase) => Promise<void>;
+  /** Before a message is added to the case by an employee (a reply, a note, a logged call). */
+  beforeMessage?: (tx: Tx, actor: AnyActor, c: GuardedCase, message: NewMessage) => Promise<void>;
   /** Before `userId` stops following the case. */
   beforeFollowerRemoved?: (tx: Tx, actor: AnyActor, c: GuardedCase, userId: string) => Promise<void>;
   /** After the cases service wrote a change (update, merge, auto-close): keep the guard's own state true. */
@@ -59,6 +68,10 @@ export class CaseGuards {
 
   async beforeMerge(tx: Tx, actor: AnyActor, source: GuardedCase, target: GuardedCase): Promise<void> {
     for (const g of this.guards) await g.beforeMerge?.(tx, actor, source, target);
+  }
+
+  async beforeMessage(tx: Tx, actor: AnyActor, c: GuardedCase, message: NewMessage): Promise<void> {
+    for (const g of this.guards) await g.beforeMessage?.(tx, actor, c, message);
   }
 
   async beforeFollowerRemoved(tx: Tx, actor: AnyActor, c: GuardedCase, userId: string): Promise<void> {

@@ -190,6 +190,8 @@ export const zCreateMessageInput = z.strictObject({
       direction: z.enum(["inbound", "outbound"]),
       number: z.string().max(40).nullable().default(null),
       durationSeconds: z.number().int().min(0).max(86_400).nullable().default(null),
+      /** The open callback promise of this case the call answers; without it, the earliest due one. */
+      callbackId: zId.optional(),
     })
     .optional(),
 });

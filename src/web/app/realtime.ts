@@ -62,6 +62,7 @@ export const connectRealtime = (queryClient: QueryClient, selfId: string): (() =
       if (ev.actorId === selfId && ev.type !== "message.added") return;
       void queryClient.invalidateQueries({ queryKey: ["case", ev.caseId] });
       void queryClient.invalidateQueries({ queryKey: ["messages", ev.caseId] });
+      void queryClient.invalidateQueries({ queryKey: ["commitments", "case", ev.caseId] });
       void queryClient.invalidateQueries({ queryKey: ["cases"] });
       void queryClient.invalidateQueries({ queryKey: ["case-count"] });
     });

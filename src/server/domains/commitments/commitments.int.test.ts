@@ -124,6 +124,55 @@ describe("commitments", () => {
     expect(byId.get(visit.id)).toMatchObject({ state: "open" });
   });
 
+  it("a call keeps the one callback it answers: the earliest due, or the one chosen", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const tomorrow = await promise(c.id, {
+      description: "Call back with the final invoice",
+      dueAt: inMinutes(26 * 60),
+    });
+    const today = await promise(c.id, { description: "Call back with the repair date", dueAt: inMinutes(90) });
+    const call = (phone: Record<string, unknown>) =>
+      agent.call({
+        method: "POST",
+        url: `/api/v1/cases/${c.id}/messages`,
+        payload: { kind: "phone", body: "Called back", phone: { direction: "outbound", ...phone } },
+      });
+    const states = async () =>
+      new Map(
+        (
+          (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/commitments` })).json().items as TCommitment[]
+        ).map((x) => [x.id, x.state]),
+      );
+
+    expect((await call({})).statusCode).toBe(201);
+    await settle(t.app, [c.id]);
+    expect(await states()).toEqual(
+      new Map([
+        [today.id, "kept"],
+        [tomorrow.id, "open"],
+      ]),
+    );
+
+    const elsewhere = await promise((await makeCase(t.app, agent.user.id)).id);
+    const wrong = await call({ callbackId: elsewhere.id });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.field).toBe("phone.callbackId");
+    const settledAlready = await call({ callbackId: today.id });
+    expect(settledAlready.statusCode).toBe(400);
+    expect(settledAlready.json().error.field).toBe("phone.callbackId");
+
+    const later = await promise(c.id, { description: "Call back about the refund", dueAt: inMinutes(60) });
+    expect((await call({ callbackId: tomorrow.id })).statusCode).toBe(201);
+    await settle(t.app, [c.id]);
+    expect(await states()).toEqual(
+      new Map([
+        [today.id, "kept"],
+        [tomorrow.id, "kept"],
+        [later.id, "open"],
+      ]),
+    );
+  });
+
   it("breaks overdue promises a timer missed", async () => {
     const c = await makeCase(t.app, agent.user.id);
     const made = await promise(c.id);

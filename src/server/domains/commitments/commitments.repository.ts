@@ -82,18 +82,33 @@ export const overdueOpen = async (db: DbOrTx, now: Date, limit: number): Promise
     .orderBy(asc(commitments.dueAt))
     .limit(limit);
 
-/** Open callback promises on a case made before `before`, locked. */
-export const lockOpenCallbacks = async (db: DbOrTx, caseId: string, before: Date): Promise<CommitmentRow[]> =>
-  await db
-    .select()
-    .from(commitments)
-    .where(
-      and(
-        eq(commitments.caseId, caseId),
-        eq(commitments.state, "open"),
-        eq(commitments.kind, "callback"),
-        lte(commitments.createdAt, before),
-      ),
-    )
-    .orderBy(asc(commitments.id))
-    .for("update");
+/**
+ * The open callback promise on a case, made before `before`, that a call answers, locked: the one chosen (`id`),
+ * or else the earliest due.
+ */
+export const lockAnsweredCallback = async (
+  db: DbOrTx,
+  caseId: string,
+  before: Date,
+  id: string | undefined,
+): Promise<CommitmentRow | undefined> =>
+  (
+    await db
+      .select()
+      .from(commitments)
+      .where(
+        and(
+          eq(commitments.caseId, caseId),
+          eq(commitments.state, "open"),
+          eq(commitments.kind, "callback"),
+          lte(commitments.createdAt, before),
+          id ? eq(commitments.id, id) : undefined,
+        ),
+      )
+      .orderBy(asc(commitments.dueAt), asc(commitments.id))
+      .limit(1)
+      .for("update")
+  )[0];
+
+export const findById = async (db: DbOrTx, id: string): Promise<CommitmentRow | undefined> =>
+  (await db.select().from(commitments).where(eq(commitments.id, id)))[0];

@@ -7,6 +7,7 @@ import type {
 } from "../../../shared/contracts/commitments";
 import type { Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId, SYSTEM } from "../../platform/actor";
+import type { CaseGuard } from "../../platform/case-guards";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents, type StoredEvent } from "../../platform/events";
@@ -250,22 +251,38 @@ export const breakOverdueCommitments = async (ctx: ServiceContext, now = new Dat
   return broken;
 };
 
-/** A phone call logged on a case keeps the open callback promises made on it before the call. */
+/**
+ * A phone call logged on a case keeps the one callback promise it answers: the one the caller chose, or else the
+ * earliest due of those open when the call was logged. Another callback (due tomorrow, say) stays open.
+ */
 export const applyCommitmentEvent = async (tx: Tx, event: StoredEvent): Promise<void> => {
   if (event.type !== "message.added" || !event.caseId) return;
   const p = event.payload;
   if (p.kind !== "phone" || typeof p.authorUserId !== "string") return;
-  for (const before of await repo.lockOpenCallbacks(tx, event.caseId, event.createdAt)) {
-    const after = await repo.update(tx, before.id, {
-      state: "kept",
-      settledAt: event.createdAt,
-      settledById: p.authorUserId,
-      note: "Kept by the call logged on the case",
-    });
-    if (after) {
-      await recordEvents(tx, SYSTEM, [
-        commitmentEvent("commitment.kept", before, after, { messageId: p.messageId ?? null }),
-      ]);
-    }
+  const chosen = typeof p.callbackId === "string" ? p.callbackId : undefined;
+  const before = await repo.lockAnsweredCallback(tx, event.caseId, event.createdAt, chosen);
+  if (!before) return;
+  const after = await repo.update(tx, before.id, {
+    state: "kept",
+    settledAt: event.createdAt,
+    settledById: p.authorUserId,
+    note: "Kept by the call logged on the case",
+  });
+  if (after) {
+    await recordEvents(tx, SYSTEM, [
+      commitmentEvent("commitment.kept", before, after, { messageId: p.messageId ?? null }),
+    ]);
   }
+};
+
+/** A call logged as answering a callback promise must name an open callback of the same case. */
+export const callbackGuard: CaseGuard = {
+  name: "commitments",
+  beforeMessage: async (tx, _actor, c, message) => {
+    if (!message.callbackId) return;
+    const chosen = await repo.findById(tx, message.callbackId);
+    if (chosen?.caseId !== c.id || chosen.kind !== "callback" || chosen.state !== "open") {
+      throw invalid("phone.callbackId", "Choose an open callback promise of this case");
+    }
+  },
 };

@@ -29,7 +29,7 @@ const bodies = (body: string, format: "text" | "html"): { bodyText: string; body
   return { bodyText: htmlToPlainText(bodyHtml), bodyHtml };
 };
 
-const messageEvent = (m: repo.MessageRow, attachmentIds: string[]) => ({
+const messageEvent = (m: repo.MessageRow, attachmentIds: string[], callbackId?: string) => ({
   type: "message.added" as const,
   aggregateType: "case",
   aggregateId: m.caseId,
@@ -40,6 +40,7 @@ const messageEvent = (m: repo.MessageRow, attachmentIds: string[]) => ({
     authorUserId: m.authorUserId,
     authorContactId: m.authorContactId,
     attachmentIds,
+    ...(callbackId ? { callbackId } : {}),
   },
 });
 
@@ -89,6 +90,7 @@ export const addMessage = async (
         "kind",
       );
     }
+    await ctx.caseGuards.beforeMessage(tx, actor, row, { kind: input.kind, callbackId: input.phone?.callbackId });
     const uniqueIds = [...new Set(input.attachmentIds)];
     const pending = await repo.pendingAttachments(tx, uniqueIds, caseId, actorId(actor));
     if (pending.length !== uniqueIds.length) {
@@ -104,7 +106,7 @@ export const addMessage = async (
       phoneDurationSeconds: input.phone?.durationSeconds ?? null,
     });
     await repo.attachToMessage(tx, uniqueIds, m.id);
-    await recordEvents(tx, actor, [messageEvent(m, uniqueIds)]);
+    await recordEvents(tx, actor, [messageEvent(m, uniqueIds, input.phone?.callbackId)]);
     await recordCaseActivity(tx, actor, row, input.kind);
     // Written by the actor, with the files just read: nothing to read back (the thread's order is by time too).
     const files = [...pending].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());

@@ -340,7 +340,11 @@ const CaseView = ({
             }
           >
             <CaseSlaSection caseId={c.id} version={c.version} />
-            <CommitmentsSection caseId={c.id} canAdd={c.abilities.update} />
+            <CommitmentsSection
+              caseId={c.id}
+              canAdd={c.abilities.update}
+              canLogCall={c.abilities.reply && c.status !== "closed"}
+            />
             <RootCauseSection c={c} error={errors.rootCause} />
             <RemedyPanel c={c} />
             <CaseSatisfactionSection c={c} />

@@ -114,10 +114,65 @@ const AddPromise = ({ caseId, onDone }: { caseId: string; onDone: () => void }) 
   );
 };
 
-const PromiseRow = ({ c, caseId }: { c: Commitment; caseId: string }) => {
+/** Logs the call that answers this callback promise (an outbound phone log on the case), which keeps it. */
+const LogCall = ({ c, caseId, onDone }: { c: Commitment; caseId: string; onDone: () => void }) => {
+  const queryClient = useQueryClient();
+  const [said, setSaid] = useState("");
+  const log = useMutation({
+    mutationFn: async () =>
+      await api<unknown>(`/cases/${caseId}/messages`, {
+        method: "POST",
+        body: {
+          kind: "phone",
+          body: said.trim(),
+          format: "text",
+          phone: { direction: "outbound", callbackId: c.id },
+        },
+      }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ["messages", caseId] });
+      void queryClient.invalidateQueries({ queryKey: key(caseId) });
+      notifications.show({ color: "green", message: "Call logged; it keeps this promise." });
+      onDone();
+    },
+  });
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        log.mutate();
+      }}
+    >
+      <Stack gap={6}>
+        <Textarea
+          size="xs"
+          label="What was said on the call"
+          autosize
+          minRows={2}
+          required
+          value={said}
+          onChange={(e) => setSaid(e.currentTarget.value)}
+          error={log.error ? errorMessage(log.error) : undefined}
+          data-autofocus
+        />
+        <Group gap="xs" justify="flex-end">
+          <Button size="compact-sm" variant="default" onClick={onDone}>
+            Back
+          </Button>
+          <Button size="compact-sm" type="submit" loading={log.isPending} disabled={!said.trim()}>
+            Log call
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+};
+
+const PromiseRow = ({ c, caseId, canLogCall }: { c: Commitment; caseId: string; canLogCall: boolean }) => {
   const queryClient = useQueryClient();
   const now = useNow();
   const [cancelling, setCancelling] = useState(false);
+  const [calling, setCalling] = useState(false);
   const [note, setNote] = useState("");
   const settle = useMutation({
     mutationFn: async (action: "keep" | "cancel") =>
@@ -163,7 +218,9 @@ const PromiseRow = ({ c, caseId }: { c: Commitment; caseId: string }) => {
         )}
         {c.note ? ` · ${c.note}` : ""}
       </Text>
-      {c.state === "open" && (c.abilities.keep || c.abilities.cancel) ? (
+      {calling ? (
+        <LogCall c={c} caseId={caseId} onDone={() => setCalling(false)} />
+      ) : c.state === "open" && (c.abilities.keep || c.abilities.cancel || canLogCall) ? (
         cancelling ? (
           <Group gap="xs" align="flex-end" wrap="nowrap">
             <TextInput
@@ -188,6 +245,16 @@ const PromiseRow = ({ c, caseId }: { c: Commitment; caseId: string }) => {
           </Group>
         ) : (
           <Group gap="xs">
+            {canLogCall && c.kind === "callback" ? (
+              <Button
+                size="compact-xs"
+                variant="light"
+                onClick={() => setCalling(true)}
+                aria-label={`Log the call: ${label}`}
+              >
+                Log the call…
+              </Button>
+            ) : null}
             {c.abilities.keep ? (
               <Button
                 size="compact-xs"
@@ -218,8 +285,20 @@ const PromiseRow = ({ c, caseId }: { c: Commitment; caseId: string }) => {
   );
 };
 
-/** Promises made on this case: add one (kind and due time), mark it kept or cancel it; missed ones show broken. */
-export const CommitmentsSection = ({ caseId, canAdd }: { caseId: string; canAdd: boolean }) => {
+/**
+ * Promises made on this case: add one (kind and due time), mark it kept or cancel it, log the call that answers a
+ * callback (which keeps it); missed ones show broken.
+ */
+export const CommitmentsSection = ({
+  caseId,
+  canAdd,
+  canLogCall,
+}: {
+  caseId: string;
+  canAdd: boolean;
+  /** The caller may log a call on the case (write to it, and it is not closed). */
+  canLogCall: boolean;
+}) => {
   const [adding, setAdding] = useState(false);
   const list = useQuery({
     queryKey: key(caseId),
@@ -253,7 +332,7 @@ export const CommitmentsSection = ({ caseId, canAdd }: { caseId: string; canAdd:
           No promises on this case.
         </Text>
       ) : (
-        items.map((c) => <PromiseRow key={c.id} c={c} caseId={caseId} />)
+        items.map((c) => <PromiseRow key={c.id} c={c} caseId={caseId} canLogCall={canLogCall} />)
       )}
     </Stack>
   );
