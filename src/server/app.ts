@@ -63,7 +63,7 @@ import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
 import { CaseGuards } from "./platform/case-guards";
 import type { ServiceContext } from "./platform/context";
-import { DeactivationHandover } from "./platform/deactivation";
+import { DeactivationSteps } from "./platform/deactivation";
 import { EventDispatcher } from "./platform/events";
 import {
   CSRF_COOKIE,
@@ -135,7 +135,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     realtime,
     presence,
     caseGuards: new CaseGuards(),
-    handover: new DeactivationHandover(),
+    deactivation: new DeactivationSteps(),
     log,
   };
   app.decorate("ctx", ctx);
@@ -161,9 +161,10 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   ctx.caseGuards.register(executiveCaseGuard(ctx));
   ctx.caseGuards.register(rootCauseGuard);
   ctx.caseGuards.register(callbackGuard);
-  // What a deactivated employee held, handed over in the deactivation's transaction (in this order).
-  ctx.handover.register(teamLeadHandover);
-  ctx.handover.register(caseHandover(ctx));
+  // What deactivating an employee does besides, in the deactivation's transaction and in this order (a domain with
+  // more to do on deactivation registers a step here, before the general hand-overs if it must act first).
+  ctx.deactivation.register(teamLeadHandover);
+  ctx.deactivation.register(caseHandover(ctx));
   events.register(costOfFailureProcessor);
   jobs.register(upstreamReportJob(ctx));
   events.register(executiveLineProcessor(ctx));

@@ -2,7 +2,7 @@ import type { Config } from "../config";
 import type { Db, Tx } from "../db/connection";
 import type { BlobStore } from "./blob-store";
 import type { CaseGuards } from "./case-guards";
-import type { DeactivationHandover } from "./deactivation";
+import type { DeactivationSteps } from "./deactivation";
 import { databaseErrorCode } from "./errors";
 import type { EventDispatcher } from "./events";
 import type { Jobs } from "./jobs";
@@ -19,8 +19,8 @@ export interface ServiceContext {
   presence: PresenceBoard;
   /** Rules other domains add to every case (solve, close, merge, followers). */
   caseGuards: CaseGuards;
-  /** What other domains hand over, inside the deactivation's transaction, when an employee is deactivated. */
-  handover: DeactivationHandover;
+  /** What other domains do, inside the deactivation's transaction, when an employee is deactivated. */
+  deactivation: DeactivationSteps;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -1,7 +1,7 @@
 import type { Tx } from "../db/connection";
 import type { AnyActor } from "./actor";
 
-/** The employee being deactivated, as the hand-over steps see them. */
+/** The employee being deactivated, as the steps see them. */
 export interface Leaver {
   id: string;
   name: string;
@@ -13,45 +13,47 @@ export interface DeactivationRequest {
   reassignToId?: string | undefined;
 }
 
-/** What the hand-over did: the answer to the admin and the `user.deactivated` event carry it. */
-export interface HandoverSummary {
+/** What the steps did: the answer to the admin and the `user.deactivated` event carry it. */
+export interface DeactivationOutcome {
   reassignedCases: number;
   /** Teams the leaver led, which have no lead now. */
   teamsWithoutLead: { id: string; name: string }[];
 }
 
 /**
- * What a domain hands over when an employee leaves, without the users domain knowing that domain. Every step runs
- * inside the deactivation's transaction, after the leaver's user row is locked (FOR UPDATE) and marked inactive:
- * a writer that gave the leaver something new either committed before (and its writes are visible to the step) or
- * waits and then finds them inactive. A step refuses the deactivation by throwing an AppError naming the field.
+ * What a domain does when an employee is deactivated (hand over their cases, end their lead roles, ...), without the
+ * users domain knowing that domain. Every step runs inside the deactivation's transaction, after the leaver's user
+ * row is locked (FOR UPDATE) and marked inactive: a writer that gave the leaver something new either committed
+ * before (and its writes are visible to the step) or waits and then finds them inactive. A step refuses the
+ * deactivation by throwing an AppError naming the field; it reports what it did in the outcome (or nothing).
  */
-export interface HandoverStep {
+export interface DeactivationStep {
   name: string;
-  handOver: (
+  apply: (
     tx: Tx,
     actor: AnyActor,
     leaver: Leaver,
     request: DeactivationRequest,
-  ) => Promise<Partial<HandoverSummary>>;
+  ) => Promise<Partial<DeactivationOutcome>>;
 }
 
-/** The steps the composition root registers, run in registration order; empty means nothing to hand over. */
-export class DeactivationHandover {
-  private readonly steps: HandoverStep[] = [];
+/** The steps the composition root registers, run in registration order; empty means nothing else to do. */
+export class DeactivationSteps {
+  private readonly steps: DeactivationStep[] = [];
 
-  register(step: HandoverStep): void {
-    if (this.steps.some((s) => s.name === step.name)) throw new Error(`hand-over step ${step.name} registered twice`);
+  register(step: DeactivationStep): void {
+    if (this.steps.some((s) => s.name === step.name))
+      throw new Error(`deactivation step ${step.name} registered twice`);
     this.steps.push(step);
   }
 
-  async run(tx: Tx, actor: AnyActor, leaver: Leaver, request: DeactivationRequest): Promise<HandoverSummary> {
-    const summary: HandoverSummary = { reassignedCases: 0, teamsWithoutLead: [] };
+  async run(tx: Tx, actor: AnyActor, leaver: Leaver, request: DeactivationRequest): Promise<DeactivationOutcome> {
+    const outcome: DeactivationOutcome = { reassignedCases: 0, teamsWithoutLead: [] };
     for (const step of this.steps) {
-      const done = await step.handOver(tx, actor, leaver, request);
-      summary.reassignedCases += done.reassignedCases ?? 0;
-      summary.teamsWithoutLead.push(...(done.teamsWithoutLead ?? []));
+      const done = await step.apply(tx, actor, leaver, request);
+      outcome.reassignedCases += done.reassignedCases ?? 0;
+      outcome.teamsWithoutLead.push(...(done.teamsWithoutLead ?? []));
     }
-    return summary;
+    return outcome;
   }
 }

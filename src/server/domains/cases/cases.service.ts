@@ -11,7 +11,7 @@ import { type CasePriority, type CaseStatus, canTransition } from "../../../shar
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
-import type { HandoverStep } from "../../platform/deactivation";
+import type { DeactivationStep } from "../../platform/deactivation";
 import { AppError, invalid, invariant, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
@@ -596,9 +596,9 @@ export const removeFollower = async (
  * inactive or keeps the cases until their own hand-over passes them on. Refuses (naming `reassignToId`) if any case
  * would be left without an owner.
  */
-export const caseHandover = (ctx: ServiceContext): HandoverStep => ({
+export const caseHandover = (ctx: ServiceContext): DeactivationStep => ({
   name: "cases",
-  handOver: async (tx, actor, leaver, { reassignToId }) => {
+  apply: async (tx, actor, leaver, { reassignToId }) => {
     if (reassignToId) await ensureActiveOwner(tx, reassignToId, "reassignToId");
     const open = await repo.lockOpenCasesOwnedBy(tx, leaver.id);
     const leads = new Map<string, string | null>();

@@ -2,7 +2,7 @@ import type { TCreateTeamInput, TTeam, TUpdateTeamInput } from "../../../shared/
 import type { DbOrTx, Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
-import type { HandoverStep } from "../../platform/deactivation";
+import type { DeactivationStep } from "../../platform/deactivation";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
@@ -123,9 +123,9 @@ export const updateTeam = async (
  * team, and who leads a team (and gets its mail and its SLA alerts) is a choice to make, not a side effect. Until
  * then the team's mail goes to its address's executive or the first admin, as for any team without a lead.
  */
-export const teamLeadHandover: HandoverStep = {
+export const teamLeadHandover: DeactivationStep = {
   name: "teams",
-  handOver: async (tx, actor, leaver) => {
+  apply: async (tx, actor, leaver) => {
     const led = await repo.lockLedBy(tx, leaver.id);
     for (const before of led) {
       await repo.update(tx, before.id, { leadId: null });

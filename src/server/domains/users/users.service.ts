@@ -3,7 +3,7 @@ import type { ApiTokenScope } from "../../../shared/domain";
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
-import type { DeactivationRequest, HandoverSummary } from "../../platform/deactivation";
+import type { DeactivationOutcome, DeactivationRequest } from "../../platform/deactivation";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
 import { ensureAllowed } from "../../platform/policy";
@@ -96,7 +96,7 @@ export const updateUser = async (
   });
 
 /**
- * Deactivates an employee and, in the same transaction, has every domain hand over what they held (ctx.handover:
+ * Deactivates an employee and, in the same transaction, runs the steps other domains registered (ctx.deactivation:
  * their open cases, their lead roles). Their row is locked first, so a concurrent write that gives them a case or a
  * team either commits before the hand-over reads (and is handed over) or waits and finds them inactive.
  */
@@ -105,7 +105,7 @@ export const deactivateUser = async (
   actor: AnyActor,
   id: string,
   input: DeactivationRequest,
-): Promise<{ user: TUser } & HandoverSummary> =>
+): Promise<{ user: TUser } & DeactivationOutcome> =>
   await inTransaction(ctx, async (tx) => {
     const before = await repo.lockById(tx, id);
     if (!before) throw notFound("User");
@@ -117,7 +117,7 @@ export const deactivateUser = async (
     }
     const after = await repo.update(tx, id, { active: false });
     if (!after) throw notFound("User");
-    const handedOver = await ctx.handover.run(tx, actor, { id, name: before.name }, input);
+    const handedOver = await ctx.deactivation.run(tx, actor, { id, name: before.name }, input);
     await recordEvents(tx, actor, [userEvent("user.deactivated", before, after, { ...handedOver })]);
     return { user: presentUser(after), ...handedOver };
   });
