@@ -91,14 +91,22 @@ const expectEscalatedOnce = async ({ owner, c, planned, dueAt }: Awaited<ReturnT
   expect(clock?.breachedAt?.toISOString()).toBe(dueAt);
 };
 
+/** Runs a process's sweep; what it fires is not counted (it may include other tests' clocks). */
+const sweepUncounted = async (p: TestApp): Promise<number> => {
+  await catchUpTimers(p.app.ctx);
+  return 0;
+};
+
 describe("SLA escalation across two processes", () => {
   it("escalates once when both processes fire the same breach and sweep at the same moment", async () => {
     const late = await lateCase();
+    /* A sweep also fires other tests' overdue clocks in the shared database: only this timer's own fires are counted,
+       and the sweeps' effect on this case is checked by expectEscalatedOnce (one breach event, one notice). */
     const attempts = [
       async () => Number(await fireClockTimer(a.app.ctx, late.timer)),
       async () => Number(await fireClockTimer(b.app.ctx, late.timer)),
-      async () => await catchUpTimers(a.app.ctx),
-      async () => await catchUpTimers(b.app.ctx),
+      async () => await sweepUncounted(a),
+      async () => await sweepUncounted(b),
     ];
     let fired = 0;
     if (onServer) fired = (await Promise.all(attempts.map((attempt) => attempt()))).reduce((x, y) => x + y, 0);
@@ -108,7 +116,7 @@ describe("SLA escalation across two processes", () => {
         await Promise.all([a.app.ctx.events.drain(), b.app.ctx.events.drain()]);
       }
     }
-    expect(fired).toBe(1);
+    expect(fired).toBeLessThanOrEqual(1);
     await expectEscalatedOnce(late);
   });
 
