@@ -263,11 +263,6 @@ describe("warnings and escalations", () => {
     });
     const c = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: team.id });
     await settle(t.app, [c.id]);
-    // The case has waited two hours: past its warning (30 min) and breach (60 min) instants.
-    await t.app.ctx.db.execute(sql`
-      UPDATE sla_clocks SET started_at = started_at - interval '2 hours', due_at = due_at - interval '2 hours',
-        warn_at = warn_at - interval '2 hours'
-      WHERE case_id = ${c.id}`);
     const [row] = await t.app.ctx.db
       .select()
       .from(slaClocks)
@@ -287,12 +282,13 @@ describe("warnings and escalations", () => {
     });
     expect(stale).toBe(false);
 
-    expect(await fireClockTimer(t.app.ctx, { clockId: row.id, kind: "warning", at: row.warnAt.toISOString() })).toBe(
-      true,
-    );
+    // The timers as they run at their instants (30 and 60 minutes in), a moment after each.
+    const warning = { clockId: row.id, kind: "warning" as const, at: row.warnAt.toISOString() };
+    expect(await fireClockTimer(t.app.ctx, warning, new Date(row.warnAt.getTime() + 1))).toBe(true);
     const timer = { clockId: row.id, kind: "breach" as const, at: row.dueAt.toISOString() };
-    expect(await fireClockTimer(t.app.ctx, timer)).toBe(true);
-    expect(await fireClockTimer(t.app.ctx, timer)).toBe(false);
+    const afterDue = new Date(row.dueAt.getTime() + 1);
+    expect(await fireClockTimer(t.app.ctx, timer, afterDue)).toBe(true);
+    expect(await fireClockTimer(t.app.ctx, timer, afterDue)).toBe(false);
     await settle(t.app, [c.id]);
 
     const notices = await t.app.ctx.db.select().from(notifications).where(eq(notifications.caseId, c.id));
@@ -334,21 +330,19 @@ describe("warnings and escalations", () => {
     ]);
   });
 
-  /** Backdates the case's clocks two hours (past warning and due) and fires the metric's breach timer. */
-  const breachNow = async (caseId: string, metric: TSlaClock["metric"]) => {
+  /**
+   * Runs the metric's breach timer as it runs at the due instant, a moment after it, instead of waiting for it
+   * (nothing is backdated, so no other test's sweep can find this clock overdue first).
+   */
+  const breachAtDue = async (caseId: string, metric: TSlaClock["metric"]) => {
     await settle(t.app, [caseId]);
-    await t.app.ctx.db.execute(sql`
-      UPDATE sla_clocks SET started_at = started_at - interval '2 hours', due_at = due_at - interval '2 hours',
-        warn_at = warn_at - interval '2 hours'
-      WHERE case_id = ${caseId}`);
     const [row] = await t.app.ctx.db
       .select()
       .from(slaClocks)
       .where(and(eq(slaClocks.caseId, caseId), eq(slaClocks.metric, metric)));
     if (!row?.dueAt) throw new Error("no plan");
-    expect(await fireClockTimer(t.app.ctx, { clockId: row.id, kind: "breach", at: row.dueAt.toISOString() })).toBe(
-      true,
-    );
+    const timer = { clockId: row.id, kind: "breach" as const, at: row.dueAt.toISOString() };
+    expect(await fireClockTimer(t.app.ctx, timer, new Date(row.dueAt.getTime() + 1))).toBe(true);
     await settle(t.app, [caseId]);
     return { ...row, dueAt: row.dueAt };
   };
@@ -377,7 +371,7 @@ describe("warnings and escalations", () => {
     });
     const owner = await makeUser(t.app, { role: "agent" });
     const c = await makeCase(t.app, owner.user.id, { tags: [tag] });
-    const row = await breachNow(c.id, "first_response");
+    const row = await breachAtDue(c.id, "first_response");
     expect((await owner.call({ method: "GET", url: `/api/v1/cases/${c.id}` })).json().priority).toBe("high");
 
     const sla = await slaOf(c.id, owner);
@@ -435,7 +429,7 @@ describe("warnings and escalations", () => {
     const always = await createCalendar({ timeZone: "UTC", alwaysOpen: true });
     const { policy, tag } = await createPolicy(always.id, { targets: { resolution: { normal: 60 } } });
     const c = await makeCase(t.app, agent.user.id, { tags: [tag] });
-    const row = await breachNow(c.id, "resolution");
+    const row = await breachAtDue(c.id, "resolution");
     await patchCase(c.id, { tags: ["moved"] });
     const sla = await slaOf(c.id);
     expect(sla.policy).toBeNull();
@@ -456,7 +450,7 @@ describe("warnings and escalations", () => {
     });
     const leaderless = await makeTeam(t.app, { memberIds: [agent.user.id] });
     const c1 = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: leaderless.id });
-    await breachNow(c1.id, "first_response");
+    await breachAtDue(c1.id, "first_response");
     const [first] = await breachEvents(c1.id);
     expect(first).toMatchObject({
       notified: [{ userId: agent.user.id, name: agent.user.name, as: ["owner"] }],
@@ -472,7 +466,7 @@ describe("warnings and escalations", () => {
     // A lead deactivated while still named on the team (data from before a hand-over, or a race).
     await t.app.ctx.db.execute(sql`UPDATE users SET active = false WHERE id = ${lead.user.id}`);
     const c2 = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: led.id });
-    await breachNow(c2.id, "first_response");
+    await breachAtDue(c2.id, "first_response");
     const [second] = await breachEvents(c2.id);
     expect(second).toMatchObject({
       notified: [{ userId: agent.user.id, as: ["owner"] }],
