@@ -145,6 +145,7 @@ const main = async () => {
               metAt,
               warnedAt: null,
               breachedAt: null,
+              breach: null,
             },
             compiled,
             80,

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeCase, makeDepartment, makeTeam, makeUser } from "../factories";
+import { slaClocks } from "../../src/server/db/schema/index";
+import { fireClockTimer } from "../../src/server/domains/sla/clocks.service";
+import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser } from "../factories";
 import { settle } from "../settle";
 import { type ServedApp, startServedApp } from "./served-app";
 import { docScreenshot, ensureWebBundle, launchChromium, seriousA11yViolations, signIn } from "./web-harness";
@@ -17,6 +20,7 @@ describe("SLA admin, promises, cracks and audit", () => {
   const calendarName = `Berlin office ${letters(5)}`;
   const policyName = `Standard support ${letters(5)}`;
   const overdueSubject = `Forgotten callback ${letters(6)}`;
+  let admin: TestUser;
   let adminId = "";
   let teamId = "";
 
@@ -24,7 +28,7 @@ describe("SLA admin, promises, cracks and audit", () => {
     ensureWebBundle();
     served = await startServedApp();
     const department = await makeDepartment(served.app, "service");
-    const admin = await makeUser(served.app, {
+    admin = await makeUser(served.app, {
       role: "admin",
       departmentId: department.id,
       password: PASSWORD,
@@ -161,6 +165,60 @@ describe("SLA admin, promises, cracks and audit", () => {
     await page.getByRole("table", { name: "Cracks per team" }).waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     await docScreenshot(page, "cracks");
+  });
+
+  it("keeps a breach whose target no longer applies on the case, with who was notified, and in Breaching soon", async () => {
+    const calendar = await admin.call({
+      method: "POST",
+      url: "/api/v1/sla/calendars",
+      payload: { name: `Around the clock ${letters(5)}`, timeZone: "UTC", alwaysOpen: true },
+    });
+    const tag = `vip-${letters(6)}`;
+    const policy = await admin.call({
+      method: "POST",
+      url: "/api/v1/sla/policies",
+      payload: {
+        name: `Key accounts ${letters(5)}`,
+        position: 0,
+        calendarId: calendar.json().id,
+        conditions: { tags: [tag] },
+        targets: { first_response: { normal: 60 } },
+        breachActions: [{ type: "notify", recipients: ["owner", "team_lead"] }, { type: "raise_priority" }],
+      },
+    });
+    expect(policy.statusCode).toBe(201);
+    const subject = `Invoice twice ${letters(6)}`;
+    const c = await makeCase(served.app, adminId, { subject, tags: [tag] });
+    await settle(served.app, [c.id]);
+    const [clock] = await served.app.ctx.db
+      .select()
+      .from(slaClocks)
+      .where(and(eq(slaClocks.caseId, c.id), eq(slaClocks.metric, "first_response")));
+    if (!clock?.dueAt) throw new Error("no plan");
+    // The breach timer as it runs at the due instant, without waiting the hour.
+    const timer = { clockId: clock.id, kind: "breach" as const, at: clock.dueAt.toISOString() };
+    expect(await fireClockTimer(served.app.ctx, timer, new Date(clock.dueAt.getTime() + 1))).toBe(true);
+    await settle(served.app, [c.id]);
+
+    await page.goto(`${served.base}/cases/${c.id}`);
+    const sla = page.getByTestId("case-sla");
+    await sla.getByText(/^Breached .+ \(target 1 h\); that target no longer applies$/).waitFor();
+    await sla
+      .getByTestId("sla-breach-notice")
+      .getByText(`Notified ${admin.user.name} (owner); team lead not notified: the case has no team.`)
+      .waitFor();
+    await page
+      .getByText(
+        `First response SLA breached (target 1 h under "${policy.json().name}"): notified ${admin.user.name} (owner); ` +
+          "team lead not notified: the case has no team; raised priority to high.",
+      )
+      .waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+
+    await page.goto(`${served.base}/sla/breaching`);
+    const row = page.getByRole("row").filter({ hasText: subject });
+    await row.getByText("First response breached").waitFor();
+    await row.getByText("Breached", { exact: true }).waitFor();
   });
 
   it("shows the policy change with before and after in the audit log, in light and dark", async () => {

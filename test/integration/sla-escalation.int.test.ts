@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { events, notifications, slaClocks } from "../../src/server/db/schema/index";
+import { events, messages, notifications, slaClocks } from "../../src/server/db/schema/index";
 import { CLOCK_TIMER_JOB, catchUpTimers, fireClockTimer } from "../../src/server/domains/sla/clocks.service";
 import { createCalendar, createPolicy } from "../../src/server/domains/sla/sla.service";
 import { SYSTEM } from "../../src/server/platform/actor";
@@ -89,6 +89,13 @@ const expectEscalatedOnce = async ({ owner, c, planned, dueAt }: Awaited<ReturnT
   expect(now.priority).toBe("high");
   const [clock] = await a.app.ctx.db.select().from(slaClocks).where(eq(slaClocks.id, planned.id));
   expect(clock?.breachedAt?.toISOString()).toBe(dueAt);
+  const lines = await a.app.ctx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.caseId, c.id), eq(messages.kind, "event")));
+  expect(lines.map((m) => m.bodyText).filter((text) => text?.startsWith("First response SLA breached"))).toHaveLength(
+    1,
+  );
 };
 
 /** Runs a process's sweep; what it fires is not counted (it may include other tests' clocks). */

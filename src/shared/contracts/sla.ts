@@ -13,6 +13,16 @@ export type SlaClockState = (typeof SLA_CLOCK_STATES)[number];
 export const SLA_PAUSE_STATUSES = ["pending", "on_hold"] as const;
 
 export const ESCALATION_RECIPIENTS = ["owner", "team_lead", "director"] as const;
+export type EscalationRecipient = (typeof ESCALATION_RECIPIENTS)[number];
+
+/** Business minutes in words: "45 min", "4 h", "1 h 30 min", "2 d" (a day is 24 h of business time). */
+export const formatMinutes = (minutes: number): string => {
+  const d = Math.floor(minutes / 1440);
+  const h = Math.floor((minutes % 1440) / 60);
+  const m = minutes % 60;
+  const parts = [d ? `${d} d` : "", h ? `${h} h` : "", m ? `${m} min` : ""].filter(Boolean);
+  return parts.length > 0 ? parts.join(" ") : "0 min";
+};
 
 const zClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM between 00:00 and 23:59");
 const zClockTimeOrMidnight = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "Use HH:MM between 00:00 and 24:00");
@@ -154,16 +164,41 @@ export interface TSlaPauseSpan {
   to: string | null;
 }
 
+/** What a clock's breach escalation found and did, as recorded when it ran. */
+export interface TSlaBreachRecord {
+  /** The policy and target that were breached (names as they were then). */
+  policy: { id: string; name: string } | null;
+  targetMinutes: number;
+  /** Who was notified, each once, with the roles they were notified as. */
+  notified: { userId: string; name: string; as: EscalationRecipient[] }[];
+  /** Recipients the policy asked for whom nobody could be notified, and why ("the case has no team"). */
+  unreached: { as: EscalationRecipient; reason: string }[];
+  /** What the escalation did, in words ("notified Ann Lee (owner)", "raised priority to high"). */
+  actions: string[];
+}
+
+export const zSlaBreach = z.object({
+  at: zTimestamp,
+  policy: z.object({ id: zId, name: z.string() }).nullable(),
+  targetMinutes: z.number().int(),
+  notified: z.array(z.object({ id: zId, name: z.string(), as: z.array(z.enum(ESCALATION_RECIPIENTS)) })),
+  unreached: z.array(z.object({ as: z.enum(ESCALATION_RECIPIENTS), reason: z.string() })),
+  actions: z.array(z.string()),
+});
+
 /**
- * One SLA clock of a case, in business minutes of its policy's calendar. `remainingMinutes` is negative once
- * the target has passed and null when the clock no longer runs; `elapsedMinutes` is null for a cancelled clock.
+ * One SLA clock of a case, in business minutes of its policy's calendar. `targetMinutes` is the target that
+ * applies now: null when none does (the priority or the policy changed after a breach; such a clock is shown
+ * only because it breached). `remainingMinutes` is negative once the target has passed and null when the clock
+ * no longer runs or has no target; `elapsedMinutes` is null for a cancelled clock and one without a policy.
+ * `breach` is the record of the breach escalation, kept whatever happens to the clock's target afterwards.
  */
 export const zSlaClock = z.object({
   metric: z.enum(SLA_METRICS),
   state: z.enum(SLA_CLOCK_STATES),
   breached: z.boolean(),
   policyId: zId.nullable(),
-  targetMinutes: z.number().int(),
+  targetMinutes: z.number().int().nullable(),
   startedAt: zTimestamp,
   dueAt: zTimestamp.nullable(),
   warnAt: zTimestamp.nullable(),
@@ -173,6 +208,7 @@ export const zSlaClock = z.object({
   pauses: z.array(zSlaPauseSpan),
   elapsedMinutes: z.number().nullable(),
   remainingMinutes: z.number().nullable(),
+  breach: zSlaBreach.nullable(),
 });
 export type TSlaClock = z.output<typeof zSlaClock>;
 

@@ -14,6 +14,7 @@ import {
 import type {
   TEscalationAction,
   THoliday,
+  TSlaBreachRecord,
   TSlaConditions,
   TSlaPauseSpan,
   TSlaTargets,
@@ -72,7 +73,9 @@ export const slaPolicies = pgTable(
 
 /**
  * One clock per case and metric. `due_at`/`warn_at` are the plan (null while paused); `breached_at`/`warned_at`
- * record that the escalation for that instant ran. A clock without a policy keeps time (pauses) with no target.
+ * record that the escalation for that instant ran (or that a clock was met after its due time). A breach, once
+ * recorded, stays: a later change of target, priority or policy re-plans `due_at` but never erases it. A clock
+ * without a policy keeps time (pauses) with no target.
  */
 export const slaClocks = pgTable(
   "sla_clocks",
@@ -92,6 +95,8 @@ export const slaClocks = pgTable(
     metAt: timestamp("met_at", { withTimezone: true }),
     warnedAt: timestamp("warned_at", { withTimezone: true }),
     breachedAt: timestamp("breached_at", { withTimezone: true }),
+    /** What the breach escalation found and did (who was notified), kept whatever the clock's target becomes. */
+    breach: jsonb("breach").$type<TSlaBreachRecord>(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -103,5 +108,9 @@ export const slaClocks = pgTable(
       .on(t.warnAt)
       .where(sql`${t.state} IN ('running', 'paused') AND ${t.warnedAt} IS NULL AND ${t.warnAt} IS NOT NULL`),
     index("sla_clocks_policy_idx").on(t.policyId, t.id).where(sql`${t.state} IN ('running', 'paused')`),
+    /** The breaching list's order: when a clock breached, else when it is due. */
+    index("sla_clocks_breaching_idx")
+      .on(sql`(coalesce(${t.breachedAt}, ${t.dueAt}))`, t.id)
+      .where(sql`${t.state} IN ('running', 'paused') AND coalesce(${t.breachedAt}, ${t.dueAt}) IS NOT NULL`),
   ],
 );

@@ -1,12 +1,10 @@
-import { DateTime, IANAZone } from "luxon";
+import { IANAZone } from "luxon";
 import { z } from "zod";
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-const MINUTES_PER_DAY = 1440;
 const SEARCH_HORIZON_DAYS = 732;
 const CACHE_RESET_GAP_DAYS = 400;
-const INSTANT_CACHE_LIMIT = 200_000;
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const CLOCK_TIME_OR_MIDNIGHT = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
@@ -82,68 +80,43 @@ export function clockTimeToMinutes(time: string): number {
   return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
-const instantCache = new Map<string, Map<number, number>>();
-
-/**
- * The single rule turning a local wall-clock time into an instant (epoch ms), shared by the
- * implementation and the reference. `epochDay` is the local date as days since 1970-01-01,
- * `minuteOfDay` is 0..1440 (1440 is midnight of the next local date).
- * A wall-clock time skipped by a forward DST jump is shifted forward by luxon (read with the
- * offset in force before the jump, so 02:30 in a 02:00->03:00 gap becomes 03:30).
- * A wall-clock time that occurs twice resolves to its earlier occurrence.
+/*
+ * How business time is counted (docs/slas-and-cracks.md, "How business time is counted"):
+ * - An instant is business time when the wall clock of the calendar's zone shows, at that instant, a time inside
+ *   an opening interval [start, end) of that local date's weekday, and the local date is not a holiday. Business
+ *   time is the real time that passes while that holds, to the millisecond.
+ * - So a DST gap's missing wall-clock minutes are no business time (an interval 02:30-04:00 on a day the clocks
+ *   jump from 02:00 to 03:00 opens 60 minutes), and the minutes of an hour the clocks repeat count each time they
+ *   occur (01:00-01:30 on a day the clocks fall back from 02:00 to 01:00 opens 60 minutes, in two pieces).
+ * - Nothing is rounded to whole minutes: a clock started at 09:00:30 in open hours has 0.5 business minutes at
+ *   09:01, its partial first minute counting for the part that is left.
+ *
+ * The index behind it: one span per UTC day holding that day's open instants as sorted [from, to) pairs and the
+ * business time of all spans before it, built on demand and cached per calendar object. A UTC day's open
+ * instants come from its stretches of constant UTC offset: on each, wall-clock time is the instant plus the
+ * offset, so each opening interval of each local date the stretch shows maps back to instants by subtracting it.
  */
-export function wallClockToInstant(timeZone: string, epochDay: number, minuteOfDay: number): number {
-  if (!Number.isInteger(epochDay) || !Number.isInteger(minuteOfDay) || minuteOfDay < 0 || minuteOfDay > 1440) {
-    throw new RangeError(`Invalid local day ${epochDay} or minute of day ${minuteOfDay}`);
-  }
-  let byZone = instantCache.get(timeZone);
-  if (!byZone) {
-    byZone = new Map();
-    instantCache.set(timeZone, byZone);
-  }
-  const key = epochDay * (MINUTES_PER_DAY + 1) + minuteOfDay;
-  const cached = byZone.get(key);
-  if (cached !== undefined) return cached;
-  if (byZone.size >= INSTANT_CACHE_LIMIT) byZone.clear();
-  const instant = resolveWallClock(timeZone, epochDay, minuteOfDay);
-  byZone.set(key, instant);
-  return instant;
-}
 
-function resolveWallClock(timeZone: string, epochDay: number, minuteOfDay: number): number {
-  const date = new Date((epochDay + Math.floor(minuteOfDay / MINUTES_PER_DAY)) * DAY_MS);
-  const minute = minuteOfDay % MINUTES_PER_DAY;
-  const local = DateTime.fromObject(
-    {
-      year: date.getUTCFullYear(),
-      month: date.getUTCMonth() + 1,
-      day: date.getUTCDate(),
-      hour: Math.floor(minute / 60),
-      minute: minute % 60,
-    },
-    { zone: timeZone },
-  );
-  if (!local.isValid)
-    throw new RangeError(`Cannot place local time in zone "${timeZone}": ${local.invalidExplanation}`);
-  return Math.min(...local.getPossibleOffsets().map((candidate) => candidate.toMillis()));
-}
+/** Offsets are sampled this far apart and a change between two samples located by bisection to the second. */
+const OFFSET_SAMPLE_MS = 6 * 3_600_000;
+const SECOND_MS = 1000;
 
 interface DaySpan {
-  start: number;
-  end: number;
   cumStart: number;
   total: number;
   open: number[];
 }
 
 interface CompiledCalendar {
-  timeZone: string;
+  zone: IANAZone;
   alwaysOpen: boolean;
   weeklyOpenMinutes: number;
   hoursByWeekday: Array<Array<[number, number]>>;
   fixedHolidays: Set<number>;
   yearlyHolidays: Set<number>;
-  rawOpen: Map<number, number[]>;
+  /** Offsets in ms at sampled instants (multiples of OFFSET_SAMPLE_MS), shared by neighbouring days. */
+  sampledOffsets: Map<number, number>;
+  /** The UTC day (days since 1970-01-01) of days[0]. */
   firstDay: number;
   days: DaySpan[];
 }
@@ -171,13 +144,13 @@ function compile(calendar: TBusinessCalendar): CompiledCalendar {
     else fixedHolidays.add(Date.UTC(year, month - 1, day) / DAY_MS);
   }
   const compiled: CompiledCalendar = {
-    timeZone: parsed.timeZone,
+    zone: IANAZone.create(parsed.timeZone),
     alwaysOpen: parsed.alwaysOpen === true,
     weeklyOpenMinutes,
     hoursByWeekday,
     fixedHolidays,
     yearlyHolidays,
-    rawOpen: new Map(),
+    sampledOffsets: new Map(),
     firstDay: 0,
     days: [],
   };
@@ -196,35 +169,71 @@ function isHoliday(c: CompiledCalendar, epochDay: number): boolean {
   return c.yearlyHolidays.has((date.getUTCMonth() + 1) * 100 + date.getUTCDate());
 }
 
-function rawOpenIntervals(c: CompiledCalendar, epochDay: number): number[] {
-  const cached = c.rawOpen.get(epochDay);
-  if (cached) return cached;
-  const intervals: number[] = [];
-  if (!isHoliday(c, epochDay)) {
-    for (const [start, end] of c.hoursByWeekday[isoWeekday(epochDay) - 1]!) {
-      const from = wallClockToInstant(c.timeZone, epochDay, start);
-      const to = wallClockToInstant(c.timeZone, epochDay, end);
-      if (to > from) intervals.push(from, to);
-    }
-  }
-  c.rawOpen.set(epochDay, intervals);
-  return intervals;
+/** The zone's UTC offset in ms at `instant` (wall-clock time = instant + offset). */
+function offsetAt(c: CompiledCalendar, instant: number): number {
+  return Math.round(c.zone.offset(instant) * MINUTE_MS);
+}
+
+function sampledOffset(c: CompiledCalendar, instant: number): number {
+  const cached = c.sampledOffsets.get(instant);
+  if (cached !== undefined) return cached;
+  const offset = offsetAt(c, instant);
+  c.sampledOffsets.set(instant, offset);
+  return offset;
 }
 
 /**
- * The open time of local day `epochDay`, clipped to [its midnight, next midnight). Open intervals
- * of the neighbouring days are included because DST shifts can push them across midnight.
+ * Appends to `out` the stretches [from, to, offset] of constant offset covering [from, to), given the offsets at
+ * both ends. A change is located by bisection; offsets are assumed not to change and change back between two
+ * samples (no zone has done so within six hours).
  */
-function buildSpan(c: CompiledCalendar, epochDay: number, cumStart: number): DaySpan {
-  const start = wallClockToInstant(c.timeZone, epochDay, 0);
-  const end = wallClockToInstant(c.timeZone, epochDay + 1, 0);
+function pushStretches(
+  c: CompiledCalendar,
+  from: number,
+  to: number,
+  fromOffset: number,
+  toOffset: number,
+  out: number[],
+) {
+  let start = from;
+  let offset = fromOffset;
+  while (offset !== toOffset) {
+    let lo = start;
+    let hi = to;
+    while (hi - lo > SECOND_MS) {
+      const mid = lo + Math.floor((hi - lo) / (2 * SECOND_MS)) * SECOND_MS;
+      if (offsetAt(c, mid) === offset) lo = mid;
+      else hi = mid;
+    }
+    out.push(start, hi, offset);
+    start = hi;
+    offset = offsetAt(c, hi);
+  }
+  out.push(start, to, offset);
+}
+
+/** The open instants of UTC day `utcDay`, sorted and merged [from, to) pairs. */
+function openInstantsOfUtcDay(c: CompiledCalendar, utcDay: number): number[] {
+  const dayStart = utcDay * DAY_MS;
+  const stretches: number[] = [];
+  for (let from = dayStart; from < dayStart + DAY_MS; from += OFFSET_SAMPLE_MS) {
+    const to = from + OFFSET_SAMPLE_MS;
+    pushStretches(c, from, to, sampledOffset(c, from), sampledOffset(c, to), stretches);
+  }
   const pieces: Array<[number, number]> = [];
-  for (let day = epochDay - 1; day <= epochDay + 1; day++) {
-    const raw = rawOpenIntervals(c, day);
-    for (let i = 0; i < raw.length; i += 2) {
-      const from = Math.max(raw[i]!, start);
-      const to = Math.min(raw[i + 1]!, end);
-      if (to > from) pieces.push([from, to]);
+  for (let i = 0; i < stretches.length; i += 3) {
+    const offset = stretches[i + 2]!;
+    const localFrom = stretches[i]! + offset;
+    const localTo = stretches[i + 1]! + offset;
+    for (let localDay = Math.floor(localFrom / DAY_MS); localDay * DAY_MS < localTo; localDay++) {
+      const hours = c.hoursByWeekday[isoWeekday(localDay) - 1]!;
+      if (hours.length === 0 || isHoliday(c, localDay)) continue;
+      const midnight = localDay * DAY_MS;
+      for (const [start, end] of hours) {
+        const from = Math.max(midnight + start * MINUTE_MS, localFrom);
+        const to = Math.min(midnight + end * MINUTE_MS, localTo);
+        if (to > from) pieces.push([from - offset, to - offset]);
+      }
     }
   }
   pieces.sort((a, b) => a[0] - b[0]);
@@ -234,9 +243,14 @@ function buildSpan(c: CompiledCalendar, epochDay: number, cumStart: number): Day
     if (lastEnd !== undefined && from <= lastEnd) open[open.length - 1] = Math.max(lastEnd, to);
     else open.push(from, to);
   }
+  return open;
+}
+
+function buildSpan(c: CompiledCalendar, utcDay: number, cumStart: number): DaySpan {
+  const open = openInstantsOfUtcDay(c, utcDay);
   let total = 0;
   for (let i = 0; i < open.length; i += 2) total += open[i + 1]! - open[i]!;
-  return { start, end, cumStart, total, open };
+  return { cumStart, total, open };
 }
 
 function appendDay(c: CompiledCalendar): DaySpan {
@@ -249,7 +263,7 @@ function appendDay(c: CompiledCalendar): DaySpan {
 function ensureDays(c: CompiledCalendar, lo: number, hi: number): void {
   const lastDay = c.firstDay + c.days.length - 1;
   if (c.days.length === 0 || lo > lastDay + CACHE_RESET_GAP_DAYS || hi < c.firstDay - CACHE_RESET_GAP_DAYS) {
-    c.rawOpen.clear();
+    c.sampledOffsets.clear();
     c.firstDay = lo;
     c.days = [buildSpan(c, lo, 0)];
   }
@@ -263,14 +277,11 @@ function ensureDays(c: CompiledCalendar, lo: number, hi: number): void {
   while (c.firstDay + c.days.length - 1 < hi) appendDay(c);
 }
 
+/** The index in c.days of the UTC day holding `instant`, building the days up to it. */
 function dayIndexAt(c: CompiledCalendar, instant: number): number {
   const utcDay = Math.floor(instant / DAY_MS);
-  ensureDays(c, utcDay - 2, utcDay + 2);
-  for (let index = utcDay - 2 - c.firstDay; index <= utcDay + 2 - c.firstDay; index++) {
-    const span = c.days[index]!;
-    if (span.start <= instant && instant < span.end) return index;
-  }
-  throw new Error(`No local day of zone ${c.timeZone} contains instant ${instant}`);
+  ensureDays(c, utcDay, utcDay);
+  return utcDay - c.firstDay;
 }
 
 function cumulativeAt(c: CompiledCalendar, index: number, instant: number): number {
@@ -353,7 +364,7 @@ export function businessMinutesBetween(calendar: TBusinessCalendar, from: Date, 
   const c = compile(calendar);
   if (c.alwaysOpen) return (toInstant - fromInstant) / MINUTE_MS;
   if (c.weeklyOpenMinutes === 0) return 0;
-  ensureDays(c, Math.floor(fromInstant / DAY_MS) - 2, Math.floor(toInstant / DAY_MS) + 2);
+  ensureDays(c, Math.floor(fromInstant / DAY_MS), Math.floor(toInstant / DAY_MS));
   const fromCum = cumulativeAt(c, dayIndexAt(c, fromInstant), fromInstant);
   const toCum = cumulativeAt(c, dayIndexAt(c, toInstant), toInstant);
   return (toCum - fromCum) / MINUTE_MS;

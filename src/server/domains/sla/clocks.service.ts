@@ -1,12 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type {
-  SlaMetric,
-  TBreachingItem,
-  TBreachingQuery,
-  TCaseSla,
-  TEscalationAction,
-  TSlaClock,
+import {
+  type EscalationRecipient,
+  formatMinutes,
+  type SlaMetric,
+  type TBreachingItem,
+  type TBreachingQuery,
+  type TCaseSla,
+  type TEscalationAction,
+  type TSlaBreachRecord,
+  type TSlaClock,
 } from "../../../shared/contracts/sla";
 import { CASE_PRIORITIES, CASE_STATUSES, type CasePriority, type CaseStatus } from "../../../shared/domain";
 import type { DbOrTx, Tx } from "../../db/connection";
@@ -18,6 +21,7 @@ import type { KeyedJob } from "../../platform/jobs";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { visibleCaseView } from "../cases/cases.access";
 import { type CaseRecord, canSeeCase, findCaseRecords, updateCaseInTransaction } from "../cases/cases.service";
+import { addEventMessage } from "../messages/messages.service";
 import { notify } from "../notifications/notifications.service";
 import { teamLeadOf } from "../teams/teams.service";
 import { type TBusinessCalendar, ZBusinessCalendar } from "./business-time";
@@ -442,6 +446,39 @@ const attempt = async (tx: Tx, what: string, fn: (sp: Tx) => Promise<string | nu
   }
 };
 
+const RECIPIENT_LABEL: Record<EscalationRecipient, string> = {
+  owner: "owner",
+  team_lead: "team lead",
+  director: "director",
+};
+
+/** What an escalation found and did so far: who was notified (each once), whom it could not reach, its actions. */
+type EscalationOutcome = Omit<TSlaBreachRecord, "policy" | "targetMinutes">;
+
+/** The person to notify as `role`, or why there is nobody. */
+const recipientFor = (
+  contacts: repo.EscalationContacts | undefined,
+  role: EscalationRecipient,
+): { person: repo.EscalationPerson } | { reason: string } => {
+  const active = (p: repo.EscalationPerson, what: string) =>
+    p.active ? { person: p } : { reason: `the ${what} ${p.name} is deactivated` };
+  switch (role) {
+    case "owner":
+      return contacts?.owner ? active(contacts.owner, "owner") : { reason: "the case has no owner" };
+    case "team_lead":
+      if (!contacts?.team) return { reason: "the case has no team" };
+      return contacts.teamLead
+        ? active(contacts.teamLead, "team lead")
+        : { reason: `team ${contacts.team.name} has no lead` };
+    case "director":
+      return contacts?.director ? active(contacts.director, "director") : { reason: "no department director" };
+    default: {
+      const unreachable: never = role;
+      return unreachable;
+    }
+  }
+};
+
 const runAction = async (
   ctx: ServiceContext,
   tx: Tx,
@@ -449,16 +486,28 @@ const runAction = async (
   kind: TimerKind,
   at: Date,
   action: TEscalationAction,
+  outcome: EscalationOutcome,
 ): Promise<string | null> => {
   switch (action.type) {
     case "notify": {
       const contacts = await repo.escalationContacts(tx, clock.caseId);
       const c = await caseRecord(tx, clock.caseId);
+      const reached = new Map<string, { userId: string; name: string; as: EscalationRecipient[] }>();
+      for (const role of action.recipients) {
+        const found = recipientFor(contacts, role);
+        if ("reason" in found) {
+          if (!outcome.unreached.some((u) => u.as === role)) outcome.unreached.push({ as: role, reason: found.reason });
+          continue;
+        }
+        const entry = reached.get(found.person.id) ?? { userId: found.person.id, name: found.person.name, as: [] };
+        if (!entry.as.includes(role)) entry.as.push(role);
+        reached.set(found.person.id, entry);
+      }
+      if (reached.size === 0) return null;
       const label = `${METRIC_LABEL[clock.metric]} ${kind === "breach" ? "SLA breached" : "SLA about to breach"}`;
-      const userIds = [...new Set(action.recipients.map((r) => contacts?.[r]).filter((id): id is string => !!id))];
       await notify(
         tx,
-        userIds.map((userId) => ({
+        [...reached.keys()].map((userId) => ({
           userId,
           kind: kind === "breach" ? "sla_breach" : "sla_warning",
           caseId: clock.caseId,
@@ -467,7 +516,12 @@ const runAction = async (
           dedupeKey: `sla:${clock.id}:${kind}:${at.toISOString()}:${userId}`,
         })),
       );
-      return userIds.length > 0 ? `notified ${action.recipients.join(", ").replaceAll("_", " ")}` : null;
+      for (const person of reached.values()) {
+        const known = outcome.notified.find((n) => n.userId === person.userId);
+        if (known) known.as.push(...person.as.filter((role) => !known.as.includes(role)));
+        else outcome.notified.push({ ...person, as: [...person.as] });
+      }
+      return whomNotified([...reached.values()]);
     }
     case "reassign_team":
       return await attempt(tx, "reassign the case", async (sp) => {
@@ -495,10 +549,38 @@ const runAction = async (
   }
 };
 
+const whomNotified = (people: EscalationOutcome["notified"]): string =>
+  `notified ${people.map((p) => `${p.name} (${p.as.map((r) => RECIPIENT_LABEL[r]).join(", ")})`).join(", ")}`;
+
+/**
+ * The thread's line for an escalation: `First response SLA breached (target 1 h under "Standard"): notified Ann
+ * Lee (owner); team lead not notified: the case has no team; raised priority to high.`
+ */
+const escalationLine = (
+  kind: TimerKind,
+  clock: repo.StoredClock,
+  policyName: string | null,
+  outcome: EscalationOutcome,
+  changes: string[],
+): string => {
+  const target = clock.targetMinutes === null ? "" : `target ${formatMinutes(clock.targetMinutes)}`;
+  const under = policyName === null ? "" : `under "${policyName}"`;
+  const what = [target, under].filter(Boolean).join(" ");
+  const parts = [
+    ...(outcome.notified.length > 0 ? [whomNotified(outcome.notified)] : []),
+    ...outcome.unreached.map((u) => `${RECIPIENT_LABEL[u.as]} not notified: ${u.reason}`),
+    ...changes,
+  ];
+  const head = `${METRIC_LABEL[clock.metric]} SLA ${kind === "breach" ? "breached" : "about to breach"}${what ? ` (${what})` : ""}`;
+  return parts.length > 0 ? `${head}: ${parts.join("; ")}.` : `${head}.`;
+};
+
 /**
  * The warning or breach timer of a clock. It acts only if the clock still runs, its instant is still `at` and
  * has passed, and that escalation has not run yet — so a stale or repeated job does nothing, and the clock
- * row lock plus the mark written in the same transaction make it run once across processes.
+ * row lock plus the mark written in the same transaction make it run once across processes. The breach record
+ * (who was actually notified, whom nobody could be, what was done) goes on the clock, in the event and, as a
+ * line, in the case's thread; a warning gets a line when its policy asked for something.
  */
 export const fireClockTimer = async (
   ctx: ServiceContext,
@@ -514,12 +596,30 @@ export const fireClockTimer = async (
     await repo.markClock(tx, clock.id, timer.kind === "breach" ? { breachedAt: at } : { warnedAt: at });
     const policy = clock.policyId ? await repo.findPolicy(tx, clock.policyId) : undefined;
     const actions = (timer.kind === "breach" ? policy?.breachActions : policy?.warningActions) ?? [];
-    const outcomes: string[] = [];
+    const outcome: EscalationOutcome = { notified: [], unreached: [], actions: [] };
+    const changes: string[] = [];
     for (const action of actions) {
-      const outcome = await runAction(ctx, tx, clock, timer.kind, at, action);
-      if (outcome) outcomes.push(outcome);
+      const done = await runAction(ctx, tx, clock, timer.kind, at, action, outcome);
+      if (done) outcome.actions.push(done);
+      if (done && action.type !== "notify") changes.push(done);
     }
-    await recordEvents(tx, SYSTEM, [clockEscalatedEvent(timer.kind, clock, at, outcomes)]);
+    if (timer.kind === "breach" && clock.targetMinutes !== null) {
+      await repo.markClock(tx, clock.id, {
+        breach: {
+          policy: policy ? { id: policy.id, name: policy.name } : null,
+          targetMinutes: clock.targetMinutes,
+          ...outcome,
+        },
+      });
+    }
+    await recordEvents(tx, SYSTEM, [clockEscalatedEvent(timer.kind, clock, at, outcome)]);
+    if (timer.kind === "breach" || actions.length > 0) {
+      await addEventMessage(
+        tx,
+        clock.caseId,
+        escalationLine(timer.kind, clock, policy?.name ?? null, outcome, changes),
+      );
+    }
     return true;
   });
 
@@ -553,9 +653,22 @@ export const enqueueUpcomingTimers = async (ctx: ServiceContext, now = new Date(
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-const presentClock = (clock: repo.StoredClock, calendar: TBusinessCalendar, now: Date): TSlaClock => {
-  const target = clock.targetMinutes ?? 0;
-  const elapsed = elapsedMinutes(clock, calendar, now);
+const presentBreach = (clock: repo.StoredClock): TSlaClock["breach"] =>
+  clock.breachedAt && clock.breach
+    ? {
+        at: clock.breachedAt,
+        policy: clock.breach.policy,
+        targetMinutes: clock.breach.targetMinutes,
+        notified: clock.breach.notified.map((n) => ({ id: n.userId, name: n.name, as: n.as })),
+        unreached: clock.breach.unreached,
+        actions: clock.breach.actions,
+      }
+    : null;
+
+/** A clock as the API shows it; without its policy's calendar (no policy applies now) nothing is counted. */
+const presentClock = (clock: repo.StoredClock, calendar: TBusinessCalendar | null, now: Date): TSlaClock => {
+  const target = clock.targetMinutes;
+  const elapsed = calendar ? elapsedMinutes(clock, calendar, now) : null;
   const live = clock.state === "running" || clock.state === "paused";
   return {
     metric: clock.metric,
@@ -571,24 +684,27 @@ const presentClock = (clock: repo.StoredClock, calendar: TBusinessCalendar, now:
     breachedAt: clock.breachedAt,
     pauses: clock.pauses,
     elapsedMinutes: elapsed === null ? null : round(elapsed),
-    remainingMinutes: live && elapsed !== null ? round(target - elapsed) : null,
+    remainingMinutes: live && elapsed !== null && target !== null ? round(target - elapsed) : null,
+    breach: presentBreach(clock),
   };
 };
 
-/** The clocks with a target, per case, with the policy that set them. */
+/**
+ * Per case, the policy that applies now and the clocks to show: those with a target, and those that breached
+ * whatever their target is now (a breach stays visible once it happened).
+ */
 const presentCaseSlas = async (db: DbOrTx, caseIds: string[], now: Date): Promise<TCaseSla[]> => {
   const clocks = groupBy(await repo.clocksOfCases(db, caseIds), (c) => c.caseId);
   const policies = new Map((await loadPolicies(db, false)).map((p) => [p.id, p]));
   return caseIds.map((caseId) => {
-    const targeted = (clocks.get(caseId) ?? []).flatMap((c) => {
-      const policy = c.policyId ? policies.get(c.policyId) : undefined;
-      return policy && c.targetMinutes !== null ? [{ clock: c, policy }] : [];
-    });
-    const policy = targeted[0]?.policy;
+    const own = clocks.get(caseId) ?? [];
+    const policyOf = (c: repo.StoredClock) => (c.policyId ? policies.get(c.policyId) : undefined);
+    const policy = own.map(policyOf).find((p) => p !== undefined);
+    const shown = own.filter((c) => (policyOf(c) && c.targetMinutes !== null) || c.breachedAt !== null);
     return {
       caseId,
       policy: policy ? { id: policy.id, name: policy.name } : null,
-      clocks: targeted.map(({ clock, policy: p }) => presentClock(clock, p.calendar, now)),
+      clocks: shown.map((c) => presentClock(c, policyOf(c)?.calendar ?? null, now)),
     };
   });
 };
@@ -612,7 +728,10 @@ export const listCaseSlas = async (
   return await presentCaseSlas(ctx.db, visible, now);
 };
 
-/** Clocks due soonest first — "breaching in the next hour" — across the cases the caller can see. */
+/**
+ * Breached clocks first (by when they breached, whatever their target is now), then running clocks due soonest —
+ * "breaching in the next hour" — across the cases the caller can see.
+ */
 export const listBreaching = async (
   ctx: ServiceContext,
   actor: Actor,
@@ -626,7 +745,7 @@ export const listBreaching = async (
     teamIds: q.teamId === "mine" ? actor.teamIds : q.teamId ? [q.teamId] : undefined,
     ownerId: q.ownerId === "me" ? actor.id : q.ownerId,
     includeBreached: q.includeBreached,
-    after: cursor && typeof cursor.v === "string" ? { dueAt: new Date(cursor.v), id: cursor.id } : null,
+    after: cursor && typeof cursor.v === "string" ? { key: new Date(cursor.v), id: cursor.id } : null,
     limit: q.limit + 1,
   };
   const rows: repo.BreachingRow[] = [];
@@ -634,34 +753,31 @@ export const listBreaching = async (
     const page = await repo.breaching(ctx.db, filter);
     for (const row of page) if (await canSeeCase(ctx, actor, row.clock.caseId)) rows.push(row);
     const last = page.at(-1);
-    if (rows.length > q.limit || page.length < filter.limit || !last?.clock.dueAt) break;
-    filter.after = { dueAt: last.clock.dueAt, id: last.clock.id };
+    if (rows.length > q.limit || page.length < filter.limit || !last) break;
+    filter.after = { key: last.key, id: last.clock.id };
   }
   const policies = new Map((await loadPolicies(ctx.db, false)).map((p) => [p.id, p]));
-  const items = rows.slice(0, q.limit).flatMap((r): TBreachingItem[] => {
+  const items = rows.slice(0, q.limit).map((r): TBreachingItem => {
     const policy = r.clock.policyId ? policies.get(r.clock.policyId) : undefined;
-    if (!policy) return [];
-    return [
-      {
-        case: {
-          id: r.clock.caseId,
-          number: r.caseNumber,
-          subject: r.subject,
-          status: r.status,
-          priority: r.priority,
-          owner: r.ownerId ? { id: r.ownerId, name: r.ownerName ?? "" } : null,
-          team: r.teamId ? { id: r.teamId, name: r.teamName ?? "" } : null,
-        },
-        clock: presentClock(repo.toClock(r.clock), policy.calendar, now),
+    return {
+      case: {
+        id: r.clock.caseId,
+        number: r.caseNumber,
+        subject: r.subject,
+        status: r.status,
+        priority: r.priority,
+        owner: r.ownerId ? { id: r.ownerId, name: r.ownerName ?? "" } : null,
+        team: r.teamId ? { id: r.teamId, name: r.teamName ?? "" } : null,
       },
-    ];
+      clock: presentClock(repo.toClock(r.clock), policy?.calendar ?? null, now),
+    };
   });
   const lastShown = rows.slice(0, q.limit).at(-1);
   return {
     items,
     nextCursor:
-      rows.length > q.limit && lastShown?.clock.dueAt
-        ? encodeCursor({ v: lastShown.clock.dueAt.toISOString(), id: lastShown.clock.id })
+      rows.length > q.limit && lastShown
+        ? encodeCursor({ v: lastShown.key.toISOString(), id: lastShown.clock.id })
         : null,
   };
 };

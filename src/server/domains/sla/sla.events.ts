@@ -1,3 +1,4 @@
+import type { TSlaBreachRecord } from "../../../shared/contracts/sla";
 import { changePayload, type DomainEvent } from "../../platform/events";
 import type { CalendarRow, PolicyRow } from "./sla.repository";
 
@@ -46,16 +47,28 @@ export const policyEvent = (
   payload: changePayload(auditablePolicy, before, after),
 });
 
-/** A clock reached its warning or breach instant; `actions` says what the escalation did. */
+/**
+ * A clock reached its warning or breach instant: the target it had, who was actually notified (with the roles
+ * they were notified as), which recipients nobody could be notified as and why, and what the escalation did.
+ */
 export const clockEscalatedEvent = (
   kind: "warning" | "breach",
-  clock: { id: string; caseId: string; metric: string; policyId: string | null },
+  clock: { id: string; caseId: string; metric: string; policyId: string | null; targetMinutes: number | null },
   at: Date,
-  actions: string[],
+  outcome: Pick<TSlaBreachRecord, "notified" | "unreached" | "actions">,
 ): DomainEvent => ({
   type: kind === "breach" ? "sla.breached" : "sla.warned",
   aggregateType: "case",
   aggregateId: clock.caseId,
   caseId: clock.caseId,
-  payload: { clockId: clock.id, metric: clock.metric, policyId: clock.policyId, at: at.toISOString(), actions },
+  payload: {
+    clockId: clock.id,
+    metric: clock.metric,
+    policyId: clock.policyId,
+    at: at.toISOString(),
+    targetMinutes: clock.targetMinutes,
+    notified: outcome.notified,
+    unreached: outcome.unreached,
+    actions: outcome.actions,
+  },
 });

@@ -263,11 +263,6 @@ describe("warnings and escalations", () => {
     });
     const c = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: team.id });
     await settle(t.app, [c.id]);
-    // The case has waited two hours: past its warning (30 min) and breach (60 min) instants.
-    await t.app.ctx.db.execute(sql`
-      UPDATE sla_clocks SET started_at = started_at - interval '2 hours', due_at = due_at - interval '2 hours',
-        warn_at = warn_at - interval '2 hours'
-      WHERE case_id = ${c.id}`);
     const [row] = await t.app.ctx.db
       .select()
       .from(slaClocks)
@@ -287,12 +282,13 @@ describe("warnings and escalations", () => {
     });
     expect(stale).toBe(false);
 
-    expect(await fireClockTimer(t.app.ctx, { clockId: row.id, kind: "warning", at: row.warnAt.toISOString() })).toBe(
-      true,
-    );
+    // The timers as they run at their instants (30 and 60 minutes in), a moment after each.
+    const warning = { clockId: row.id, kind: "warning" as const, at: row.warnAt.toISOString() };
+    expect(await fireClockTimer(t.app.ctx, warning, new Date(row.warnAt.getTime() + 1))).toBe(true);
     const timer = { clockId: row.id, kind: "breach" as const, at: row.dueAt.toISOString() };
-    expect(await fireClockTimer(t.app.ctx, timer)).toBe(true);
-    expect(await fireClockTimer(t.app.ctx, timer)).toBe(false);
+    const afterDue = new Date(row.dueAt.getTime() + 1);
+    expect(await fireClockTimer(t.app.ctx, timer, afterDue)).toBe(true);
+    expect(await fireClockTimer(t.app.ctx, timer, afterDue)).toBe(false);
     await settle(t.app, [c.id]);
 
     const notices = await t.app.ctx.db.select().from(notifications).where(eq(notifications.caseId, c.id));
@@ -323,9 +319,164 @@ describe("warnings and escalations", () => {
         metric: "first_response",
         policyId: row.policyId,
         at: row.dueAt.toISOString(),
-        actions: ["notified owner, team lead", "raised priority to high"],
+        targetMinutes: 60,
+        notified: [
+          { userId: agent.user.id, name: agent.user.name, as: ["owner"] },
+          { userId: lead.user.id, name: lead.user.name, as: ["team_lead"] },
+        ],
+        unreached: [],
+        actions: [`notified ${agent.user.name} (owner), ${lead.user.name} (team lead)`, "raised priority to high"],
       },
     ]);
+  });
+
+  /**
+   * Runs the metric's breach timer as it runs at the due instant, a moment after it, instead of waiting for it
+   * (nothing is backdated, so no other test's sweep can find this clock overdue first).
+   */
+  const breachAtDue = async (caseId: string, metric: TSlaClock["metric"]) => {
+    await settle(t.app, [caseId]);
+    const [row] = await t.app.ctx.db
+      .select()
+      .from(slaClocks)
+      .where(and(eq(slaClocks.caseId, caseId), eq(slaClocks.metric, metric)));
+    if (!row?.dueAt) throw new Error("no plan");
+    const timer = { clockId: row.id, kind: "breach" as const, at: row.dueAt.toISOString() };
+    expect(await fireClockTimer(t.app.ctx, timer, new Date(row.dueAt.getTime() + 1))).toBe(true);
+    await settle(t.app, [caseId]);
+    return { ...row, dueAt: row.dueAt };
+  };
+
+  const breachEvents = async (caseId: string) =>
+    (
+      await t.app.ctx.db
+        .select()
+        .from(events)
+        .where(and(eq(events.caseId, caseId), eq(events.type, "sla.breached")))
+    ).map((e) => e.payload);
+
+  const threadEventLines = async (caseId: string, who: TestUser) =>
+    (await who.call({ method: "GET", url: `/api/v1/cases/${caseId}/messages` }))
+      .json()
+      .items.filter((m: { kind: string }) => m.kind === "event")
+      .map((m: { bodyText: string }) => m.bodyText);
+
+  it("keeps a breach on the case and in the breaching list after the breach action raises the priority to one without a target", async () => {
+    const always = await createCalendar({ timeZone: "UTC", alwaysOpen: true });
+    const policyName = uniq("Standard support");
+    const { policy, tag } = await createPolicy(always.id, {
+      name: policyName,
+      targets: { first_response: { normal: 60 } },
+      breachActions: [{ type: "notify", recipients: ["owner", "team_lead"] }, { type: "raise_priority" }],
+    });
+    const owner = await makeUser(t.app, { role: "agent" });
+    const c = await makeCase(t.app, owner.user.id, { tags: [tag] });
+    const row = await breachAtDue(c.id, "first_response");
+    expect((await owner.call({ method: "GET", url: `/api/v1/cases/${c.id}` })).json().priority).toBe("high");
+
+    const sla = await slaOf(c.id, owner);
+    expect(sla.policy?.id).toBe(policy.id);
+    const breached = clock(sla, "first_response");
+    expect(breached).toMatchObject({
+      state: "running",
+      breached: true,
+      targetMinutes: null,
+      dueAt: null,
+      remainingMinutes: null,
+    });
+    expect(ms(breached.breachedAt)).toBe(row.dueAt.getTime());
+    expect(breached.breach).toEqual({
+      at: row.dueAt.toISOString(),
+      policy: { id: policy.id, name: policyName },
+      targetMinutes: 60,
+      notified: [{ id: owner.user.id, name: owner.user.name, as: ["owner"] }],
+      unreached: [{ as: "team_lead", reason: "the case has no team" }],
+      actions: [`notified ${owner.user.name} (owner)`, "raised priority to high"],
+    });
+
+    const listed = async (query: string) =>
+      (await owner.call({ method: "GET", url: `/api/v1/sla/breaching?ownerId=me&${query}` }))
+        .json()
+        .items.filter((i: { case: { id: string } }) => i.case.id === c.id)
+        .map((i: { clock: TSlaClock }) => i.clock);
+    const inList = await listed("withinMinutes=60");
+    expect(inList.map((k: TSlaClock) => [k.metric, k.breached, k.targetMinutes])).toEqual([
+      ["first_response", true, null],
+    ]);
+    expect(await listed("withinMinutes=60&includeBreached=false")).toEqual([]);
+
+    expect(await breachEvents(c.id)).toEqual([
+      {
+        clockId: row.id,
+        metric: "first_response",
+        policyId: policy.id,
+        at: row.dueAt.toISOString(),
+        targetMinutes: 60,
+        notified: [{ userId: owner.user.id, name: owner.user.name, as: ["owner"] }],
+        unreached: [{ as: "team_lead", reason: "the case has no team" }],
+        actions: [`notified ${owner.user.name} (owner)`, "raised priority to high"],
+      },
+    ]);
+    const notices = await t.app.ctx.db.select().from(notifications).where(eq(notifications.caseId, c.id));
+    expect(notices.map((n) => [n.kind, n.userId])).toEqual([["sla_breach", owner.user.id]]);
+    expect(await threadEventLines(c.id, owner)).toContain(
+      `First response SLA breached (target 1 h under "${policyName}"): notified ${owner.user.name} (owner); ` +
+        "team lead not notified: the case has no team; raised priority to high.",
+    );
+  });
+
+  it("keeps a breach visible when the case stops matching any policy", async () => {
+    const always = await createCalendar({ timeZone: "UTC", alwaysOpen: true });
+    const { policy, tag } = await createPolicy(always.id, { targets: { resolution: { normal: 60 } } });
+    const c = await makeCase(t.app, agent.user.id, { tags: [tag] });
+    const row = await breachAtDue(c.id, "resolution");
+    await patchCase(c.id, { tags: ["moved"] });
+    const sla = await slaOf(c.id);
+    expect(sla.policy).toBeNull();
+    expect(sla.clocks).toHaveLength(1);
+    expect(clock(sla, "resolution")).toMatchObject({
+      policyId: null,
+      targetMinutes: null,
+      breached: true,
+      breach: { at: row.dueAt.toISOString(), policy: { id: policy.id }, targetMinutes: 60, notified: [] },
+    });
+  });
+
+  it("names who was notified, and why a team lead was not: a team without a lead, a deactivated lead", async () => {
+    const always = await createCalendar({ timeZone: "UTC", alwaysOpen: true });
+    const { tag } = await createPolicy(always.id, {
+      targets: { first_response: { normal: 60 } },
+      breachActions: [{ type: "notify", recipients: ["owner", "team_lead", "director"] }],
+    });
+    const leaderless = await makeTeam(t.app, { memberIds: [agent.user.id] });
+    const c1 = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: leaderless.id });
+    await breachAtDue(c1.id, "first_response");
+    const [first] = await breachEvents(c1.id);
+    expect(first).toMatchObject({
+      notified: [{ userId: agent.user.id, name: agent.user.name, as: ["owner"] }],
+      unreached: [
+        { as: "team_lead", reason: `team ${leaderless.name} has no lead` },
+        { as: "director", reason: "no department director" },
+      ],
+      actions: [`notified ${agent.user.name} (owner)`],
+    });
+
+    const lead = await makeUser(t.app, { role: "supervisor" });
+    const led = await makeTeam(t.app, { leadId: lead.user.id, memberIds: [agent.user.id] });
+    // A lead deactivated while still named on the team (data from before a hand-over, or a race).
+    await t.app.ctx.db.execute(sql`UPDATE users SET active = false WHERE id = ${lead.user.id}`);
+    const c2 = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: led.id });
+    await breachAtDue(c2.id, "first_response");
+    const [second] = await breachEvents(c2.id);
+    expect(second).toMatchObject({
+      notified: [{ userId: agent.user.id, as: ["owner"] }],
+      unreached: [
+        { as: "team_lead", reason: `the team lead ${lead.user.name} is deactivated` },
+        { as: "director", reason: "no department director" },
+      ],
+    });
+    const notices = await t.app.ctx.db.select().from(notifications).where(eq(notifications.caseId, c2.id));
+    expect(notices.map((n) => n.userId)).toEqual([agent.user.id]);
   });
 
   it("lists clocks breaching soon, soonest first, and only cases the caller may see", async () => {
@@ -346,6 +497,27 @@ describe("warnings and escalations", () => {
     const near = within10.json().items.map((i: { case: { id: string } }) => i.case.id);
     expect(near).toContain(soon.id);
     expect(near).not.toContain(later.id);
+
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await agent.call({
+        method: "GET",
+        url: `/api/v1/sla/breaching?withinMinutes=30&ownerId=me&limit=1${cursor ? `&cursor=${cursor}` : ""}`,
+      });
+      expect(page.statusCode).toBe(200);
+      paged.push(
+        ...page.json().items.map((i: { case: { id: string }; clock: TSlaClock }) => `${i.case.id}:${i.clock.metric}`),
+      );
+      cursor = page.json().nextCursor;
+    } while (cursor);
+    const whole = await agent.call({
+      method: "GET",
+      url: "/api/v1/sla/breaching?withinMinutes=30&ownerId=me&limit=100",
+    });
+    expect(paged).toEqual(
+      whole.json().items.map((i: { case: { id: string }; clock: TSlaClock }) => `${i.case.id}:${i.clock.metric}`),
+    );
 
     const outsider = await makeUser(t.app, { role: "employee" });
     const hidden = await outsider.call({ method: "GET", url: "/api/v1/sla/breaching?withinMinutes=30" });

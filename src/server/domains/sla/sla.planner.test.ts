@@ -220,6 +220,13 @@ describe("breach bookkeeping", () => {
     metAt: null,
     warnedAt: berlin("2025-01-13T09:45"),
     breachedAt: berlin("2025-01-13T10:00"),
+    breach: {
+      policy: { id: "p-standard", name: "Standard" },
+      targetMinutes: 60,
+      notified: [{ userId: "u-owner", name: "Ann Owner", as: ["owner"] }],
+      unreached: [{ as: "team_lead", reason: "the case has no team" }],
+      actions: ["notified Ann Owner (owner)", "raised priority to high"],
+    },
   };
   const p = policy({ targets: { resolution: { normal: 60, low: 600 } } });
 
@@ -227,10 +234,39 @@ describe("breach bookkeeping", () => {
     expect(planClock(base, p, "normal", berlin("2025-01-13T11:00")).breachedAt).toEqual(berlin("2025-01-13T10:00"));
   });
 
-  it("clears breach and warning when a longer target moves them into the future", () => {
+  it("keeps a recorded breach when a longer target moves the due time into the future, with no second escalation", () => {
     const planned = planClock(base, p, "low", berlin("2025-01-13T11:00"));
-    expect(planned).toMatchObject({ breachedAt: null, warnedAt: null, targetMinutes: 600 });
+    expect(planned).toMatchObject({ breachedAt: base.breachedAt, breach: base.breach, targetMinutes: 600 });
+    expect(planned.warnedAt).toBeNull();
     expect(inBerlin(planned.dueAt)).toBe("2025-01-14T11:00");
+    expect(newTimers(base, planned)).toEqual([]);
+  });
+
+  it("keeps a recorded breach when no target applies any more (priority without a target, no policy)", () => {
+    for (const planned of [
+      planClock(base, p, "urgent", berlin("2025-01-13T11:00")),
+      planClock(base, null, "normal", berlin("2025-01-13T11:00")),
+    ]) {
+      expect(planned).toMatchObject({
+        targetMinutes: null,
+        dueAt: null,
+        breachedAt: base.breachedAt,
+        breach: base.breach,
+      });
+    }
+  });
+
+  it("drops the breach record with the cycle when a customer's message restarts the next-response clock", () => {
+    const next: Clock = { ...base, metric: "next_response", state: "met", metAt: berlin("2025-01-13T10:30") };
+    const first: Clock = { ...base, metric: "first_response", state: "met", metAt: berlin("2025-01-13T09:30") };
+    const [, restarted] = advanceClocks(
+      [first, next],
+      { kind: "customer_message" },
+      berlin("2025-01-13T12:00"),
+      facts({ status: "open" }),
+      DEFAULT_PAUSE_STATUSES,
+    );
+    expect(restarted).toMatchObject({ metric: "next_response", state: "running", breachedAt: null, breach: null });
   });
 
   it("marks a clock met after its due time as breached at the due time", () => {

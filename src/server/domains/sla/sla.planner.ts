@@ -1,4 +1,10 @@
-import type { SlaClockState, SlaMetric, TSlaConditions, TSlaTargets } from "../../../shared/contracts/sla";
+import type {
+  SlaClockState,
+  SlaMetric,
+  TSlaBreachRecord,
+  TSlaConditions,
+  TSlaTargets,
+} from "../../../shared/contracts/sla";
 import type { CaseChannel, CasePriority, CaseStatus, CaseType } from "../../../shared/domain";
 import { addBusinessMinutes, slaDueAt, slaElapsed, type TBusinessCalendar, type TSlaPause } from "./business-time";
 
@@ -44,6 +50,8 @@ export interface Clock {
   metAt: Date | null;
   warnedAt: Date | null;
   breachedAt: Date | null;
+  /** What the breach escalation did; kept with `breachedAt` whatever the target becomes later. */
+  breach: TSlaBreachRecord | null;
 }
 
 /** What happened to the case, as far as its clocks are concerned. */
@@ -118,6 +126,7 @@ const fresh = (metric: SlaMetric, startedAt: Date): Clock => ({
   metAt: null,
   warnedAt: null,
   breachedAt: null,
+  breach: null,
 });
 
 /**
@@ -208,8 +217,10 @@ const reachedAt = (calendar: TBusinessCalendar, clock: Clock, minutes: number): 
 
 /**
  * A clock's due and warning instants for its target on `calendar`. Due times count from the clock's start with
- * its pauses, so a changed target or calendar moves them retroactively. A breach or warning already recorded
- * stays only while the (new) instant has passed; a met clock is breached when it was met after its due time.
+ * its pauses, so a changed target or calendar moves them retroactively. A recorded breach stays whatever the new
+ * plan (it happened: people were told, actions ran; lowering the priority must not erase it), so a breached
+ * clock gets no second breach escalation; a recorded warning stays only while its (new) instant has passed. A
+ * met clock is breached when it was met after its due time.
  */
 export const clockTiming = (
   clock: Clock,
@@ -224,13 +235,13 @@ export const clockTiming = (
   const dueAt = reachedAt(calendar, clock, target);
   if (clock.state === "met") {
     const late = dueAt !== null && clock.metAt !== null && clock.metAt > dueAt;
-    return { dueAt, warnAt: null, warnedAt: clock.warnedAt, breachedAt: late ? (clock.breachedAt ?? dueAt) : null };
+    return { dueAt, warnAt: null, warnedAt: clock.warnedAt, breachedAt: clock.breachedAt ?? (late ? dueAt : null) };
   }
   const warnAt = warningPercent === null ? null : reachedAt(calendar, clock, (target * warningPercent) / 100);
   return {
     dueAt,
     warnAt,
-    breachedAt: dueAt !== null && dueAt <= now ? clock.breachedAt : null,
+    breachedAt: clock.breachedAt,
     warnedAt: warnAt !== null && warnAt <= now ? clock.warnedAt : null,
   };
 };
@@ -276,6 +287,8 @@ export const sameClock = (a: Clock, b: Clock): boolean =>
   sameInstant(a.metAt, b.metAt) &&
   sameInstant(a.warnedAt, b.warnedAt) &&
   sameInstant(a.breachedAt, b.breachedAt) &&
+  // The planner keeps a breach record (the same object) or drops it, never makes one.
+  a.breach === b.breach &&
   samePauses(a.pauses, b.pauses);
 
 export type TimerKind = "warning" | "breach";

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { SlaMetric, TSlaConditions, TSlaPauseSpan } from "../../../shared/contracts/sla";
+import type { SlaMetric, TSlaBreachRecord, TSlaConditions, TSlaPauseSpan } from "../../../shared/contracts/sla";
 import type { DbOrTx } from "../../db/connection";
 import { businessCalendars, cases, departments, slaClocks, slaPolicies, teams, users } from "../../db/schema/index";
 import type { Clock } from "./sla.planner";
@@ -127,6 +127,7 @@ export const toClock = (row: ClockRow): StoredClock => ({
   metAt: row.metAt,
   warnedAt: row.warnedAt,
   breachedAt: row.breachedAt,
+  breach: row.breach,
 });
 
 const clockValues = (c: Clock): Omit<ClockInsert, "caseId" | "id"> => ({
@@ -141,6 +142,7 @@ const clockValues = (c: Clock): Omit<ClockInsert, "caseId" | "id"> => ({
   metAt: c.metAt,
   warnedAt: c.warnedAt,
   breachedAt: c.breachedAt,
+  breach: c.breach,
 });
 
 export const lockClock = async (db: DbOrTx, id: string): Promise<StoredClock | undefined> => {
@@ -171,7 +173,7 @@ export const updateClock = async (db: DbOrTx, id: string, clock: Clock): Promise
 export const markClock = async (
   db: DbOrTx,
   id: string,
-  values: { warnedAt?: Date; breachedAt?: Date },
+  values: { warnedAt?: Date; breachedAt?: Date; breach?: TSlaBreachRecord },
 ): Promise<void> => {
   await db
     .update(slaClocks)
@@ -216,9 +218,11 @@ export const liveClocksOfPolicies = async (
     met_at: number | null;
     warned_at: number | null;
     breached_at: number | null;
+    breach: TSlaBreachRecord | null;
   }>(sql`
     SELECT id, xmin::text AS xmin, case_id, metric, policy_id, target_minutes, ${epoch("started_at")}, pauses, state,
-      ${epoch("due_at")}, ${epoch("warn_at")}, ${epoch("met_at")}, ${epoch("warned_at")}, ${epoch("breached_at")}
+      ${epoch("due_at")}, ${epoch("warn_at")}, ${epoch("met_at")}, ${epoch("warned_at")}, ${epoch("breached_at")},
+      breach
     FROM ${slaClocks}
     WHERE policy_id = ANY(${arrayLiteral(policyIds)}::uuid[]) AND state IN ('running', 'paused')
       ${afterId ? sql`AND id > ${afterId}` : sql``}
@@ -239,6 +243,7 @@ export const liveClocksOfPolicies = async (
     metAt: msOrNull(r.met_at),
     warnedAt: msOrNull(r.warned_at),
     breachedAt: msOrNull(r.breached_at),
+    breach: r.breach,
   }));
 };
 
@@ -323,12 +328,14 @@ export interface BreachingFilter {
   teamIds?: readonly string[] | undefined;
   ownerId?: string | undefined;
   includeBreached: boolean;
-  after: { dueAt: Date; id: string } | null;
+  after: { key: Date; id: string } | null;
   limit: number;
 }
 
 export interface BreachingRow {
   clock: ClockRow;
+  /** The list's order: when the clock breached, else when it is due. */
+  key: Date;
   caseNumber: number;
   subject: string;
   status: (typeof cases.$inferSelect)["status"];
@@ -339,23 +346,28 @@ export interface BreachingRow {
   teamName: string | null;
 }
 
-/** Running and paused clocks with a target, soonest due first (keyset on due time and id). */
+/**
+ * Running and paused clocks that are due (with a target) or have breached (whatever their target is now),
+ * breached first by when they breached, then soonest due (keyset on that instant and id).
+ */
 export const breaching = async (db: DbOrTx, f: BreachingFilter): Promise<BreachingRow[]> => {
+  const key = sql<Date>`coalesce(${slaClocks.breachedAt}, ${slaClocks.dueAt})`.mapWith(slaClocks.dueAt);
   const where: (SQL | undefined)[] = [
     sql`${slaClocks.state} IN ('running', 'paused')`,
-    isNotNull(slaClocks.dueAt),
-    f.dueBefore ? lte(slaClocks.dueAt, f.dueBefore) : undefined,
+    sql`${key} IS NOT NULL`,
+    f.dueBefore ? sql`${key} <= ${f.dueBefore.toISOString()}::timestamptz` : undefined,
     f.metric ? eq(slaClocks.metric, f.metric) : undefined,
     f.includeBreached ? undefined : isNull(slaClocks.breachedAt),
     f.teamIds ? (f.teamIds.length > 0 ? inArray(cases.teamId, [...f.teamIds]) : sql`false`) : undefined,
     f.ownerId ? eq(cases.ownerId, f.ownerId) : undefined,
     f.after
-      ? or(gt(slaClocks.dueAt, f.after.dueAt), and(eq(slaClocks.dueAt, f.after.dueAt), gt(slaClocks.id, f.after.id)))
+      ? sql`(${key}, ${slaClocks.id}) > (${f.after.key.toISOString()}::timestamptz, ${f.after.id}::uuid)`
       : undefined,
   ];
   return await db
     .select({
       clock: slaClocks,
+      key,
       caseNumber: cases.number,
       subject: cases.subject,
       status: cases.status,
@@ -370,34 +382,70 @@ export const breaching = async (db: DbOrTx, f: BreachingFilter): Promise<Breachi
     .leftJoin(ownerUser, eq(ownerUser.id, cases.ownerId))
     .leftJoin(teams, eq(teams.id, cases.teamId))
     .where(and(...where))
-    .orderBy(asc(slaClocks.dueAt), asc(slaClocks.id))
+    .orderBy(key, asc(slaClocks.id))
     .limit(f.limit);
 };
 
 const teamDepartment = alias(departments, "sla_team_department");
 const ownerDepartment = alias(departments, "sla_owner_department");
 
-/** Who an escalation notifies: the case owner, its team's lead and the director of the team's (else the owner's) department. */
-export const escalationContacts = async (
-  db: DbOrTx,
-  caseId: string,
-): Promise<{ owner: string | null; team_lead: string | null; director: string | null } | undefined> => {
+export interface EscalationPerson {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+/** The people an escalation may notify, as the case stands: its owner, its team and lead, the director. */
+export interface EscalationContacts {
+  owner: EscalationPerson | null;
+  team: { name: string } | null;
+  teamLead: EscalationPerson | null;
+  /** The director of the team's department, else of the owner's department. */
+  director: EscalationPerson | null;
+}
+
+const leadUser = alias(users, "sla_lead");
+const teamDirectorUser = alias(users, "sla_team_director");
+const ownerDirectorUser = alias(users, "sla_owner_director");
+
+const person = (id: string | null, name: string | null, active: boolean | null): EscalationPerson | null =>
+  id !== null && name !== null && active !== null ? { id, name, active } : null;
+
+export const escalationContacts = async (db: DbOrTx, caseId: string): Promise<EscalationContacts | undefined> => {
   const [row] = await db
     .select({
-      owner: cases.ownerId,
-      teamLead: teams.leadId,
-      teamDirector: teamDepartment.directorId,
-      ownerDirector: ownerDepartment.directorId,
+      ownerId: ownerUser.id,
+      ownerName: ownerUser.name,
+      ownerActive: ownerUser.active,
+      teamName: teams.name,
+      leadId: leadUser.id,
+      leadName: leadUser.name,
+      leadActive: leadUser.active,
+      teamDirectorId: teamDirectorUser.id,
+      teamDirectorName: teamDirectorUser.name,
+      teamDirectorActive: teamDirectorUser.active,
+      ownerDirectorId: ownerDirectorUser.id,
+      ownerDirectorName: ownerDirectorUser.name,
+      ownerDirectorActive: ownerDirectorUser.active,
     })
     .from(cases)
-    .leftJoin(teams, eq(teams.id, cases.teamId))
-    .leftJoin(teamDepartment, eq(teamDepartment.id, teams.departmentId))
     .leftJoin(ownerUser, eq(ownerUser.id, cases.ownerId))
+    .leftJoin(teams, eq(teams.id, cases.teamId))
+    .leftJoin(leadUser, eq(leadUser.id, teams.leadId))
+    .leftJoin(teamDepartment, eq(teamDepartment.id, teams.departmentId))
+    .leftJoin(teamDirectorUser, eq(teamDirectorUser.id, teamDepartment.directorId))
     .leftJoin(ownerDepartment, eq(ownerDepartment.id, ownerUser.departmentId))
+    .leftJoin(ownerDirectorUser, eq(ownerDirectorUser.id, ownerDepartment.directorId))
     .where(eq(cases.id, caseId));
-  return row
-    ? { owner: row.owner, team_lead: row.teamLead, director: row.teamDirector ?? row.ownerDirector }
-    : undefined;
+  if (!row) return undefined;
+  return {
+    owner: person(row.ownerId, row.ownerName, row.ownerActive),
+    team: row.teamName === null ? null : { name: row.teamName },
+    teamLead: person(row.leadId, row.leadName, row.leadActive),
+    director:
+      person(row.teamDirectorId, row.teamDirectorName, row.teamDirectorActive) ??
+      person(row.ownerDirectorId, row.ownerDirectorName, row.ownerDirectorActive),
+  };
 };
 
 /** The calendar each case's SLA runs on (its resolution clock's policy), for cases that have one. */

@@ -120,7 +120,8 @@ export const slaRoutes = async (app: FastifyInstance): Promise<void> => {
       config: { access: "user" },
       schema: {
         tags,
-        description: "The case's SLA clocks (first response, next response, resolution) with due times and pauses.",
+        description:
+          "The case's SLA clocks (first response, next response, resolution) with due times and pauses, and clocks that breached even when no target applies to them any more (`targetMinutes: null`), each with its breach record: who was notified and why a recipient was not.",
         params: zIdParams,
         response: { 200: zCaseSla },
       },
@@ -147,7 +148,7 @@ export const slaRoutes = async (app: FastifyInstance): Promise<void> => {
       schema: {
         tags,
         description:
-          "Running clocks soonest due first; `withinMinutes=60` is “breaching in the next hour” (breached ones included unless `includeBreached=false`).",
+          "Breached running clocks first, by when they breached (also those whose target no longer applies), then running clocks soonest due; `withinMinutes=60` is “breaching in the next hour” (breached ones included unless `includeBreached=false`).",
         querystring: zBreachingQuery,
         response: { 200: zPage(zBreachingItem) },
       },

@@ -19,7 +19,10 @@ const SCOPES = [
   { value: "all", label: "Everyone I can see" },
 ];
 
-/** Running SLA clocks soonest due first: "breaching in the next hour" by default, breached ones included. */
+/**
+ * Breached SLA clocks first (also those whose target no longer applies), then running ones soonest due:
+ * "breaching in the next hour" by default.
+ */
 export const BreachingPage = () => {
   const now = useNow();
   const [within, setWithin] = useState("60");

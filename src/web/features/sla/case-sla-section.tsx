@@ -1,9 +1,12 @@
 import { Badge, Divider, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { useNow } from "../../ui/use-now";
-import { clockCell, clockStatus, METRIC_SHORT, mostUrgent, TONE_COLOR } from "./clock-label";
+import { breachNotice, clockCell, clockStatus, METRIC_SHORT, mostUrgent, TONE_COLOR } from "./clock-label";
 import { type CaseSla, useCaseSla } from "./sla.queries";
 
-/** The case's SLA clocks: policy, and per target the state, business time left or over, due or met moment. */
+/**
+ * The case's SLA clocks: policy, and per target the state, business time left or over, due or met moment. A
+ * breached clock stays listed even when no target applies to it any more, with whom its escalation notified.
+ */
 export const CaseSlaSection = ({ caseId, version }: { caseId: string; version: number }) => {
   const sla = useCaseSla(caseId, version);
   const now = useNow();
@@ -28,13 +31,12 @@ export const CaseSlaSection = ({ caseId, version }: { caseId: string; version: n
         </Text>
       ) : (
         <>
-          {sla.data?.policy ? (
-            <Text size="xs" c="dimmed">
-              Policy: {sla.data.policy.name}
-            </Text>
-          ) : null}
+          <Text size="xs" c="dimmed">
+            {sla.data?.policy ? `Policy: ${sla.data.policy.name}` : "No SLA policy applies to this case now."}
+          </Text>
           {clocks.map((clock) => {
             const status = clockStatus(clock, now);
+            const notice = breachNotice(clock);
             return (
               <Stack key={clock.metric} gap={0}>
                 <Group gap="xs" justify="space-between" wrap="nowrap">
@@ -48,6 +50,11 @@ export const CaseSlaSection = ({ caseId, version }: { caseId: string; version: n
                 <Text size="xs" c="dimmed">
                   {status.detail}
                 </Text>
+                {notice ? (
+                  <Text size="xs" c="dimmed" data-testid="sla-breach-notice">
+                    {notice}
+                  </Text>
+                ) : null}
               </Stack>
             );
           })}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ClockView, clockCell, clockStatus, mostUrgent } from "./clock-label";
+import { breachNotice, type ClockView, clockCell, clockStatus, mostUrgent } from "./clock-label";
 
 const now = new Date("2026-03-02T10:00:00Z");
 const clock = (over: Partial<ClockView>): ClockView => ({
@@ -10,7 +10,9 @@ const clock = (over: Partial<ClockView>): ClockView => ({
   warnAt: "2026-03-02T13:00:00Z",
   metAt: null,
   breachedAt: null,
+  targetMinutes: 480,
   remainingMinutes: 240,
+  breach: null,
   ...over,
 });
 
@@ -49,5 +51,42 @@ describe("SLA clock labels", () => {
     expect(mostUrgent([met], now)).toBeNull();
     expect(clockCell(first, now)).toMatchObject({ text: "First response in 1 h", tone: "running" });
     expect(clockCell(late, now)).toMatchObject({ text: "Next response 5 min overdue", tone: "breached" });
+  });
+
+  const breach: ClockView["breach"] = {
+    targetMinutes: 60,
+    notified: [{ id: "u1", name: "Ann Lee", as: ["owner"] }],
+    unreached: [{ as: "team_lead", reason: "the case has no team" }],
+    actions: ["notified Ann Lee (owner)", "raised priority to urgent"],
+  };
+
+  it("keeps showing a breach whose target no longer applies, and whom it notified", () => {
+    const orphan = clock({
+      breached: true,
+      breachedAt: "2026-03-02T09:00:00Z",
+      dueAt: null,
+      warnAt: null,
+      targetMinutes: null,
+      remainingMinutes: null,
+      breach,
+    });
+    const status = clockStatus(orphan, now);
+    expect(status).toMatchObject({ tone: "breached", label: "Breached" });
+    expect(status.detail).toMatch(/^Breached .+ \(target 1 h\); that target no longer applies$/);
+    expect(clockCell(orphan, now)).toMatchObject({ text: "Resolution breached", tone: "breached" });
+    expect(mostUrgent([clock({}), orphan], now)).toBe(orphan);
+    expect(breachNotice(orphan)).toBe("Notified Ann Lee (owner); team lead not notified: the case has no team.");
+    expect(breachNotice(clock({}))).toBeNull();
+  });
+
+  it("says a breach happened under an earlier target when a longer one gives time back", () => {
+    const extended = clock({ breached: true, breachedAt: "2026-03-02T09:00:00Z", remainingMinutes: 90, breach });
+    expect(clockStatus(extended, now)).toMatchObject({ tone: "breached", label: "Breached" });
+    expect(clockStatus(extended, now).detail).toMatch(
+      /^Breached .+ \(target 1 h\); 1 h 30 min business time left of the current target · due /,
+    );
+    const closed = clockStatus({ ...extended, state: "cancelled" }, now);
+    expect(closed).toMatchObject({ tone: "breached", label: "Breached" });
+    expect(closed.detail).toMatch(/; no longer counted for this case$/);
   });
 });

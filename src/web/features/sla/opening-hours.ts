@@ -1,5 +1,8 @@
 import type { THoliday, TWeeklyInterval } from "../../../shared/contracts/sla";
 
+/** "2 h 30 min", "1 d 4 h" (business time: a day is 24 hours here, as targets are stored in minutes). */
+export { formatMinutes } from "../../../shared/contracts/sla";
+
 export const WEEKDAYS = [
   { weekday: 1, label: "Monday", short: "Mon" },
   { weekday: 2, label: "Tuesday", short: "Tue" },
@@ -120,15 +123,6 @@ export const holidayErrors = (holidays: readonly THoliday[]): (string | null)[] 
     seen.add(key);
     return null;
   });
-};
-
-/** "2 h 30 min", "1 d 4 h" (business time: a day is 24 hours here, as targets are stored in minutes). */
-export const formatMinutes = (minutes: number): string => {
-  const d = Math.floor(minutes / 1440);
-  const h = Math.floor((minutes % 1440) / 60);
-  const m = minutes % 60;
-  const parts = [d ? `${d} d` : "", h ? `${h} h` : "", m ? `${m} min` : ""].filter(Boolean);
-  return parts.length > 0 ? parts.join(" ") : "0 min";
 };
 
 /**

@@ -1,0 +1,2 @@
+ALTER TABLE "sla_clocks" ADD COLUMN "breach" jsonb;--> statement-breakpoint
+CREATE INDEX "sla_clocks_breaching_idx" ON "sla_clocks" USING btree ((coalesce("breached_at", "due_at")),"id") WHERE "sla_clocks"."state" IN ('running', 'paused') AND coalesce("sla_clocks"."breached_at", "sla_clocks"."due_at") IS NOT NULL;
