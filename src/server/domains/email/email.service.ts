@@ -25,6 +25,7 @@ import { emailKeys, encryptSecret } from "./email.keys";
 import { emailAdminPolicy } from "./email.policy";
 import * as repo from "./email.repository";
 import { forgetCachedAddresses, processInbound, resetInboundForRetry } from "./inbound.service";
+import { MailHostRefused, resolveMailHost } from "./mail-host-guard";
 import { signalMailboxesChanged } from "./mailbox-signals";
 import { deliverOutbound, outboundAggregate } from "./outbound.service";
 
@@ -212,6 +213,17 @@ const ensureMoveTarget = (folder: string, afterImport: string, moveToFolder: str
   }
 };
 
+/** Refuses a mail host that resolves to a private, loopback or link-local address not allowed by the configuration. */
+const ensurePublicHost = async (ctx: ServiceContext, host: string | undefined): Promise<void> => {
+  if (host === undefined) return;
+  try {
+    await resolveMailHost(host, ctx.config.email.allowPrivateHosts);
+  } catch (error) {
+    if (error instanceof MailHostRefused) throw invalid("host", error.message);
+    // a host that does not resolve now may later: the mailbox's status will say so
+  }
+};
+
 const ensureAddressExists = async (ctx: ServiceContext, id: string | undefined): Promise<void> => {
   if (id && !(await repo.findAddress(ctx.db, id))) throw invalid("supportAddressId", "No such support address");
 };
@@ -236,6 +248,7 @@ export const createMailbox = async (
   ensureAdmin(actor, "manage");
   ensureMoveTarget(input.folder, input.afterImport, input.moveToFolder);
   await ensureAddressExists(ctx, input.supportAddressId);
+  await ensurePublicHost(ctx, input.host);
   const keys = await emailKeys(ctx);
   const { password, ...fields } = input;
   const row = await inTransaction(ctx, async (tx) => {
@@ -258,6 +271,7 @@ export const updateMailbox = async (
 ): Promise<TMailbox> => {
   ensureAdmin(actor, "manage");
   await ensureAddressExists(ctx, input.supportAddressId);
+  await ensurePublicHost(ctx, input.host);
   const keys = await emailKeys(ctx);
   const { password, ...fields } = input;
   const row = await inTransaction(ctx, async (tx) => {
