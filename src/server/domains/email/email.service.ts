@@ -19,6 +19,7 @@ import { recordEvents } from "../../platform/events";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
+import { caseForEmail } from "../cases/cases.service";
 import { activeUserIds } from "../users/users.service";
 import { mailboxEvent, supportAddressEvent } from "./email.events";
 import { emailKeys, encryptSecret } from "./email.keys";
@@ -27,7 +28,7 @@ import * as repo from "./email.repository";
 import { forgetCachedAddresses, processInbound, resetInboundForRetry } from "./inbound.service";
 import { MailHostRefused, resolveMailHost } from "./mail-host-guard";
 import { signalMailboxesChanged } from "./mailbox-signals";
-import { deliverOutbound, outboundAggregate } from "./outbound.service";
+import { deliverOutbound, outboundAggregate, replyDeliverability } from "./outbound.service";
 
 const ensureAdmin = (actor: AnyActor, action: "read" | "manage"): void =>
   ensureAllowed(emailAdminPolicy.can(actor, action, null), "Only admins manage the email channel");
@@ -431,6 +432,7 @@ const deliveryOf = (o: repo.OutboundRow) => ({
 export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TCaseEmail> =>
   await ctx.db.transaction(async (tx) => {
     await visibleCaseView(tx, actor, caseId);
+    const c = await caseForEmail(tx, { id: caseId });
     const details = await repo.detailsOfCase(tx, caseId);
     const outbound = await repo.outboundOfCase(tx, caseId);
     const participants = await repo.participantsOfCase(tx, caseId);
@@ -443,6 +445,16 @@ export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: st
       subject: d.subject,
       headerMessageId: d.headerMessageId,
       quotedText: d.quotedText,
+      auth: d.auth
+        ? {
+            verdict: d.auth.verdict,
+            spf: d.auth.spf,
+            dkim: d.auth.dkim,
+            dmarc: d.auth.dmarc,
+            fromDomain: d.auth.fromDomain,
+          }
+        : null,
+      automatic: d.automatic,
       blockedRemoteImages: d.blockedRemoteImages,
       delivery: null,
     }));
@@ -458,6 +470,8 @@ export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: st
               subject: o.subject,
               headerMessageId: o.headerMessageId,
               quotedText: null,
+              auth: null,
+              automatic: null,
               blockedRemoteImages: 0,
               delivery: deliveryOf(o),
             },
@@ -466,6 +480,7 @@ export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: st
     );
     return {
       outboundConfigured: ctx.config.email.outbound !== null,
+      replyBlocked: c ? await replyDeliverability(ctx, tx, c) : null,
       messages: [...inboundMessages, ...outboundMessages],
       acknowledgements: outbound
         .filter((o) => o.kind === "acknowledgement")
