@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import { repairCharsets } from "./charset-repair";
 import { htmlToText } from "./mail-html";
 
 export type MailAddress = {
@@ -364,18 +365,24 @@ export async function parseInboundMessage(raw: Buffer, limits: { maxMs: number }
   if (!Number.isFinite(limits.maxMs) || limits.maxMs <= 0) {
     throw new MailParseError("invalid-input", "limits.maxMs must be a positive number");
   }
-  const source = Readable.from(chunksOf(raw));
   let timer: NodeJS.Timeout | undefined;
+  let source: Readable | null = null;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const error = new MailParseError("timeout", `parsing took longer than ${limits.maxMs} ms`);
-      source.destroy(error);
+      source?.destroy(error);
       reject(error);
     }, limits.maxMs);
   });
   try {
+    const { raw: readable, repaired } = await Promise.race([
+      repairCharsets(raw).catch(() => ({ raw, repaired: ["charset-repair-failed"] })),
+      deadline,
+    ]);
+    source = Readable.from(chunksOf(readable));
     const mail = await Promise.race([simpleParser(source, PARSER_OPTIONS), deadline]);
-    return normalize(mail);
+    const parsed = normalize(mail);
+    return repaired.length > 0 ? { ...parsed, problems: [...parsed.problems, ...repaired] } : parsed;
   } catch (error) {
     if (error instanceof MailParseError) throw error;
     throw new MailParseError("unparseable", messageOf(error), { cause: error });
