@@ -38,7 +38,6 @@ export const repairCharsets = async (raw: Buffer): Promise<{ raw: Buffer; repair
   return { raw: message, repaired };
 };
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: bytes >= 0x80 read as latin1
 const HIGH_BYTE = /[\u0080-\u00ff]/;
 const UTF7_DECLARED = /charset\s*=\s*"?(?:utf-?7|unicode-1-1-utf-7|csunicode11utf7)\b/i;
 const CONFIDENT = 50;
