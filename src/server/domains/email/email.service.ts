@@ -391,7 +391,8 @@ export const retryOutboundEmail = async (ctx: ServiceContext, actor: AnyActor, i
   await inTransaction(ctx, async (tx) => {
     const before = await repo.findOutbound(tx, id);
     if (!before) throw notFound("Outbound email");
-    if (before.status !== "failed" || !before.fromAddress) {
+    // a reply that could not be emailed when written has no threading headers to send with: write it again
+    if (before.status !== "failed" || !before.fromAddress || before.headerMessageId.endsWith("@unsent.invalid>")) {
       throw new AppError("INVALID_TRANSITION", `A ${before.status} message cannot be retried`, "status");
     }
     await repo.updateOutbound(tx, id, {
