@@ -317,7 +317,9 @@ function normalize(mail: ParsedMail): ParsedInbound {
   const statusPart = mail.attachments.find(
     (a) => stringOf(a.contentType).toLowerCase() === "message/delivery-status" && Buffer.isBuffer(a.content),
   );
-  const report = statusPart ? parseDeliveryStatus(statusPart.content.subarray(0, 256 * 1024).toString("utf8")) : null;
+  const report = statusPart
+    ? parseDeliveryStatus(normalizer.clean(statusPart.content.subarray(0, 256 * 1024).toString("utf8")))
+    : null;
   const attachments = mail.attachments
     .filter((attachment) => attachment !== statusPart)
     .map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
@@ -340,7 +342,7 @@ function normalize(mail: ParsedMail): ParsedInbound {
     attachments,
     headers,
     report,
-    returnedMessageIds: returnedMessageIds(mail, text),
+    returnedMessageIds: returnedMessageIds(mail, text).map((id) => normalizer.clean(id)),
     problems: normalizer.finish(),
   };
 }
