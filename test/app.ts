@@ -5,16 +5,17 @@ import { inject } from "vitest";
 import { buildApp } from "../src/server/app";
 import { type Config, loadConfig } from "../src/server/config";
 import { connect, runMigrations, startEmbeddedPostgres } from "../src/server/db/connection";
+import { testDnsResolver } from "./dns";
 
 export interface TestApp {
   app: FastifyInstance;
   close: () => Promise<void>;
 }
 
-export const testConfig = (overrides: Partial<Config> = {}): Config => ({
-  ...loadConfig({ EXTRAMILE_JOBS: "false", LOG_LEVEL: "silent" }),
-  ...overrides,
-});
+export const testConfig = (overrides: Partial<Config> = {}): Config => {
+  const loaded = loadConfig({ EXTRAMILE_JOBS: "false", LOG_LEVEL: "silent" });
+  return { ...loaded, email: { ...loaded.email, dnsResolver: testDnsResolver }, ...overrides };
+};
 
 /** The whole app on the run's test database, without listening; jobs are not started. */
 export const startTestApp = async (overrides: Partial<Config> = {}): Promise<TestApp> => {

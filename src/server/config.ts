@@ -1,5 +1,8 @@
 import { resolve } from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
+
+const isAddressRange = (value: string): boolean => ipaddr.isValid(value) || ipaddr.isValidCIDR(value);
 
 const zBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
@@ -35,6 +38,17 @@ const zEnv = z.object({
   EXTRAMILE_SMTP_OUT_PASS: z.string().optional(),
   EXTRAMILE_MAIL_FROM: z.email().optional(),
   EXTRAMILE_AUTO_ACK_DAYS: z.coerce.number().min(0).max(365).default(7),
+  EXTRAMILE_MAIL_AUTH: z.enum(["enforce", "report", "off"]).default("enforce"),
+  EXTRAMILE_MAIL_ALLOW_PRIVATE_HOSTS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
+    .refine((list) => list.every(isAddressRange), "comma-separated IP addresses or CIDR ranges"),
   EXTRAMILE_VERIFICATION_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   EXTRAMILE_VERIFICATION_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   EXTRAMILE_REPEAT_FAILURE_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(3),
@@ -94,7 +108,19 @@ export interface EmailConfig {
   /** Envelope sender (bounce address) of outbound mail; the support address when unset. */
   envelopeFrom: string | undefined;
   autoAckWindowDays: number;
+  /**
+   * SPF, DKIM and DMARC on receipt: `enforce` verifies, shows the result on the message and quarantines a failing
+   * message that would speak as a known participant in an existing case; `report` only verifies and shows; `off`.
+   */
+  auth: "enforce" | "report" | "off";
+  /** DNS lookups for mail authentication (mailauth's resolver); unset: the system's resolver. Tests pass their own. */
+  dnsResolver?: MailDnsResolver | undefined;
+  /** Private, loopback or link-local ranges (IPs or CIDRs) an IMAP host may resolve to; everything else there is refused. */
+  allowPrivateHosts: string[];
 }
+
+/** Answers a DNS query the way `dns.promises.resolve(name, rrtype)` does (TXT as arrays of strings). */
+export type MailDnsResolver = (name: string, rrtype: string) => Promise<unknown>;
 
 export class ConfigError extends Error {}
 
@@ -144,6 +170,8 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
         : null,
       envelopeFrom: e.EXTRAMILE_MAIL_FROM?.toLowerCase(),
       autoAckWindowDays: e.EXTRAMILE_AUTO_ACK_DAYS,
+      auth: e.EXTRAMILE_MAIL_AUTH,
+      allowPrivateHosts: e.EXTRAMILE_MAIL_ALLOW_PRIVATE_HOSTS,
     },
     executiveLine: {
       verificationBusinessDays: e.EXTRAMILE_VERIFICATION_BUSINESS_DAYS,

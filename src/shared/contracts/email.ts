@@ -207,6 +207,18 @@ export const zCaseEmailMessage = z.object({
   headerMessageId: z.string().nullable(),
   /** The quoted history the UI shows collapsed (inbound mail only). */
   quotedText: z.string().nullable(),
+  /** SPF, DKIM and DMARC as verified on receipt (inbound mail; null when not verified). */
+  auth: z
+    .object({
+      verdict: z.enum(["pass", "fail", "none"]),
+      spf: z.string(),
+      dkim: z.string(),
+      dmarc: z.string(),
+      fromDomain: z.string().nullable(),
+    })
+    .nullable(),
+  /** Why this is automatic mail (an out-of-office reply…) kept on the thread; null for a person's mail. */
+  automatic: z.string().nullable(),
   blockedRemoteImages: z.number().int(),
   delivery: zDelivery.nullable(),
 });
@@ -223,6 +235,8 @@ export type TEmailParticipant = z.output<typeof zEmailParticipant>;
 
 export const zCaseEmail = z.object({
   outboundConfigured: z.boolean(),
+  /** Why a public reply written now would not be emailed (no support address, outbound mail off…); null when it would. */
+  replyBlocked: z.string().nullable(),
   messages: z.array(zCaseEmailMessage),
   acknowledgements: z.array(zDelivery.extend({ createdAt: zTimestamp })),
   participants: z.array(zEmailParticipant),

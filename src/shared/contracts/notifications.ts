@@ -7,6 +7,7 @@ export const NOTIFICATION_KINDS = [
   "commitment_reminder",
   "commitment_broken",
   "cracks_digest",
+  "mail_not_delivered",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -13,6 +13,7 @@ import type {
   zUpdateCaseInput,
 } from "../../shared/contracts/cases";
 import type { zContact, zOrganization } from "../../shared/contracts/customers";
+import type { zCaseEmail } from "../../shared/contracts/email";
 import type { zApiToken, zCreatedApiToken, zDepartment, zTeam, zUser } from "../../shared/contracts/people";
 import type { zCaseStreamEvent, zPresence } from "../../shared/contracts/realtime";
 import type { zCaseAccountability, zRootCauseCategory } from "../../shared/contracts/root-causes";
@@ -26,6 +27,8 @@ export type CaseDetail = z.input<typeof zCaseDetail>;
 export type CaseLink = z.input<typeof zCaseLink>;
 export type CaseAbilities = Case["abilities"];
 export type Message = z.input<typeof zMessage>;
+export type CaseEmail = z.input<typeof zCaseEmail>;
+export type MessageMail = CaseEmail["messages"][number];
 export type Attachment = z.input<typeof zAttachment>;
 export type SearchHit = z.input<typeof zSearchHit>;
 export type CustomField = z.input<typeof zCustomField>;

@@ -95,6 +95,16 @@ export const imapMailboxes = pgTable(
   ],
 );
 
+/** SPF, DKIM and DMARC of a received message, and the verdict intake acts on (email/mail-auth.ts). */
+export interface MailAuthResult {
+  verdict: "pass" | "fail" | "none";
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  fromDomain: string | null;
+  dkimDomains: string[];
+}
+
 export interface InboundEnvelope {
   mailFrom: string | null;
   rcptTo: string[];
@@ -125,6 +135,11 @@ export const inboundMessages = pgTable(
     headerMessageId: text("header_message_id"),
     fromAddress: text("from_address"),
     subject: text("subject"),
+    /**
+     * The same mail however often it arrives (to several support addresses, over SMTP and IMAP, re-delivered):
+     * its Message-ID and sender, or without a Message-ID a hash of sender, date, subject and text.
+     */
+    dedupeKey: text("dedupe_key"),
     caseId: uuid("case_id").references(() => cases.id),
     messageId: uuid("message_id").references(() => messages.id),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
@@ -136,6 +151,7 @@ export const inboundMessages = pgTable(
     index("inbound_messages_status_idx").on(t.status, t.receivedAt, t.id),
     index("inbound_messages_header_message_id_idx").on(t.headerMessageId),
     index("inbound_messages_case_idx").on(t.caseId),
+    index("inbound_messages_dedupe_key_idx").on(t.dedupeKey),
     check("inbound_messages_source", sql`${t.source} = 'smtp' OR ${t.source} LIKE 'imap:%'`),
   ],
 );
@@ -253,6 +269,10 @@ export const emailMessageDetails = pgTable(
     cc: text("cc").array().notNull().default(sql`'{}'::text[]`),
     subject: text("subject"),
     quotedText: text("quoted_text"),
+    /** SPF, DKIM and DMARC as verified on receipt; null when verification is off. */
+    auth: jsonb("auth").$type<MailAuthResult>(),
+    /** Why this is automatic mail (an out-of-office reply, say) and not the customer writing; null for people. */
+    automatic: text("automatic"),
     blockedRemoteImages: integer("blocked_remote_images").notNull().default(0),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

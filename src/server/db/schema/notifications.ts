@@ -11,7 +11,14 @@ export const notifications = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     kind: text("kind", {
-      enum: ["sla_warning", "sla_breach", "commitment_reminder", "commitment_broken", "cracks_digest"],
+      enum: [
+        "sla_warning",
+        "sla_breach",
+        "commitment_reminder",
+        "commitment_broken",
+        "cracks_digest",
+        "mail_not_delivered",
+      ],
     }).notNull(),
     caseId: uuid("case_id").references(() => cases.id, { onDelete: "cascade" }),
     title: text("title").notNull(),

@@ -69,7 +69,7 @@ const endingOf = async (id: string, outcome: InboundOutcome): Promise<Ending> =>
 
 describe("the fixture corpus, end to end", () => {
   for (const fixture of mailFixtures()) {
-    it(`${fixture.name} ends as a case message or in quarantine, raw bytes intact`, async () => {
+    it(`${fixture.name} ends as expected (a case message, ignored or in quarantine), raw bytes intact`, async () => {
       let id: string;
       if (smtpSafe(fixture.raw)) {
         ({ id } = await sendRaw(smtp.port, fixture.raw, { from: "sender@acme.example", to: [desk.address.address] }));
@@ -89,6 +89,7 @@ describe("the fixture corpus, end to end", () => {
       const ending = await endingOf(id, outcome);
       expect(Buffer.compare(ending.raw, fixture.raw)).toBe(0);
       if (fixture.expect === "parse") expect(ending.status).toBe("parsed");
+      else if (fixture.expect === "ignore") expect(ending.status).toBe("ignored");
       else expect(["parsed", "quarantined"]).toContain(ending.status);
     }, 120_000);
   }
@@ -112,7 +113,7 @@ describe("the size limit", () => {
 });
 
 describe("mutated messages (fast-check)", () => {
-  it("never crash the pipeline: each ends as a case message or in quarantine, raw bytes intact", async () => {
+  it("never crash the pipeline: each ends as a case message, ignored (a bounce, a copy) or in quarantine, raw bytes intact", async () => {
     const seeds = mutationSeeds();
     const mutation = fc
       .record({
@@ -147,7 +148,7 @@ describe("mutated messages (fast-check)", () => {
         });
         const outcome = await processInbound(t.app.ctx, id);
         const ending = await endingOf(id, outcome);
-        expect(["parsed", "quarantined"]).toContain(ending.status);
+        expect(["parsed", "quarantined", "ignored"]).toContain(ending.status);
         expect(Buffer.compare(ending.raw, raw)).toBe(0);
       }),
       { numRuns: 40 },

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { ImapFlow } from "imapflow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../../../test/app";
+import { startTestApp, type TestApp, testConfig } from "../../../../test/app";
 import { makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { compose, type Desk, type Dovecot, makeDesk, startDovecot } from "../../../../test/mail";
 import { inboundMessages } from "../../db/schema/index";
@@ -17,7 +17,8 @@ let admin: TestUser;
 
 beforeAll(async () => {
   dovecot = await startDovecot();
-  t = await startTestApp();
+  // Dovecot listens on 127.0.0.1, a loopback address the IMAP host guard refuses unless allowed
+  t = await startTestApp({ email: { ...testConfig().email, allowPrivateHosts: ["127.0.0.1"] } });
   desk = await makeDesk(t.app, { autoAcknowledge: false });
   admin = await makeUser(t.app, { role: "admin" });
 });
@@ -176,4 +177,39 @@ describe("IMAP import (Dovecot)", () => {
       await updateMailbox(t.app.ctx, SYSTEM, box.id, { active: false });
     }
   }, 60_000);
+});
+
+describe("IMAP host guard", () => {
+  const create = async (host: string) =>
+    await admin.call({
+      method: "POST",
+      url: "/api/v1/mailboxes",
+      payload: {
+        name: `Probe ${uniq()}`,
+        supportAddressId: desk.address.id,
+        host,
+        port: 22,
+        username: "x",
+        password: "y",
+        active: false,
+      },
+    });
+
+  it("refuses a host on an internal address the configuration does not allow, naming the field", async () => {
+    for (const host of ["169.254.169.254", "10.0.0.5", "::1", "127.0.0.2"]) {
+      const res = await create(host);
+      expect(res.statusCode, host).toBe(400);
+      expect(res.json().error, host).toMatchObject({ field: "host" });
+      expect(res.json().error.message, host).toMatch(/not a public address/);
+    }
+  });
+
+  it("refuses at connection time a host that was changed to point inside", async () => {
+    const box = await mailbox(folderOf("inbox"));
+    await t.app.ctx.db.execute(sql`UPDATE imap_mailboxes SET host = '10.1.2.3' WHERE id = ${box.id}`);
+    const result = await pollMailboxOnce(t.app.ctx, box.id);
+    expect(result.error).toMatch(/10\.1\.2\.3 .*not a public address/);
+    const status = (await admin.call({ method: "GET", url: `/api/v1/mailboxes/${box.id}` })).json().status;
+    expect(status.lastError).toMatch(/not a public address/);
+  });
 });

@@ -438,17 +438,24 @@ describe("loops and acknowledgements", () => {
     expect(second.outcome.status === "parsed" && second.outcome.outboundIds).toHaveLength(0);
   });
 
-  it("never acknowledges automatic mail, lists or bounces", async () => {
-    const automatic: Record<string, string>[] = [
-      { "Auto-Submitted": "auto-generated" },
-      { Precedence: "bulk" },
-      { "List-Id": "<news.lists.example>" },
-    ];
+  it("never acknowledges automatic mail, lists or null senders, and opens no case for automatic mail", async () => {
+    const automatic: Record<string, string>[] = [{ "Auto-Submitted": "auto-generated" }, { Precedence: "bulk" }];
     for (const headers of automatic) {
-      const from = customer();
-      const { outcome } = await deliver(t.app, smtp.port, { from, to: desk.address.address, subject: "Auto", headers });
-      expect(outcome.status === "parsed" && outcome.outboundIds).toEqual([]);
+      const { outcome } = await deliver(t.app, smtp.port, {
+        from: customer(),
+        to: desk.address.address,
+        subject: "Auto",
+        headers,
+      });
+      expect(outcome.status).toBe("ignored");
     }
+    const list = await deliver(t.app, smtp.port, {
+      from: customer(),
+      to: desk.address.address,
+      subject: "From the users list",
+      headers: { "List-Id": "<news.lists.example>" },
+    });
+    expect(list.outcome.status === "parsed" && list.outcome.outboundIds).toEqual([]);
     const from = customer();
     const raw = await compose({ from, to: desk.address.address, subject: "Null sender" });
     const { id } = await sendRaw(smtp.port, raw, { from: "", to: [desk.address.address] });

@@ -2,9 +2,26 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIsolatedTestApp, startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
-import { type Desk, deliver, makeDesk, outboundMailTo, type SmtpSink, startSmtpSink } from "../../../../test/mail";
+import {
+  type Desk,
+  deliver,
+  makeDesk,
+  outboundMailTo,
+  type SmtpSink,
+  sendRaw,
+  startSmtpSink,
+} from "../../../../test/mail";
+import { SYSTEM } from "../../platform/actor";
 import { emailKeys } from "./email.keys";
-import { deliverOutbound, dueOutbound, MAX_DELIVERY_ATTEMPTS } from "./outbound.service";
+import { createSupportAddress } from "./email.service";
+import { processInbound } from "./inbound.service";
+import {
+  deliverOutbound,
+  dueOutbound,
+  MAX_DELIVERY_ATTEMPTS,
+  NO_SUPPORT_ADDRESS,
+  OUTBOUND_NOT_CONFIGURED,
+} from "./outbound.service";
 import { extractTokens, verifyReplyToken } from "./reply-token";
 import { type SmtpReceiver, startSmtpReceiver } from "./smtp-receiver";
 
@@ -87,7 +104,14 @@ describe("outbound mail", () => {
     expect(mail.parsed.from?.value[0]).toEqual({ name: "Alice Agent (Help Desk)", address: desk.address.address });
     expect(mail.parsed.to && !Array.isArray(mail.parsed.to) && mail.parsed.to.value[0]?.address).toBe(from);
     expect(mail.parsed.cc && !Array.isArray(mail.parsed.cc) && mail.parsed.cc.value[0]?.address).toBe(cc);
-    expect(mail.envelope.from).toBe("bounces@desk.example");
+    // VERP: the envelope sender names this mail, so a bounce to it finds it
+    const [, verp] = /^bounces\+bounce-([a-z2-7]+)@desk\.example$/.exec(mail.envelope.from) ?? [];
+    const sentRow = await t.app.ctx.db.execute<{ id: string }>(
+      sql`SELECT id FROM outbound_messages WHERE message_id = ${message.id}`,
+    );
+    expect(verifyReplyToken((await emailKeys(t.app.ctx)).bounceToken, verp ?? "")).toEqual({
+      caseId: sentRow.rows[0]?.id,
+    });
     expect(mail.parsed.inReplyTo).toMatch(/^<first-/);
     expect(mail.parsed.references).toContain(mail.parsed.inReplyTo);
     expect(mail.parsed.html).toContain("<b>unplug</b>");
@@ -188,12 +212,175 @@ describe("outbound mail", () => {
     });
     expect(res.statusCode).toBe(201);
     await unconfigured.app.ctx.events.drain();
-    const rows = await unconfigured.app.ctx.db.execute(sql`SELECT 1 FROM outbound_messages WHERE case_id = ${c.id}`);
-    expect(rows.rows).toHaveLength(0);
+    const rows = await unconfigured.app.ctx.db.execute<{ status: string; last_response: string }>(
+      sql`SELECT status, last_response FROM outbound_messages WHERE case_id = ${c.id}`,
+    );
+    expect(rows.rows).toEqual([{ status: "failed", last_response: OUTBOUND_NOT_CONFIGURED }]);
     const email = (await other.call({ method: "GET", url: `/api/v1/cases/${c.id}/email` })).json();
     expect(email.outboundConfigured).toBe(false);
+    expect(email.replyBlocked).toBe(OUTBOUND_NOT_CONFIGURED);
+    expect(email.messages.find((m: { messageId: string }) => m.messageId === res.json().id)).toMatchObject({
+      direction: "outbound",
+      delivery: { status: "failed", lastResponse: OUTBOUND_NOT_CONFIGURED },
+    });
     const settings = (await otherAdmin.call({ method: "GET", url: "/api/v1/email-settings" })).json();
     expect(settings.outbound).toMatchObject({ configured: false });
     expect(settings.outbound.summary).toMatch(/stored on the case but not sent/);
   });
+});
+
+/** A delivery status notification as a receiving MTA writes it, returning the headers of `original`. */
+const dsn = (o: { to: string; recipient: string; originalHeaders: string; action?: string }) =>
+  [
+    "From: Mail Delivery System <MAILER-DAEMON@mx.acme.example>",
+    `To: ${o.to}`,
+    "Subject: Undelivered Mail Returned to Sender",
+    `Message-ID: <bounce-${uniq()}@mx.acme.example>`,
+    "MIME-Version: 1.0",
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"',
+    "",
+    "--dsn",
+    "Content-Type: text/plain",
+    "",
+    "Your message could not be delivered.",
+    "--dsn",
+    "Content-Type: message/delivery-status",
+    "",
+    "Reporting-MTA: dns; mx.acme.example",
+    "",
+    `Final-Recipient: rfc822; ${o.recipient}`,
+    `Action: ${o.action ?? "failed"}`,
+    "Status: 5.1.1",
+    "Diagnostic-Code: smtp; 550 5.1.1 mailbox does not exist",
+    "",
+    "--dsn",
+    "Content-Type: text/rfc822-headers",
+    "",
+    o.originalHeaders.trim(),
+    "",
+    "--dsn--",
+    "",
+  ].join("\r\n");
+
+describe("bounces of our mail", () => {
+  const sentReply = async () => {
+    const from = customer();
+    const owner = await makeUser(t.app, { role: "agent" });
+    const c = await makeCase(t.app, owner.user.id, { requester: { email: from } });
+    const message = await reply(c.id, "Here is your answer");
+    await sendDue();
+    const [mail] = received(from);
+    if (!mail) throw new Error("nothing sent");
+    const casesBefore = await t.app.ctx.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`);
+    return { from, c, owner, message, mail, casesBefore: casesBefore.rows[0]?.n ?? 0 };
+  };
+
+  const outboundOf = async (messageId: string) =>
+    (
+      await t.app.ctx.db.execute<{ id: string; status: string; last_response: string }>(
+        sql`SELECT id, status, last_response FROM outbound_messages WHERE message_id = ${messageId}`,
+      )
+    ).rows[0];
+
+  it("marks the reply failed on its case, tells the owner and the author, and opens no case (VERP)", async () => {
+    // the envelope sender must be an address we receive mail for
+    await createSupportAddress(t.app.ctx, SYSTEM, {
+      address: "bounces@desk.example",
+      name: "Bounces",
+      teamId: desk.teamId,
+      executiveUserId: null,
+      autoAcknowledge: true,
+      active: true,
+    });
+    const { from, c, owner, message, mail, casesBefore } = await sentReply();
+    const raw = dsn({
+      to: mail.envelope.from,
+      recipient: from,
+      originalHeaders: "Subject: unrelated\r\nX-Note: no ids",
+    });
+    const { id } = await sendRaw(smtp.port, raw, { from: "", to: [mail.envelope.from] });
+    const outcome = await processInbound(t.app.ctx, id);
+    await t.app.ctx.events.drain();
+    const row = await outboundOf(message.id);
+    expect(outcome).toEqual({ status: "ignored", reason: `bounce-of:${row?.id}` });
+    expect(row?.status).toBe("failed");
+    expect(row?.last_response).toMatch(/mx\.acme\.example: .*5\.1\.1 .*mailbox does not exist/);
+    const after = await t.app.ctx.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM cases`);
+    expect(after.rows[0]?.n).toBe(casesBefore);
+
+    const status = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/email` })).json();
+    expect(status.messages.find((m: { messageId: string }) => m.messageId === message.id).delivery).toMatchObject({
+      status: "failed",
+    });
+    const notes = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` }))
+      .json()
+      .items.filter((m: { kind: string }) => m.kind === "note");
+    expect(notes.at(-1).bodyText).toMatch(/returned undelivered from .*mailbox does not exist/);
+    for (const person of [owner, agent]) {
+      const notices = (await person.call({ method: "GET", url: "/api/v1/me/notifications" })).json().items;
+      expect(notices.find((n: { caseId: string }) => n.caseId === c.id)).toMatchObject({ kind: "mail_not_delivered" });
+    }
+    const inbound = (
+      await admin.call({ method: "GET", url: "/api/v1/inbound-emails?status=ignored&limit=100" })
+    ).json();
+    expect(inbound.items.find((i: { id: string }) => i.id === id)).toMatchObject({ caseId: c.id });
+  });
+
+  it("finds the reply by the Message-ID the bounce returns when it comes to the support address", async () => {
+    const { from, message, mail } = await sentReply();
+    const raw = dsn({
+      to: desk.address.address,
+      recipient: from,
+      originalHeaders: `From: ${desk.address.address}\r\nTo: ${from}\r\nMessage-ID: ${mail.parsed.messageId}`,
+    });
+    const { id } = await sendRaw(smtp.port, raw, { from: "", to: [desk.address.address] });
+    const outcome = await processInbound(t.app.ctx, id);
+    const row = await outboundOf(message.id);
+    expect(outcome).toEqual({ status: "ignored", reason: `bounce-of:${row?.id}` });
+    expect(row?.status).toBe("failed");
+  });
+
+  it("keeps a delay report or a bounce of nothing of ours as ignored, never a case", async () => {
+    const { from, message, mail } = await sentReply();
+    const delayed = dsn({
+      to: desk.address.address,
+      recipient: from,
+      action: "delayed",
+      originalHeaders: `Message-ID: ${mail.parsed.messageId}`,
+    });
+    const first = await sendRaw(smtp.port, delayed, { from: "", to: [desk.address.address] });
+    expect((await processInbound(t.app.ctx, first.id)).status).toBe("ignored");
+    expect((await outboundOf(message.id))?.status).toBe("sent");
+    const stranger = dsn({
+      to: desk.address.address,
+      recipient: "x@y.example",
+      originalHeaders: "Message-ID: <no@one>",
+    });
+    const second = await sendRaw(smtp.port, stranger, { from: "", to: [desk.address.address] });
+    expect(await processInbound(t.app.ctx, second.id)).toEqual({ status: "ignored", reason: "bounce-unmatched" });
+  });
+});
+
+describe("replies that cannot be sent", () => {
+  it("are shown as not sent with the reason when there is no support address to send from", async () => {
+    const lone = await startIsolatedTestApp({ ...outboundMailTo(sink.port) });
+    try {
+      const writer = await makeUser(lone.app, { role: "agent" });
+      const c = await makeCase(lone.app, writer.user.id, { requester: { email: customer() } });
+      const before = (await writer.call({ method: "GET", url: `/api/v1/cases/${c.id}/email` })).json();
+      expect(before.replyBlocked).toBe(NO_SUPPORT_ADDRESS);
+      const res = await writer.call({
+        method: "POST",
+        url: `/api/v1/cases/${c.id}/messages`,
+        payload: { kind: "reply", body: "Hello" },
+      });
+      await lone.app.ctx.events.drain();
+      const email = (await writer.call({ method: "GET", url: `/api/v1/cases/${c.id}/email` })).json();
+      expect(email.messages.find((m: { messageId: string }) => m.messageId === res.json().id)).toMatchObject({
+        delivery: { status: "failed", lastResponse: NO_SUPPORT_ADDRESS },
+      });
+    } finally {
+      await lone.close();
+    }
+  }, 120_000);
 });

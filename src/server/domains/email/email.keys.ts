@@ -5,6 +5,8 @@ import { deriveKey, loadInstanceSecret } from "../../platform/instance-secret";
 export interface EmailKeys {
   /** Signs reply tokens in the Reply-To and Message-ID of mail to customers. */
   replyToken: Buffer;
+  /** Signs the outbound mail id in the envelope sender (VERP), so a bounce names the mail it returns. */
+  bounceToken: Buffer;
   /** Encrypts IMAP passwords at rest. */
   mailboxPassword: Buffer;
   /** Signs the tokens of mail to one employee, so only mail addressed to them lets them reply as themselves. */
@@ -17,6 +19,7 @@ export const emailKeysFrom = (secret: Buffer): EmailKeys => {
   const agentRoot = deriveKey(secret, "email/agent-reply-token");
   return {
     replyToken: deriveKey(secret, "email/reply-token"),
+    bounceToken: deriveKey(secret, "email/bounce-token"),
     mailboxPassword: deriveKey(secret, "email/mailbox-password"),
     agentToken: (userId) => createHmac("sha256", agentRoot).update(userId).digest(),
   };

@@ -188,6 +188,7 @@ const summaryColumns = {
   headerMessageId: inboundMessages.headerMessageId,
   fromAddress: inboundMessages.fromAddress,
   subject: inboundMessages.subject,
+  dedupeKey: inboundMessages.dedupeKey,
   caseId: inboundMessages.caseId,
   messageId: inboundMessages.messageId,
   receivedAt: inboundMessages.receivedAt,
@@ -251,7 +252,7 @@ export const finishInbound = async (
   db: DbOrTx,
   id: string,
   values: Pick<InboundRow, "status" | "problems"> &
-    Partial<Pick<InboundRow, "caseId" | "messageId" | "headerMessageId" | "fromAddress" | "subject">>,
+    Partial<Pick<InboundRow, "caseId" | "messageId" | "headerMessageId" | "fromAddress" | "subject" | "dedupeKey">>,
 ): Promise<void> => {
   await db
     .update(inboundMessages)
@@ -276,6 +277,7 @@ export const finishFiled = async (
     headerMessageId: string | null;
     fromAddress: string | null;
     subject: string | null;
+    dedupeKey: string | null;
   }[],
 ): Promise<void> => {
   const byProblems = new Map<string, (typeof rows)[number][]>();
@@ -291,12 +293,13 @@ export const finishFiled = async (
       UPDATE ${inboundMessages} AS i
       SET status = 'parsed', problems = ${sql.param(problems)}::text[], case_id = f.case_id,
           message_id = f.message_id, header_message_id = f.header_message_id, from_address = f.from_address,
-          subject = f.subject, processed_at = now()
+          subject = f.subject, dedupe_key = f.dedupe_key, processed_at = now()
       FROM unnest(
         ${column(group, (r) => r.id)}::uuid[], ${column(group, (r) => r.caseId)}::uuid[],
         ${column(group, (r) => r.messageId)}::uuid[], ${column(group, (r) => r.headerMessageId)}::text[],
-        ${column(group, (r) => r.fromAddress)}::text[], ${column(group, (r) => r.subject)}::text[]
-      ) AS f(id, case_id, message_id, header_message_id, from_address, subject)
+        ${column(group, (r) => r.fromAddress)}::text[], ${column(group, (r) => r.subject)}::text[],
+        ${column(group, (r) => r.dedupeKey)}::text[]
+      ) AS f(id, case_id, message_id, header_message_id, from_address, subject, dedupe_key)
       WHERE i.id = f.id`);
   }
 };
@@ -368,6 +371,44 @@ export const casesByInboundMessageIds = async (db: DbOrTx, headerIds: string[]):
           )
           .orderBy(desc(inboundMessages.receivedAt))
       ).flatMap((r) => (r.caseId ? [r.caseId] : []));
+
+/**
+ * Serializes intake of the same mail arriving twice at once (two addresses, SMTP and IMAP): a transaction-scoped
+ * advisory lock per dedupe key, taken in key order so two batches never wait on each other in a circle.
+ */
+export const lockDedupeKeys = async (db: DbOrTx, keys: readonly string[]): Promise<void> => {
+  if (keys.length === 0) return;
+  await db.execute(sql`
+    SELECT pg_advisory_xact_lock(hashtextextended(k, 20261207))
+    FROM (SELECT DISTINCT k FROM unnest(${sql.param([...keys])}::text[]) AS k ORDER BY k) AS keys`);
+};
+
+export interface FiledCopy {
+  id: string;
+  dedupeKey: string;
+  caseId: string | null;
+  messageId: string | null;
+}
+
+/** Copies of these mails already filed (or deliberately ignored), the first of each key. */
+export const filedByDedupeKeys = async (db: DbOrTx, keys: readonly string[]): Promise<Map<string, FiledCopy>> => {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .select({
+      id: inboundMessages.id,
+      dedupeKey: inboundMessages.dedupeKey,
+      caseId: inboundMessages.caseId,
+      messageId: inboundMessages.messageId,
+    })
+    .from(inboundMessages)
+    .where(and(inArray(inboundMessages.dedupeKey, [...keys]), inArray(inboundMessages.status, ["parsed", "ignored"])))
+    .orderBy(asc(inboundMessages.receivedAt), asc(inboundMessages.id));
+  const found = new Map<string, FiledCopy>();
+  for (const r of rows) {
+    if (r.dedupeKey && !found.has(r.dedupeKey)) found.set(r.dedupeKey, { ...r, dedupeKey: r.dedupeKey });
+  }
+  return found;
+};
 
 /* Message details */
 
@@ -471,6 +512,20 @@ export const insertOutbound = async (
   values: typeof outboundMessages.$inferInsert,
 ): Promise<OutboundRow | undefined> =>
   first(await db.insert(outboundMessages).values(values).onConflictDoNothing().returning());
+
+export const findOutboundByHeaderMessageId = async (
+  db: DbOrTx,
+  headerMessageIds: readonly string[],
+): Promise<OutboundRow | undefined> =>
+  headerMessageIds.length === 0
+    ? undefined
+    : first(
+        await db
+          .select()
+          .from(outboundMessages)
+          .where(inArray(outboundMessages.headerMessageId, [...headerMessageIds]))
+          .limit(1),
+      );
 
 export const findOutbound = async (db: DbOrTx, id: string): Promise<OutboundRow | undefined> =>
   first(await db.select().from(outboundMessages).where(eq(outboundMessages.id, id)));

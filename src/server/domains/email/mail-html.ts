@@ -1,3 +1,4 @@
+import { convert, type HtmlToTextOptions } from "html-to-text";
 import sanitizeHtml from "sanitize-html";
 
 export type SanitizeEmailHtmlOptions = {
@@ -360,226 +361,47 @@ export function sanitizeEmailHtml(html: string, options: SanitizeEmailHtmlOption
   return { html: output, blockedRemoteImages };
 }
 
-const SKIPPED_TAGS = new Set(NON_TEXT_TAGS);
-const PARAGRAPH_TAGS = new Set([
-  "p",
-  "h1",
-  "h2",
-  "h3",
-  "h4",
-  "h5",
-  "h6",
-  "table",
-  "blockquote",
-  "pre",
-  "ul",
-  "ol",
-  "dl",
-  "figure",
-  "address",
-  "form",
-  "fieldset",
-]);
-const LINE_TAGS = new Set([
-  "div",
-  "tr",
-  "li",
-  "dt",
-  "dd",
-  "section",
-  "article",
-  "header",
-  "footer",
-  "main",
-  "nav",
-  "aside",
-  "center",
-  "caption",
-  "figcaption",
-  "thead",
-  "tbody",
-  "tfoot",
-  "body",
-  "html",
-  "hr",
-]);
+const LINK = {
+  format: "anchor",
+  options: { hideLinkHrefIfSameAsText: true, linkBrackets: ["(", ")"] as [string, string] },
+};
 
-type TextLine = { depth: number; text: string };
-type ListFrame = { ordered: boolean; next: number };
-type LinkFrame = { href: string | null; start: number; lineIndex: number };
-
-function unescapeSanitizerText(text: string): string {
-  return text.replace(/&(lt|gt|amp);/g, (_match, entity: string) =>
-    entity === "lt" ? "<" : entity === "gt" ? ">" : "&",
-  );
-}
+const TEXT_OPTIONS: HtmlToTextOptions = {
+  wordwrap: false,
+  formatters: {
+    /** An image is its alt text (and nothing when it has none). */
+    altText: (elem, _walk, builder) => {
+      const alt = elem.attribs?.alt?.trim();
+      if (alt) builder.addInline(alt);
+    },
+  },
+  selectors: [
+    // only web and mail links keep their target; any other scheme (javascript:, data:) is just its text
+    { selector: "a", format: "inline" },
+    { selector: 'a[href^="http:" i]', ...LINK },
+    { selector: 'a[href^="https:" i]', ...LINK },
+    { selector: 'a[href^="mailto:" i]', ...LINK },
+    { selector: "img", format: "altText" },
+    { selector: "ul", options: { itemPrefix: "- " } },
+    ...["h1", "h2", "h3", "h4", "h5", "h6"].map((selector) => ({ selector, options: { uppercase: false } })),
+    { selector: "table", format: "dataTable", options: { uppercaseHeaderCells: false } },
+    { selector: "hr", options: { length: 3 } },
+  ],
+};
 
 /**
- * Plain-text rendering of an HTML body: block elements become line breaks, lists get "- " or
- * "1. " markers, blockquotes get "> " prefixes (so splitQuotedHistory recognises them), links
- * keep their target as " (url)" when it differs from the link text, images give their alt text.
- * sanitize-html (htmlparser2) does the tokenizing and entity decoding.
+ * Plain-text rendering of an HTML body (html-to-text): block elements become lines and paragraphs, lists get
+ * markers, blockquotes get "> " prefixes (so splitQuotedHistory recognises them), links keep their target in
+ * parentheses when it differs from the link text; scripts, styles and images are left out.
  */
 export function htmlToText(html: string): string {
-  const lines: TextLine[] = [];
-  let current: TextLine = { depth: 0, text: "" };
-  let pendingBreaks = 0;
-  let quoteDepth = 0;
-  let preDepth = 0;
-  let skipDepth = 0;
-  const lists: ListFrame[] = [];
-  const links: LinkFrame[] = [];
-
-  const newLine = () => {
-    lines.push(current);
-    current = { depth: quoteDepth, text: "" };
-  };
-  const breaksAround = (name: string) => {
-    if ((name === "ul" || name === "ol") && lists.length > 0) return 1;
-    return PARAGRAPH_TAGS.has(name) ? 2 : LINE_TAGS.has(name) ? 1 : 0;
-  };
-  const requestBreak = (count: number) => {
-    if (count === 0) return;
-    if (current.text.length > 0) {
-      newLine();
-      pendingBreaks = Math.max(pendingBreaks, count - 1);
-    } else if (lines.length > 0) {
-      pendingBreaks = Math.max(pendingBreaks, count - 1);
-    }
-    current.depth = quoteDepth;
-  };
-  const flushBreaks = () => {
-    while (pendingBreaks > 0) {
-      lines.push({ depth: Math.min(lines.at(-1)?.depth ?? 0, quoteDepth), text: "" });
-      pendingBreaks -= 1;
-    }
-    if (current.text.length === 0) current.depth = quoteDepth;
-  };
-  const append = (text: string) => {
-    if (preDepth > 0) {
-      const parts = text.split(/\r?\n/);
-      parts.forEach((part, index) => {
-        if (index > 0) newLine();
-        if (part.length > 0) {
-          flushBreaks();
-          current.text += part;
-        }
-      });
-      return;
-    }
-    const collapsed = text.replace(/\s+/g, " ");
-    const trimmed = current.text.length === 0 || current.text.endsWith(" ") ? collapsed.trimStart() : collapsed;
-    if (trimmed.length === 0) return;
-    flushBreaks();
-    current.text += trimmed;
-  };
-
-  sanitizeHtml(limitNesting(html), {
-    allowedTags: [],
-    allowedAttributes: {},
-    disallowedTagsMode: "discard",
-    nonTextTags: NON_TEXT_TAGS,
-    onOpenTag: (name, attribs) => {
-      if (SKIPPED_TAGS.has(name)) {
-        skipDepth += 1;
-        return;
-      }
-      if (skipDepth > 0) return;
-      requestBreak(breaksAround(name));
-      switch (name) {
-        case "br":
-          newLine();
-          break;
-        case "blockquote":
-          quoteDepth += 1;
-          current.depth = quoteDepth;
-          break;
-        case "pre":
-          preDepth += 1;
-          break;
-        case "ul":
-        case "ol":
-          lists.push({ ordered: name === "ol", next: Number.parseInt(attribs.start ?? "1", 10) || 1 });
-          break;
-        case "li": {
-          const list = lists.at(-1);
-          const indent = "  ".repeat(Math.max(0, lists.length - 1));
-          const marker = list?.ordered ? `${list.next++}. ` : "- ";
-          flushBreaks();
-          current.text += indent + marker;
-          break;
-        }
-        case "td":
-        case "th":
-          if (current.text.length > 0 && !current.text.endsWith(" ")) current.text += " ";
-          break;
-        case "hr":
-          flushBreaks();
-          current.text = "---";
-          newLine();
-          break;
-        case "img":
-          if (attribs.alt?.trim()) append(attribs.alt);
-          break;
-        case "a": {
-          const href = safeLinkHref(attribs.href);
-          links.push({ href, start: current.text.length, lineIndex: lines.length });
-          break;
-        }
-      }
-    },
-    onCloseTag: (name) => {
-      if (SKIPPED_TAGS.has(name)) {
-        skipDepth = Math.max(0, skipDepth - 1);
-        return;
-      }
-      if (skipDepth > 0) return;
-      switch (name) {
-        case "blockquote":
-          requestBreak(2);
-          quoteDepth = Math.max(0, quoteDepth - 1);
-          current.depth = quoteDepth;
-          return;
-        case "pre":
-          preDepth = Math.max(0, preDepth - 1);
-          break;
-        case "ul":
-        case "ol":
-          lists.pop();
-          break;
-        case "a": {
-          const link = links.pop();
-          if (!link?.href) break;
-          const label =
-            link.lineIndex === lines.length
-              ? current.text.slice(link.start)
-              : [...lines.slice(link.lineIndex).map((line) => line.text), current.text].join(" ");
-          const shown = label.trim();
-          const target = link.href.replace(/^mailto:/i, "");
-          if (shown === target || shown === link.href || shown === target.replace(/\/$/, "")) break;
-          append(shown.length > 0 ? ` (${target})` : target);
-          break;
-        }
-      }
-      requestBreak(breaksAround(name));
-    },
-    textFilter: (text) => {
-      if (skipDepth === 0) append(unescapeSanitizerText(text));
-      return "";
-    },
-  });
-  lines.push(current);
-
-  const rendered: string[] = [];
-  for (const line of lines) {
-    const body = line.text.trimEnd();
-    const prefix = ">".repeat(line.depth);
-    const text = prefix.length === 0 ? body : body.length === 0 ? prefix : `${prefix} ${body}`;
-    if (text.length === 0 && (rendered.length === 0 || rendered.at(-1) === "")) continue;
-    rendered.push(text);
-  }
-  while (rendered.at(-1) === "") rendered.pop();
-  return rendered.join("\n");
+  // html-to-text takes quadratic time on one long run of spaces inside <pre>; no text needs more than 256
+  const bounded = limitNesting(html).replace(/[ \t]{257,}/g, (run) => run.slice(0, 256));
+  return convert(bounded, TEXT_OPTIONS)
+    .replace(/\u00a0/g, " ")
+    .replace(/[ \t]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
 }
 
 const ATTRIBUTION_PATTERNS = [
@@ -599,6 +421,14 @@ const HEADER_SENT = /^\*?(?:sent|date|gesendet|datum|envoyé|enviado|verzonden|s
 const HEADER_OTHER =
   /^\*?(?:to|subject|cc|an|betreff|à|objet|para|asunto|aan|onderwerp|till|ämne|til|emne|a|oggetto)\s?:\*?\s/i;
 const OUTLOOK_SEPARATOR = /^_{10,}$/;
+const FORWARD_MARKER =
+  /^(?:-{2,}\s*(?:forwarded message|weitergeleitete nachricht|message transf[ée]r[ée]|mensaje reenviado|doorgestuurd bericht|messaggio inoltrato|mensagem encaminhada|videresendt meddelelse|vidarebefordrat meddelande)\s*-{2,}|begin forwarded message:|anfang der weitergeleiteten nachricht:|d[ée]but du message r[ée]exp[ée]di[ée]\s?:)$/im;
+const FORWARD_SUBJECT = /^\s*(?:fwd?|fw|wg|tr|rv|enc|i|vs|vb|doorst)\s*:/i;
+
+/** A forward: its subject says so (Fwd:, FW:, WG:, TR:, RV:…) or its text carries a forward marker line. */
+export function isForward(text: string, subject: string): boolean {
+  return FORWARD_SUBJECT.test(subject) || FORWARD_MARKER.test(text);
+}
 const MAX_MARKER_LINE = 600;
 
 function isQuotedLine(line: string): boolean {
@@ -652,9 +482,11 @@ function split(lines: string[], cut: number): QuotedSplit | null {
  * with its underscore rule), and a trailing block of ">" lines. A reply written between quoted
  * lines (inline answers) is not collapsed, so no answer is ever hidden. A bottom-posted reply
  * (leading ">" block, then the answer) is split with the leading block as the quote. When nothing
- * would stay visible, the whole text is returned as visible.
+ * would stay visible, the whole text is returned as visible. A forward is never split: the forwarded message is
+ * what the sender wants us to read.
  */
-export function splitQuotedHistory(text: string): QuotedSplit {
+export function splitQuotedHistory(text: string, context: { subject?: string } = {}): QuotedSplit {
+  if (isForward(text, context.subject ?? "")) return { visible: text, quoted: null };
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const count = lines.length;
   const quotedFrom = new Array<boolean>(count + 1).fill(false);

@@ -137,19 +137,77 @@ describe("parseInboundMessage over the fixture corpus", () => {
     expect((await parsed("no-mime-headers")).text.trim()).toBe("Plain body without MIME, ünïcödé");
   });
 
-  it("flags legacy 8-bit text it could not decode instead of guessing", async () => {
-    for (const name of ["missing-charset-latin1", "wrong-charset-declared"]) {
-      const result = await parsed(name);
-      expect(result.text).toContain("\ufffd");
-      expect(result.problems).toContain("undecodable-characters");
-    }
-    expect((await parsed("wrong-charset-declared")).text).toContain("Declared ASCII, sent UTF-8: Grüße");
+  it("detects the charset of legacy 8-bit text instead of showing replacement characters", async () => {
+    const latin1 = await parsed("missing-charset-latin1");
+    expect(latin1.text.trim()).toBe("Grüße");
+    expect(latin1.problems).toContain("body-charset-repaired");
+    const wrong = await parsed("wrong-charset-declared");
+    expect(wrong.text).toContain("Declared ASCII, sent UTF-8: Grüße");
+    expect(wrong.text).toContain("Declared UTF-8, sent Latin-1: Grüße");
+    expect(wrong.text).not.toContain("\ufffd");
+    expect(wrong.problems).not.toContain("undecodable-characters");
   });
 
-  it("never decodes UTF-7, so +ADw-script+AD4- stays text", async () => {
+  it("decodes UTF-7 and leaves the markup in it to the sanitizer", async () => {
     const result = await parsed("utf7-refused");
-    expect(result.html).not.toContain("<script");
-    expect(sanitizeEmailHtml(result.html ?? "").html).toBe("+ADw-script+AD4-alert(1)+ADw-/script+AD4-\n");
+    expect(result.html).toContain("<script>alert(1)</script>");
+    expect(sanitizeEmailHtml(result.html ?? "").html).not.toMatch(/script|alert/);
+    const plain = await parseInboundMessage(
+      Buffer.from(
+        "From: a@x.example\r\nSubject: seven\r\nContent-Type: text/plain; charset=UTF-7\r\n\r\nGr+APw-+AN8-e, 5 +IKw-\r\n",
+      ),
+      { maxMs: 5_000 },
+    );
+    expect(plain.text.trim()).toBe("Grüße, 5 €");
+  });
+
+  it("reads raw Latin-1 headers and raw 8-bit bytes inside encoded words", async () => {
+    const latin1 = (text: string) => Buffer.from(text, "latin1");
+    const raw = await parseInboundMessage(
+      latin1(
+        "From: J\xf6rg M\xfcller <j@x.example>\r\nSubject: Gr\xfc\xdfe aus K\xf6ln\r\nContent-Type: text/plain; charset=iso-8859-1\r\n\r\nK\xf6ln\r\n",
+      ),
+      { maxMs: 5_000 },
+    );
+    expect(raw.subject).toBe("Grüße aus Köln");
+    expect(raw.from).toEqual({ address: "j@x.example", name: "Jörg Müller" });
+    expect(raw.text.trim()).toBe("Köln");
+    const undeclared = await parseInboundMessage(
+      latin1("From: j@x.example\r\nSubject: Caf\xe9 cr\xe8me\r\n\r\nx\r\n"),
+      { maxMs: 5_000 },
+    );
+    expect(undeclared.subject).toBe("Café crème");
+    const inWord = await parseInboundMessage(
+      latin1("From: j@x.example\r\nSubject: =?iso-8859-1?Q?Gr\xfc\xdfe_aus_K=F6ln?=\r\n\r\nx\r\n"),
+      { maxMs: 5_000 },
+    );
+    expect(inWord.subject).toBe("Grüße aus Köln");
+    const smtpUtf8 = await parsed("raw-utf8-headers");
+    expect(smtpUtf8.subject).toBe("Größe prüfen ✓");
+    expect(smtpUtf8.problems).not.toContain("header-charset-repaired");
+  });
+
+  it("makes an HTML body sent as an attachment the message, when the message has no other body", async () => {
+    const result = await parseInboundMessage(
+      Buffer.from(
+        'From: a@x.example\r\nSubject: h\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8; name="message.html"\r\nContent-Disposition: attachment; filename="message.html"\r\n\r\n<p>Hello <b>there</b></p>\r\n--b--\r\n',
+      ),
+      { maxMs: 5_000 },
+    );
+    expect(result.html).toContain("<p>Hello <b>there</b></p>");
+    expect(result.text).toBe("Hello there");
+    expect(result.problems).toContain("body-from-attachment");
+    expect(result.problems).not.toContain("empty-body");
+  });
+
+  it("reads a delivery status notification and the Message-ID it returns", async () => {
+    const result = await parsed("dsn-bounce");
+    expect(result.report).toEqual({
+      reportingMta: "mx.customer.example",
+      recipients: [{ recipient: "gone@customer.example", action: "failed", status: "5.1.1", diagnostic: null }],
+    });
+    expect(result.returnedMessageIds).toContain("<em-abc.1@desk.example>");
+    expect(result.attachments.map((a) => a.contentType)).toEqual(["message/rfc822"]);
   });
 
   it("falls back to UTF-8 for an unknown charset", async () => {

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import { repairCharsets } from "./charset-repair";
 import { htmlToText } from "./mail-html";
 
 export type MailAddress = {
@@ -23,6 +24,12 @@ export type InboundAttachment = {
  * rendered as text when the message has none. `headers` are the top-level header fields, names
  * lower-cased, values unfolded but not decoded, in the shape shouldAutoReply takes.
  */
+/** A delivery status notification (RFC 3464): what happened to each recipient, and the returned mail's Message-IDs. */
+export type DeliveryReport = {
+  reportingMta: string | null;
+  recipients: { recipient: string; action: string; status: string | null; diagnostic: string | null }[];
+};
+
 export type ParsedInbound = {
   from: MailAddress | null;
   to: MailAddress[];
@@ -37,6 +44,10 @@ export type ParsedInbound = {
   html: string | null;
   attachments: InboundAttachment[];
   headers: Record<string, string[]>;
+  /** The delivery-status part of a bounce (multipart/report), when there is one. */
+  report: DeliveryReport | null;
+  /** Message-IDs named in a returned message or its headers (message/rfc822, text/rfc822-headers) and in the text. */
+  returnedMessageIds: string[];
   problems: string[];
 };
 
@@ -69,6 +80,7 @@ const PARSER_OPTIONS = {
   skipTextToHtml: true,
   skipTextLinks: true,
   checksumAlgo: false,
+  keepDeliveryStatus: true,
 } as const;
 
 function stringOf(value: unknown): string {
@@ -210,6 +222,65 @@ function attachmentOf(attachment: Attachment, index: number, normalizer: Normali
   };
 }
 
+const MAX_REPORT_RECIPIENTS = 100;
+
+/** The fields of a delivery-status part: per-message fields, then one block per recipient. */
+export function parseDeliveryStatus(text: string): DeliveryReport {
+  const blocks = text
+    .replace(/\r\n?/g, "\n")
+    .replace(/\n[ \t]+/g, " ")
+    .split(/\n\s*\n/)
+    .map((block) => {
+      const fields = new Map<string, string>();
+      for (const line of block.split("\n")) {
+        const colon = line.indexOf(":");
+        if (colon > 0) fields.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      }
+      return fields;
+    });
+  const typed = (value: string | undefined) => (value ? value.replace(/^[^;]*;\s*/, "").trim() : null);
+  const recipients = blocks
+    .filter((fields) => fields.has("final-recipient") || fields.has("original-recipient"))
+    .slice(0, MAX_REPORT_RECIPIENTS)
+    .map((fields) => ({
+      recipient: (typed(fields.get("final-recipient") ?? fields.get("original-recipient")) ?? "").toLowerCase(),
+      action: (fields.get("action") ?? "").toLowerCase(),
+      status: fields.get("status") ?? null,
+      diagnostic: typed(fields.get("diagnostic-code"))?.slice(0, 1000) ?? null,
+    }));
+  return { reportingMta: typed(blocks[0]?.get("reporting-mta")), recipients };
+}
+
+const RETURNED_TYPES = new Set(["message/rfc822", "text/rfc822-headers", "message/global", "message/global-headers"]);
+
+function returnedMessageIds(mail: ParsedMail, text: string): string[] {
+  const ids: string[] = [];
+  for (const attachment of mail.attachments) {
+    if (!RETURNED_TYPES.has(stringOf(attachment.contentType).toLowerCase())) continue;
+    const head = attachment.content.subarray(0, 64 * 1024).toString("latin1");
+    const end = head.search(/\r?\n\r?\n/);
+    const headers = (end < 0 ? head : head.slice(0, end)).replace(/\r?\n[ \t]+/g, " ");
+    for (const match of headers.matchAll(/^(?:message-id|references|in-reply-to)\s*:(.*)$/gim)) {
+      ids.push(...messageIds([match[1] ?? ""]));
+    }
+  }
+  ids.push(...messageIds([text.slice(0, 256 * 1024)]));
+  return [...new Set(ids)].slice(0, MAX_REFERENCES);
+}
+
+/** A text part a sender marked as an attachment while the message has no body (the HTML then is the message). */
+function bodyFromAttachment(mail: ParsedMail): { html: string | null; text: string } | null {
+  const part = mail.attachments.find((a) => {
+    const type = stringOf(a.contentType).toLowerCase();
+    return (type === "text/html" || type === "text/plain") && Buffer.isBuffer(a.content) && a.content.length > 0;
+  });
+  if (!part) return null;
+  const content = part.content.toString("utf8");
+  return stringOf(part.contentType).toLowerCase() === "text/html"
+    ? { html: content, text: "" }
+    : { html: null, text: content };
+}
+
 function normalize(mail: ParsedMail): ParsedInbound {
   const normalizer = new Normalizer();
   const headers = headerRecord(mail, normalizer);
@@ -231,11 +302,27 @@ function normalize(mail: ParsedMail): ParsedInbound {
     else date = parsed;
   }
 
-  const html = typeof mail.html === "string" ? normalizer.clean(mail.html) : null;
-  const plain = normalizer.clean(stringOf(mail.text));
+  let html = typeof mail.html === "string" ? normalizer.clean(mail.html) : null;
+  let plain = normalizer.clean(stringOf(mail.text));
+  if (plain.trim().length === 0 && (html ?? "").trim().length === 0) {
+    const promoted = bodyFromAttachment(mail);
+    if (promoted) {
+      normalizer.note("body-from-attachment");
+      html = promoted.html === null ? null : normalizer.clean(promoted.html);
+      plain = normalizer.clean(promoted.text);
+    }
+  }
   const text = plain.trim().length > 0 || html === null ? plain : htmlToText(html);
   if (text.includes("\ufffd") || html?.includes("\ufffd")) normalizer.note("undecodable-characters");
-  const attachments = mail.attachments.map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
+  const statusPart = mail.attachments.find(
+    (a) => stringOf(a.contentType).toLowerCase() === "message/delivery-status" && Buffer.isBuffer(a.content),
+  );
+  const report = statusPart
+    ? parseDeliveryStatus(normalizer.clean(statusPart.content.subarray(0, 256 * 1024).toString("utf8")))
+    : null;
+  const attachments = mail.attachments
+    .filter((attachment) => attachment !== statusPart)
+    .map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
   if (text.trim().length === 0 && (html ?? "").trim().length === 0 && attachments.length === 0) {
     normalizer.note("empty-body");
   }
@@ -254,6 +341,8 @@ function normalize(mail: ParsedMail): ParsedInbound {
     html,
     attachments,
     headers,
+    report,
+    returnedMessageIds: returnedMessageIds(mail, text).map((id) => normalizer.clean(id)),
     problems: normalizer.finish(),
   };
 }
@@ -278,18 +367,24 @@ export async function parseInboundMessage(raw: Buffer, limits: { maxMs: number }
   if (!Number.isFinite(limits.maxMs) || limits.maxMs <= 0) {
     throw new MailParseError("invalid-input", "limits.maxMs must be a positive number");
   }
-  const source = Readable.from(chunksOf(raw));
   let timer: NodeJS.Timeout | undefined;
+  let source: Readable | null = null;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const error = new MailParseError("timeout", `parsing took longer than ${limits.maxMs} ms`);
-      source.destroy(error);
+      source?.destroy(error);
       reject(error);
     }, limits.maxMs);
   });
   try {
+    const { raw: readable, repaired } = await Promise.race([
+      repairCharsets(raw).catch(() => ({ raw, repaired: ["charset-repair-failed"] })),
+      deadline,
+    ]);
+    source = Readable.from(chunksOf(readable));
     const mail = await Promise.race([simpleParser(source, PARSER_OPTIONS), deadline]);
-    return normalize(mail);
+    const parsed = normalize(mail);
+    return repaired.length > 0 ? { ...parsed, problems: [...parsed.problems, ...repaired] } : parsed;
   } catch (error) {
     if (error instanceof MailParseError) throw error;
     throw new MailParseError("unparseable", messageOf(error), { cause: error });

@@ -8,10 +8,11 @@ import { recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
 import { caseForEmail } from "../cases/cases.service";
 import { addSystemNote, attachmentFile, messageForEmail } from "../messages/messages.service";
-import type { EmailKeys } from "./email.keys";
+import { notify } from "../notifications/notifications.service";
+import { type EmailKeys, emailKeys } from "./email.keys";
 import * as repo from "./email.repository";
 import { autoHeaders } from "./loop-guard";
-import { createReplyToken, ourMessageId, replyAddress, tagSubject } from "./reply-token";
+import { bounceAddress, createReplyToken, ourMessageId, replyAddress, tagSubject } from "./reply-token";
 
 /** Attempts before a temporarily failing message (4xx, connection trouble) is given up as failed. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
@@ -69,11 +70,10 @@ export const enqueueReply = async (
   keys: EmailKeys,
   messageId: string,
 ): Promise<string | null> => {
-  if (!ctx.config.email.outbound) return null;
   const message = await messageForEmail(tx, messageId);
   if (message?.kind !== "reply" || !message.authorUserId) return null;
   const c = await caseForEmail(tx, { id: message.caseId });
-  if (!c?.requesterEmail) return null;
+  if (!c) return null;
   const address = await senderAddressFor(tx, c.id, c.teamId);
   const id = randomUUID();
   const participants = await repo.participantsOfCase(tx, c.id);
@@ -88,26 +88,29 @@ export const enqueueReply = async (
     caseId: c.id,
     messageId,
     authorUserId: message.authorUserId,
-    to: [c.requesterEmail],
+    to: c.requesterEmail ? [c.requesterEmail] : [],
     cc,
     subject,
     bodyText: message.bodyText,
     bodyHtml: message.bodyHtml ?? textToHtml(message.bodyText),
     attachmentIds: message.attachments.map((a) => a.id),
   };
-  if (!address) {
+  const unsendable = unsendableReason(ctx, c.requesterEmail, address);
+  if (unsendable) {
     await repo.insertOutbound(tx, {
       ...base,
-      fromAddress: "",
+      ...(address ? { supportAddressId: address.id } : {}),
+      fromAddress: address?.address ?? "",
       fromName: message.authorName ?? "",
       headerMessageId: `<${id}@unsent.invalid>`,
       headers: { inReplyTo: thread.inReplyTo, references: thread.references, replyTo: null, extra: {} },
       status: "failed",
-      lastResponse: "No active support address to send from: add one under Email settings",
+      lastResponse: unsendable,
       failedAt: new Date(),
     });
     return null;
   }
+  if (!address) return null;
   const { replyTo, headerMessageId } = tokensFor(keys, address.address, c.id, id);
   const row = await repo.insertOutbound(tx, {
     ...base,
@@ -119,6 +122,33 @@ export const enqueueReply = async (
   });
   return row?.id ?? null;
 };
+
+export const NO_REQUESTER_EMAIL = "Not sent: the requester has no email address";
+export const OUTBOUND_NOT_CONFIGURED =
+  "Not sent: outbound mail is not configured (EXTRAMILE_SMTP_OUT_HOST); the reply is kept on the case";
+export const NO_SUPPORT_ADDRESS =
+  "Not sent: there is no active support address to send from; add one under Email settings";
+
+/** Why a public reply on a case cannot go out by email now, or null when it can. */
+const unsendableReason = (
+  ctx: ServiceContext,
+  requesterEmail: string | null,
+  address: repo.SupportAddressRow | null,
+): string | null =>
+  !requesterEmail
+    ? NO_REQUESTER_EMAIL
+    : !ctx.config.email.outbound
+      ? OUTBOUND_NOT_CONFIGURED
+      : !address
+        ? NO_SUPPORT_ADDRESS
+        : null;
+
+/** Whether a public reply written on this case now would be emailed, and if not, why (the composer says so up front). */
+export const replyDeliverability = async (
+  ctx: ServiceContext,
+  db: DbOrTx,
+  c: { id: string; teamId: string | null; requesterEmail: string | null },
+): Promise<string | null> => unsendableReason(ctx, c.requesterEmail, await senderAddressFor(db, c.id, c.teamId));
 
 /** The automatic acknowledgement of a new case (the caller has checked the loop guard and the window). */
 export const enqueueAcknowledgement = async (
@@ -213,6 +243,8 @@ export const deliverOutbound = async (
   if (!transport) return { outcome: "skipped" };
   const row = await repo.claimOutbound(ctx.db, id, CLAIM_SECONDS);
   if (!row) return { outcome: "skipped" };
+  const keys = await emailKeys(ctx);
+  const envelopeSender = ctx.config.email.envelopeFrom ?? row.fromAddress;
   try {
     const files = [];
     for (const attachmentId of row.attachmentIds) {
@@ -232,7 +264,10 @@ export const deliverOutbound = async (
       ...(row.headers.replyTo ? { replyTo: row.headers.replyTo } : {}),
       headers: row.headers.extra,
       attachments: files,
-      envelope: { from: ctx.config.email.envelopeFrom ?? row.fromAddress, to: [...row.to, ...row.cc] },
+      envelope: {
+        from: bounceAddress(envelopeSender, createReplyToken(keys.bounceToken, { caseId: row.id })) ?? envelopeSender,
+        to: [...row.to, ...row.cc],
+      },
     });
     await repo.updateOutbound(ctx.db, id, {
       status: "sent",
@@ -259,31 +294,62 @@ export const deliverOutbound = async (
 };
 
 const failOutbound = async (ctx: ServiceContext, row: repo.OutboundRow, response: string): Promise<void> => {
-  await inTransaction(ctx, async (tx) => {
-    await repo.updateOutbound(tx, row.id, {
-      status: "failed",
-      failedAt: new Date(),
-      lastResponse: response,
-      lockedUntil: null,
-    });
-    if (row.caseId) {
-      const what = { reply: "This reply", acknowledgement: "The automatic acknowledgement", system: "A system mail" }[
-        row.kind
-      ];
-      await addSystemNote(
-        tx,
-        row.caseId,
-        `${what} could not be delivered to ${[...row.to, ...row.cc].join(", ")}. The mail server answered: ${response}`,
-      );
-    }
-    await recordEvents(tx, SYSTEM, [
-      {
-        type: "outbound_email.failed",
-        ...outboundAggregate(row),
-        payload: { outboundId: row.id, messageId: row.messageId, authorUserId: row.authorUserId, response },
-      },
-    ]);
+  await inTransaction(ctx, async (tx) => await markUndelivered(tx, row, response, "refused"));
+};
+
+/**
+ * Marks an outbound mail failed because the receiving side refused it (a 5xx answer) or returned it (a bounce):
+ * the case gets an internal note, and for a reply the case owner and the reply's author a notification.
+ */
+export const markUndelivered = async (
+  tx: Tx,
+  row: repo.OutboundRow,
+  response: string,
+  how: "refused" | "bounced",
+): Promise<void> => {
+  await repo.updateOutbound(tx, row.id, {
+    status: "failed",
+    failedAt: new Date(),
+    lastResponse: response,
+    lockedUntil: null,
   });
+  const recipients = [...row.to, ...row.cc].join(", ");
+  const what = { reply: "This reply", acknowledgement: "The automatic acknowledgement", system: "A system mail" }[
+    row.kind
+  ];
+  if (row.caseId) {
+    const verb = how === "bounced" ? "was returned undelivered from" : "could not be delivered to";
+    const source = how === "bounced" ? "The bounce says" : "The mail server answered";
+    await addSystemNote(tx, row.caseId, `${what} ${verb} ${recipients}. ${source}: ${response}`);
+  }
+  if (row.kind === "reply" && row.caseId) {
+    const c = await caseForEmail(tx, { id: row.caseId });
+    const people = [...new Set([c?.ownerId, row.authorUserId].filter((id): id is string => !!id))];
+    await notify(
+      tx,
+      people.map((userId) => ({
+        userId,
+        kind: "mail_not_delivered" as const,
+        caseId: row.caseId,
+        title: `Reply not delivered${c ? ` on case #${c.number}` : ""}`,
+        body: `The reply to ${recipients} ${how === "bounced" ? "bounced" : "was refused"}: ${response}`.slice(0, 1000),
+        dedupeKey: `mail_not_delivered:${row.id}:${userId}`,
+      })),
+    );
+  }
+  await recordEvents(tx, SYSTEM, [
+    {
+      type: "outbound_email.failed",
+      ...outboundAggregate(row),
+      payload: {
+        outboundId: row.id,
+        messageId: row.messageId,
+        authorUserId: row.authorUserId,
+        response,
+        bounced: how === "bounced",
+      },
+    },
+  ]);
 };
 
 /** The case a message belongs to, or the message itself for system mail about no case. */

@@ -139,6 +139,26 @@ export function replyAddress(supportAddress: string, token: string): string {
   return `${tagged}@${domain}`;
 }
 
+/**
+ * The envelope sender of one outbound mail (VERP): `bounces@example.com` + token -> `bounces+bounce-<token>@example.com`,
+ * so a bounce to it names the mail it returns even when it quotes nothing of it. Null when the local part would pass
+ * the 64-octet limit (the Message-ID in the bounce is then what matches it).
+ */
+export function bounceAddress(envelopeSender: string, token: string): string | null {
+  const { local, domain } = splitAddress(envelopeSender);
+  const tagged = `${local}+bounce-${token}`;
+  return tagged.length > MAX_LOCAL_PART ? null : `${tagged}@${domain}`;
+}
+
+const BOUNCE_TOKEN = /\+bounce-([a-z2-7]+)@/gi;
+
+/** Candidate VERP tokens in these addresses (envelope recipients, Delivered-To, To), unverified. */
+export function extractBounceTokens(addresses: readonly string[]): string[] {
+  const found = new Set<string>();
+  collect(addresses, BOUNCE_TOKEN, found);
+  return [...found];
+}
+
 /** Message-ID of a message we send: `<em-<token>.<unique>@<domain>>`. */
 export function ourMessageId(domain: string, token: string, unique: string): string {
   if (!TOKEN_CHARS.test(token)) throw new TypeError("token must be lower-case base32");

@@ -29,6 +29,7 @@ import {
   messagesKey,
   patchCase,
   useCase,
+  useCaseEmail,
   useMessages,
 } from "./cases.queries";
 import { Composer, type ComposerHandle } from "./composer";
@@ -101,6 +102,7 @@ const CaseView = ({
   const [painted, setPainted] = useState(false);
   useEffect(() => setPainted(true), []);
   const present = usePresence(c.id, session.user.id, typing);
+  const caseEmail = useCaseEmail(c.id);
   const presence = describePresence(present);
 
   const nameOf = useCallback(
@@ -314,7 +316,7 @@ const CaseView = ({
             ) : messagesError ? (
               <ErrorAlert error={messagesError} />
             ) : (
-              <CaseThread messages={messages ?? []} />
+              <CaseThread messages={messages ?? []} mail={caseEmail.data?.messages} />
             )}
             {painted ? (
               <Composer

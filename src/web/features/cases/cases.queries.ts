@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import type { CaseSort } from "../../../shared/contracts/cases";
 import { api, queryString } from "../../app/api-client";
 import { caseQuery, messagesQuery } from "../../app/case-data";
-import type { Case, CaseDetail, Page, UpdateCaseInput, View } from "../../app/wire";
+import type { Case, CaseDetail, CaseEmail, Page, UpdateCaseInput, View } from "../../app/wire";
 import { type CaseListParams, sortViews } from "./views";
 
 export const caseKey = (id: string) => ["case", id] as const;
@@ -49,6 +49,18 @@ export const useRelatedCases = (params: CaseListParams, enabled: boolean, limit 
 export const useCase = (id: string) => useQuery(caseQuery(id));
 
 export const useMessages = (id: string) => useQuery(messagesQuery(id));
+
+/**
+ * Where each message of a case came from or went to (delivery, quoted history, sender verification) and whether
+ * a reply written now would be emailed. Under the case's key, so every change of the case refreshes it.
+ */
+export const caseEmailKey = (id: string) => ["case", id, "email"] as const;
+export const useCaseEmail = (id: string) =>
+  useQuery({
+    queryKey: caseEmailKey(id),
+    queryFn: async ({ signal }) => await api<CaseEmail>(`/cases/${id}/email`, { signal }),
+    staleTime: 5_000,
+  });
 
 export const invalidateCaseLists = (queryClient: QueryClient): void => {
   void queryClient.invalidateQueries({ queryKey: ["cases"] });

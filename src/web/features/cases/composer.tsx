@@ -30,7 +30,7 @@ import { api, errorMessage, upload } from "../../app/api-client";
 import type { Attachment, CaseAbilities, Message } from "../../app/wire";
 import { describeAgo } from "../../ui/due-time";
 import { ArticleLinkPicker } from "../knowledge/article-link-picker";
-import { invalidateCaseLists, messagesKey } from "./cases.queries";
+import { caseEmailKey, invalidateCaseLists, messagesKey, useCaseEmail } from "./cases.queries";
 import { type ComposerKind, clearDraft, type DraftAttachment, isBlankHtml, loadDraft, saveDraft } from "./drafts";
 
 export interface ComposerHandle {
@@ -84,6 +84,9 @@ export const Composer = forwardRef<
     })),
   );
   const [dragging, setDragging] = useState(false);
+  // why a public reply would not be emailed now (no support address, outbound mail off, no customer address)
+  const replyBlocked = useCaseEmail(caseId).data?.replyBlocked ?? null;
+  const [notEmailed, setNotEmailed] = useState<string | null>(null);
   const [draftNote, setDraftNote] = useState<string | null>(
     restored.current ? `Draft restored (saved ${describeAgo(restored.current.savedAt, new Date())})` : null,
   );
@@ -208,6 +211,8 @@ export const Composer = forwardRef<
       });
     },
     onSuccess: (message) => {
+      setNotEmailed(message.kind === "reply" ? replyBlocked : null);
+      void queryClient.invalidateQueries({ queryKey: caseEmailKey(caseId) });
       queryClient.setQueryData<Message[]>(messagesKey(caseId), (old) => (old ? [...old, message] : old));
       void queryClient.invalidateQueries({ queryKey: messagesKey(caseId) });
       void queryClient.invalidateQueries({ queryKey: ["case", caseId] });
@@ -381,6 +386,25 @@ export const Composer = forwardRef<
             </Group>
           ))}
         </Stack>
+      ) : null}
+      {kind === "reply" && replyBlocked && !notEmailed ? (
+        <Alert color="yellow" mx="sm" mb="xs" title="This reply will not be emailed">
+          {replyBlocked.replace(/^Not sent: /, "")}
+        </Alert>
+      ) : null}
+      {notEmailed ? (
+        <Alert
+          color="red"
+          mx="sm"
+          mb="xs"
+          role="alert"
+          title="Reply saved but not sent"
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setNotEmailed(null)}
+        >
+          {notEmailed.replace(/^Not sent: /, "")}
+        </Alert>
       ) : null}
       {send.error ? (
         <Alert color="red" mx="sm" mb="xs" role="alert" title="Not sent">
