@@ -56,7 +56,9 @@ describe("daily cracks digest by email", () => {
     for (const id of await dueOutbound(t.app.ctx, 100)) await deliverOutbound(t.app.ctx, id);
     const mails = sink.received.filter((m) => m.envelope.to.includes(supervisor.user.email));
     expect(mails).toHaveLength(1);
-    expect(mails[0]?.envelope.from).toBe("digests@desk.example");
+    /* The envelope sender is the digest address tagged (VERP) with the mail it sends, so a bounce finds it. */
+    expect(mails[0]?.envelope.from).toMatch(/^digests\+bounce-[a-z0-9]+@desk\.example$/);
+    expect(mails[0]?.parsed.from?.text).toContain("digests@desk.example");
     expect(mails[0]?.parsed.subject).toMatch(/^Cracks digest \d{4}-\d{2}-\d{2}: \d+ item\(s\)$/);
     expect(mails[0]?.parsed.text).toContain(`#${overdueNumber}`);
     expect(mails[0]?.parsed.text).toContain("Overdue next steps");

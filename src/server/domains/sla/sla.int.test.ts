@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeCase, makeTeam, makeUser, type TestUser, uniq } from "../../../../test/factories";
@@ -7,6 +7,7 @@ import type { TCaseSla, TSlaClock } from "../../../shared/contracts/sla";
 import { events, messages, notifications, slaClocks } from "../../db/schema/index";
 import { SYSTEM } from "../../platform/actor";
 import { recordEvents } from "../../platform/events";
+import { deactivateUser } from "../users/users.service";
 import { addBusinessMinutes, type TBusinessCalendar } from "./business-time";
 import { fireClockTimer } from "./clocks.service";
 
@@ -442,7 +443,7 @@ describe("warnings and escalations", () => {
     });
   });
 
-  it("names who was notified, and why a team lead was not: a team without a lead, a deactivated lead", async () => {
+  it("names who was notified, and why a team lead was not: a team without a lead, a team whose lead was deactivated", async () => {
     const always = await createCalendar({ timeZone: "UTC", alwaysOpen: true });
     const { tag } = await createPolicy(always.id, {
       targets: { first_response: { normal: 60 } },
@@ -463,15 +464,15 @@ describe("warnings and escalations", () => {
 
     const lead = await makeUser(t.app, { role: "supervisor" });
     const led = await makeTeam(t.app, { leadId: lead.user.id, memberIds: [agent.user.id] });
-    // A lead deactivated while still named on the team (data from before a hand-over, or a race).
-    await t.app.ctx.db.execute(sql`UPDATE users SET active = false WHERE id = ${lead.user.id}`);
+    // Deactivating a lead ends their lead role, so the team has no lead when the breach comes.
+    await deactivateUser(t.app.ctx, SYSTEM, lead.user.id, {});
     const c2 = await makeCase(t.app, agent.user.id, { tags: [tag], teamId: led.id });
     await breachAtDue(c2.id, "first_response");
     const [second] = await breachEvents(c2.id);
     expect(second).toMatchObject({
       notified: [{ userId: agent.user.id, as: ["owner"] }],
       unreached: [
-        { as: "team_lead", reason: `the team lead ${lead.user.name} is deactivated` },
+        { as: "team_lead", reason: `team ${led.name} has no lead` },
         { as: "director", reason: "no department director" },
       ],
     });
