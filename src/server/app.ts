@@ -36,9 +36,11 @@ import { closeEmail } from "./domains/email/email.channels";
 import { emailJobs } from "./domains/email/email.jobs";
 import { emailRoutes } from "./domains/email/email.routes";
 import { outboundMailProcessor } from "./domains/email/outbound.processor";
+import { executiveAlertsProcessor } from "./domains/executive/alerts.processor";
 import { cancelVerificationPromiseJob } from "./domains/executive/executive.jobs";
 import { executiveRoutes } from "./domains/executive/executive.routes";
-import { executiveCaseGuard, executiveLineProcessor } from "./domains/executive/executive.service";
+import { executiveCaseGuard, executiveLine, executiveLineProcessor } from "./domains/executive/executive.service";
+import { executiveLineDeactivationStep } from "./domains/executive/handover.service";
 import { knowledgeRoutes } from "./domains/knowledge/knowledge.routes";
 import { messagesRoutes } from "./domains/messages/messages.routes";
 import { notificationsRoutes } from "./domains/notifications/notifications.routes";
@@ -136,6 +138,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     presence,
     caseGuards: new CaseGuards(),
     deactivation: new DeactivationSteps(),
+    executiveLine,
     log,
   };
   app.decorate("ctx", ctx);
@@ -163,11 +166,13 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   ctx.caseGuards.register(callbackGuard);
   // What deactivating an employee does besides, in the deactivation's transaction and in this order (a domain with
   // more to do on deactivation registers a step here, before the general hand-overs if it must act first).
+  ctx.deactivation.register(executiveLineDeactivationStep);
   ctx.deactivation.register(teamLeadHandover);
   ctx.deactivation.register(caseHandover(ctx));
   events.register(costOfFailureProcessor);
   jobs.register(upstreamReportJob(ctx));
   events.register(executiveLineProcessor(ctx));
+  events.register(executiveAlertsProcessor(ctx));
   jobs.register(cancelVerificationPromiseJob(ctx));
   for (const job of emailJobs(ctx)) jobs.register(job);
   events.register(await outboundMailProcessor(ctx));

@@ -13,7 +13,7 @@ export type CasePriority = (typeof CASE_PRIORITIES)[number];
 export const CASE_TYPES = ["question", "incident", "problem", "complaint", "request", "task"] as const;
 export type CaseType = (typeof CASE_TYPES)[number];
 
-export const CASE_CHANNELS = ["email", "web_form", "portal", "phone", "api", "agent", "chat"] as const;
+export const CASE_CHANNELS = ["email", "web_form", "portal", "phone", "letter", "api", "agent", "chat"] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
 
 export const MESSAGE_KINDS = ["reply", "note", "phone", "event"] as const;

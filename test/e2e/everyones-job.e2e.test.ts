@@ -354,6 +354,49 @@ describe("everyone's job", () => {
     await director.close();
   });
 
+  it("lets any employee log a letter to the chief executive from New case; the executive is alerted in the app", async () => {
+    const letter = `A letter about the tiles ${tag}`;
+    const page = await pageAs("director");
+    await page.getByRole("button", { name: "New case" }).click();
+    const dialog = page.getByRole("dialog", { name: "New case" });
+    await dialog
+      .getByRole("radiogroup", { name: "Addressed to" })
+      .getByText("Addressed to the chief executive")
+      .click();
+    await dialog.getByRole("combobox", { name: "Executive" }).click();
+    await page.getByRole("option", { name: people.executive.name }).click();
+    await dialog.getByRole("textbox", { name: "Customer email" }).fill(`hugo.${tag}@customer.test`);
+    await dialog.getByRole("textbox", { name: "Customer name" }).fill("Hugo Handwritten");
+    await dialog.getByRole("textbox", { name: "Subject" }).fill(letter);
+    expect(await dialog.getByRole("combobox", { name: "How did the customer reach us?" }).inputValue()).toMatch(
+      /^Letter/,
+    );
+    await dialog.getByRole("textbox", { name: "Description" }).fill("Dear Madam, the tiles arrived broken twice.");
+    expect(await dialog.getByRole("combobox", { name: "Owner" }).count()).toBe(0);
+    await axeClean(page);
+    await docScreenshot(page, "new-case-to-executive", { part: dialog });
+    await dialog.getByRole("button", { name: "Send to the executive" }).click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    const letterCaseId = /\/cases\/([0-9a-f-]{36})$/.exec(page.url())?.[1] ?? "";
+    const line = page.getByRole("region", { name: `Executive line: written to ${people.executive.name}` });
+    await line.getByText("Awaiting delegation").waitFor();
+    await page.close();
+
+    const executive = await pageAs("executive");
+    const badge = executive.getByRole("navigation", { name: "Main" }).getByLabel(/unread letters? to you/);
+    await badge.waitFor();
+    const unread = Number(await badge.textContent());
+    expect(unread).toBeGreaterThanOrEqual(1);
+    await executive.goto(`${base}/cases/${letterCaseId}`);
+    await executive
+      .getByRole("region", { name: `Executive line: written to ${people.executive.name}` })
+      .getByText(`${people.executive.name} first opened it`)
+      .waitFor();
+    const shown = async () => ((await badge.count()) === 0 ? 0 : Number(await badge.textContent()));
+    await expect.poll(shown, { timeout: 15_000 }).toBe(unread - 1);
+    await executive.close();
+  });
+
   it("gives admins the authority limits and root-cause categories", async () => {
     const page = await pageAs("admin");
     const nav = page.getByRole("navigation", { name: "Main" });

@@ -17,6 +17,7 @@ import {
   delegateExecutiveCase,
   fileFeedbackReport,
   openExecutiveCase,
+  updateExecutiveLetterSettings,
 } from "../../src/server/domains/executive/executive.service";
 import { createKbArticle, createKbCategory } from "../../src/server/domains/knowledge/knowledge.service";
 import { addMessage, uploadAttachment } from "../../src/server/domains/messages/messages.service";
@@ -640,6 +641,20 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: { default: "denied", executive: "ok", otherDepartment: "hidden" },
   },
+  "GET /api/v1/executive/letter-settings": { prepare: async () => ({}), expect: adminOnly },
+  "PATCH /api/v1/executive/letter-settings": {
+    prepare: async () => ({ payload: { message: "I read every letter myself." } }),
+    expect: adminOnly,
+  },
+  "POST /api/v1/executive/handovers": {
+    prepare: async () => ({
+      payload: {
+        fromExecutiveId: (await makeUser(t.app, { role: "executive" })).user.id,
+        toExecutiveId: who.executive.user.id,
+      },
+    }),
+    expect: adminOnly,
+  },
   "GET /api/v1/executive/queue": { prepare: async () => ({}), expect: { default: staff } },
   "GET /api/v1/executive/dashboard": { prepare: async () => ({}), expect: { default: staff } },
   "GET /api/v1/cases/:id/remedies": {
@@ -883,6 +898,14 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({ url: `/api/v1/portal/cases/${(await solvedCaseOfCustomer()).id}/reopen` }),
     expect: customerOnly,
   },
+  "GET /api/v1/portal/executive-letter": { prepare: async () => ({}), expect: customerOnly },
+  "POST /api/v1/portal/executive-letters": {
+    prepare: async () => {
+      await offerExecutiveLetters();
+      return { payload: { subject: "Dear CEO", body: "Three deliveries late." } };
+    },
+    expect: customerOnly,
+  },
   "GET /api/v1/portal/attachments/:id": {
     prepare: async () => {
       const c = await caseOfCustomer();
@@ -1010,6 +1033,15 @@ const pendingParticipant = async () => {
     sql`INSERT INTO email_participants (case_id, contact_id, role, pending_review) VALUES (${c.id}, ${c.requester.id}, 'follower', true)`,
   );
   return { caseId: c.id, contactId: c.requester.id };
+};
+
+/** "Write to the chief executive" turned on, to the matrix's executive (the portal's letters need it). */
+const offerExecutiveLetters = async (): Promise<void> => {
+  await updateExecutiveLetterSettings(t.app.ctx, SYSTEM, {
+    enabled: true,
+    executiveId: who.executive.user.id,
+    message: "I read every letter myself.",
+  });
 };
 
 /** An executive case of the matrix's executive, delegated to the agent; `solved` also files the report and solves it. */
@@ -1147,9 +1179,9 @@ const streamStatus = async (token: string | null): Promise<number> => {
 
 beforeAll(async () => {
   /* Outbound mail "configured" towards a closed port: mail is queued (jobs are off), never sent. */
-  t = await startTestApp({
-    ...outboundMailTo(9, "desk@matrix.test"),
-  });
+  const mail = outboundMailTo(9, "desk@matrix.test");
+  /* Mailboxes point at 127.0.0.1; the matrix never fetches from them, it only checks who may touch them. */
+  t = await startTestApp({ email: { ...mail.email, allowPrivateHosts: ["127.0.0.1"] } });
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const deptA = await makeDepartment(t.app, "service");
   const deptB = await makeDepartment(t.app, "operations");

@@ -185,6 +185,40 @@ describe("the executive line: entry and receipt", () => {
     expect(await queueIds()).toContain(viaPortal.caseId);
   });
 
+  it("any employee logs a letter: the customer's words open the thread and the executive is alerted", async () => {
+    const clerk = await makeUser(t.app, { role: "employee", name: uniq("Mailroom") });
+    const res = await clerk.call({
+      method: "POST",
+      url: "/api/v1/executive/cases",
+      payload: {
+        executiveId: executive.user.id,
+        channel: "letter",
+        subject: `A letter by post ${uniq()}`,
+        requester: { email: `${uniq("writer")}@customer.test`, name: "Paula Post" },
+        description: { body: "Dear Sir, I am writing to complain." },
+      },
+    });
+    expect(res.statusCode).toBe(201);
+    const c = res.json();
+    expect(c).toMatchObject({ owner: { id: executive.user.id }, loggedBy: { id: clerk.user.id } });
+    expect((await caseRow(c.caseId))?.channel).toBe("letter");
+    const thread = (await executive.call({ method: "GET", url: `/api/v1/cases/${c.caseId}/messages` })).json().items;
+    expect(thread[0]).toMatchObject({
+      kind: "reply",
+      author: { type: "contact", name: "Paula Post" },
+      bodyText: "Dear Sir, I am writing to complain.",
+    });
+    await t.app.ctx.events.drain();
+    const notices = (await executive.call({ method: "GET", url: "/api/v1/me/notifications" })).json().items;
+    expect(notices).toContainEqual(
+      expect.objectContaining({
+        kind: "executive_letter",
+        caseId: c.caseId,
+        body: "Paula Post wrote to you by letter (logged by an employee). Read it, then delegate it.",
+      }),
+    );
+  });
+
   it("records the receipt once, on the executive's own first read", async () => {
     const c = await writeToExecutive();
     const byAgent = await agent.call({ method: "GET", url: `/api/v1/executive/cases/${c.caseId}` });
@@ -382,33 +416,49 @@ describe("the verification call", () => {
 });
 
 describe("no path can hide or divert an executive case", () => {
-  it("owner and team changes through PATCH keep it in the executive's queue, followed by the executive", async () => {
+  it("a team change is harmless; the owner changes only by the executive's delegation, then by the executive or owner", async () => {
     const c = await writeToExecutive();
     const ops = await makeDepartment(t.app, "operations");
     const far = await makeUser(t.app, { role: "employee", departmentId: ops.id });
     const team = await makeTeam(t.app, { leadId: far.user.id, memberIds: [far.user.id], departmentId: ops.id });
-    const moved = await patchCase(c.caseId, { ownerId: far.user.id, teamId: team.id }, supervisor);
+    const moved = await patchCase(c.caseId, { teamId: team.id }, supervisor);
     expect(moved.statusCode).toBe(200);
+    expect(moved.json().owner.id).toBe(executive.user.id);
+    const taken = await patchCase(c.caseId, { ownerId: far.user.id }, supervisor);
+    expect([taken.statusCode, taken.json().error.field]).toEqual([422, "ownerId"]);
+    const byExecutiveWithoutNote = await patchCase(c.caseId, { ownerId: far.user.id }, executive);
+    expect([byExecutiveWithoutNote.statusCode, byExecutiveWithoutNote.json().error.field]).toEqual([422, "ownerId"]);
+    expect((await delegate(c.caseId, agent)).statusCode).toBe(200);
+    const diverted = await patchCase(c.caseId, { ownerId: far.user.id }, supervisor);
+    expect([diverted.statusCode, diverted.json().error.field]).toEqual([403, "ownerId"]);
+    const handedOn = await patchCase(c.caseId, { ownerId: far.user.id }, agent);
+    expect(handedOn.statusCode).toBe(200);
+    const back = await patchCase(c.caseId, { ownerId: agent.user.id }, executive);
+    expect(back.statusCode).toBe(200);
     expect(await queueIds()).toContain(c.caseId);
     expect(await followersOf(c.caseId)).toContain(executive.user.id);
     expect(await sees(executive, c.caseId)).toBe(true);
   });
 
-  it("an automation reassigning team and owner (SLA escalation's path) leaves the executive line in place", async () => {
+  it("a named rule (SLA escalation's path) may move the team but not the owner; the line stays in place", async () => {
     const c = await writeToExecutive();
     const lead = await makeUser(t.app, { role: "supervisor" });
     const team = await makeTeam(t.app, { leadId: lead.user.id, memberIds: [lead.user.id] });
     await t.app.ctx.db.execute(
       sql`DELETE FROM case_followers WHERE case_id = ${c.caseId} AND user_id = ${executive.user.id}`,
     );
-    const version = (await caseRow(c.caseId))?.version ?? 0;
-    await inTransaction(t.app.ctx, async (tx) => {
-      await updateCaseInTransaction(t.app.ctx, tx, SYSTEM, c.caseId, version, {
-        teamId: team.id,
-        ownerId: lead.user.id,
-        priority: "urgent",
-      });
-    });
+    const escalate = async (input: Record<string, unknown>) =>
+      await inTransaction(t.app.ctx, async (tx) => {
+        const version = (await caseRow(c.caseId))?.version ?? 0;
+        await updateCaseInTransaction(t.app.ctx, tx, SYSTEM, c.caseId, version, input);
+      }).then(
+        () => null,
+        (err: { code: string; field: string }) => [err.code, err.field],
+      );
+    expect(await escalate({ teamId: team.id, ownerId: lead.user.id })).toEqual(["INVARIANT_VIOLATED", "ownerId"]);
+    await delegate(c.caseId, agent);
+    expect(await escalate({ teamId: team.id, ownerId: lead.user.id })).toEqual(["FORBIDDEN", "ownerId"]);
+    expect(await escalate({ teamId: team.id, priority: "urgent" })).toBeNull();
     expect(await queueIds()).toContain(c.caseId);
     expect(await followersOf(c.caseId)).toContain(executive.user.id);
     expect(await sees(executive, c.caseId)).toBe(true);
@@ -531,6 +581,80 @@ describe("no path can hide or divert an executive case", () => {
     });
     expect(byAdmin.statusCode).toBe(200);
   });
+});
+
+describe("a hostile team lead, supervisor or admin tries every write the API allows", () => {
+  /** Each write answers a 4xx naming its field, or leaves the line as it was (checked after each harmless one). */
+  const refused = async (res: Awaited<ReturnType<TestUser["call"]>>, status: number, field?: string) => {
+    expect(res.statusCode, res.body).toBe(status);
+    if (field) expect(res.json().error.field).toBe(field);
+  };
+  const lineIntact = async (caseId: string, owner: TestUser, stage: string) => {
+    const detail = (await executive.call({ method: "GET", url: `/api/v1/executive/cases/${caseId}` })).json();
+    expect(detail).toMatchObject({ owner: { id: owner.user.id }, executive: { id: executive.user.id }, stage });
+    expect(await queueIds()).toContain(caseId);
+    expect(await followersOf(caseId)).toContain(executive.user.id);
+  };
+
+  for (const who of ["team lead", "supervisor", "admin"] as const) {
+    it(`the ${who}`, async () => {
+      const lead = await makeUser(t.app, { role: "agent", name: uniq("Lead") });
+      const team = await makeTeam(t.app, { leadId: lead.user.id, memberIds: [lead.user.id, agent.user.id] });
+      const hostile = who === "team lead" ? lead : who === "supervisor" ? supervisor : admin;
+      const c = await writeToExecutive(executive, { teamId: team.id });
+      const id = c.caseId;
+      const other = await makeTeam(t.app, { leadId: hostile.user.id });
+
+      await refused(
+        await hostile.call({ method: "DELETE", url: `/api/v1/cases/${id}/followers/${executive.user.id}` }),
+        422,
+        "userId",
+      );
+      await refused(await patchCase(id, { ownerId: hostile.user.id }, hostile), 422, "ownerId");
+      await refused(await patchCase(id, { ownerId: hostile.user.id, teamId: other.id }, hostile), 422, "ownerId");
+      await refused(await patchCase(id, { status: "closed" }, hostile), 422, "status");
+      await refused(await patchCase(id, { status: "solved" }, hostile), 422, "report");
+      const ordinary = await makeCase(t.app, hostile.user.id);
+      await refused(
+        await hostile.call({
+          method: "POST",
+          url: `/api/v1/cases/${id}/merge`,
+          payload: { targetCaseId: ordinary.id },
+        }),
+        422,
+        "targetCaseId",
+      );
+      await refused(await delegate(id, hostile, hostile), 403);
+      await refused(await report(id, hostile), 403);
+      for (const harmless of [{ teamId: other.id }, { status: "on_hold" }, { priority: "low" }, { tags: ["ignore"] }]) {
+        await refused(await patchCase(id, harmless, hostile), 200);
+        await lineIntact(id, executive, "awaiting_delegation");
+      }
+
+      expect((await delegate(id, agent)).statusCode).toBe(200);
+      await refused(await patchCase(id, { ownerId: hostile.user.id }, hostile), 403, "ownerId");
+      await refused(await report(id, hostile), 403);
+      expect((await report(id, agent)).statusCode).toBe(200);
+      expect((await patchCase(id, { status: "solved" }, agent)).statusCode).toBe(200);
+      await refused(await patchCase(id, { status: "closed" }, hostile), 422, "status");
+      await refused(await call(id, "satisfied", "I called her myself.", hostile), 403);
+      const [promise] = await promisesOf(id);
+      const cancelled = await hostile.call({
+        method: "POST",
+        url: `/api/v1/commitments/${promise.id}/cancel`,
+        payload: { note: "Not needed" },
+      });
+      // Promises are settled by their owner, the case owner or a supervisor: cancelling it changes nothing below.
+      expect(cancelled.statusCode).toBe(who === "team lead" ? 403 : 200);
+      const past = new Date(Date.now() - 3_600_000).toISOString();
+      await refused(await patchCase(id, { nextStepDueAt: past }, hostile), 200);
+      await closeSolvedCases(t.app.ctx, SYSTEM);
+      // Even with the promise cancelled and the step overdue, only the executive's call closes it.
+      await lineIntact(id, agent, "awaiting_verification");
+      expect((await caseRow(id))?.status).toBe("solved");
+      expect((await call(id, "satisfied", "She is happy.")).json().status).toBe("closed");
+    });
+  }
 });
 
 describe("the executive dashboard", () => {

@@ -25,6 +25,8 @@ export interface NewMessage {
  */
 export interface CaseGuard {
   name: string;
+  /** Before an update writes `next` (only the fields that change, as they will be) over `before`. */
+  beforeUpdate?: (tx: Tx, actor: AnyActor, before: GuardedCase, next: Partial<GuardedCase>) => Promise<void>;
   /** Before a case becomes solved (`c` carries the values it is about to have); may hold it in `solved` with a step. */
   beforeSolve?: (tx: Tx, actor: AnyActor, c: GuardedCase, now: Date) => Promise<HeldStep | undefined>;
   /** Why the case may not be closed yet (by hand, by merge or by the auto-close job); null when it may. */
@@ -46,6 +48,10 @@ export class CaseGuards {
   register(guard: CaseGuard): void {
     if (this.guards.some((g) => g.name === guard.name)) throw new Error(`case guard ${guard.name} registered twice`);
     this.guards.push(guard);
+  }
+
+  async beforeUpdate(tx: Tx, actor: AnyActor, before: GuardedCase, next: Partial<GuardedCase>): Promise<void> {
+    for (const g of this.guards) await g.beforeUpdate?.(tx, actor, before, next);
   }
 
   /** Runs every guard; the first held step (in registration order) wins. */

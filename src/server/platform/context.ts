@@ -5,6 +5,7 @@ import type { CaseGuards } from "./case-guards";
 import type { DeactivationSteps } from "./deactivation";
 import { databaseErrorCode } from "./errors";
 import type { EventDispatcher } from "./events";
+import type { ExecutiveLine } from "./executive-line";
 import type { Jobs } from "./jobs";
 import type { PresenceBoard, RealtimeBus } from "./realtime";
 
@@ -21,6 +22,8 @@ export interface ServiceContext {
   caseGuards: CaseGuards;
   /** What other domains do, inside the deactivation's transaction, when an employee is deactivated. */
   deactivation: DeactivationSteps;
+  /** The executive line, as the email channel reaches it. */
+  executiveLine: ExecutiveLine;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -165,3 +165,47 @@ export const zExecutiveDashboard = z.object({
   complaintToVerifiedSatisfaction: zHours,
 });
 export type TExecutiveDashboard = z.output<typeof zExecutiveDashboard>;
+
+/** "Write to the chief executive" on the customer pages (portal and web form), as admins set it up. */
+export const zExecutiveLetterSettings = z.object({
+  enabled: z.boolean(),
+  executive: zRef.nullable(),
+  /** The executive's own words, shown to the customer above the letter. */
+  message: z.string(),
+  version: z.number().int(),
+  updatedAt: zTimestamp,
+});
+export type TExecutiveLetterSettings = z.output<typeof zExecutiveLetterSettings>;
+
+export const EXECUTIVE_MESSAGE_MAX = 2000;
+
+export const zUpdateExecutiveLetterSettingsInput = z.strictObject({
+  enabled: z.boolean().optional(),
+  executiveId: zId.nullable().optional(),
+  message: z.string().trim().max(EXECUTIVE_MESSAGE_MAX).optional(),
+});
+export type TUpdateExecutiveLetterSettingsInput = z.output<typeof zUpdateExecutiveLetterSettingsInput>;
+
+/** What a customer page shows of the option: nothing but `available: false` while it is off. */
+export const zPublicExecutiveLetter = z.object({
+  available: z.boolean(),
+  executiveName: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type TPublicExecutiveLetter = z.output<typeof zPublicExecutiveLetter>;
+
+/** Moves an executive's line (support addresses, the customer pages option, open executive cases) to another. */
+export const zExecutiveHandoverInput = z.strictObject({
+  fromExecutiveId: zId,
+  toExecutiveId: zId,
+});
+export type TExecutiveHandoverInput = z.output<typeof zExecutiveHandoverInput>;
+
+export const zExecutiveHandover = z.object({
+  from: zRef,
+  to: zRef,
+  supportAddresses: z.number().int(),
+  customerPages: z.boolean(),
+  openCases: z.number().int(),
+});
+export type TExecutiveHandover = z.output<typeof zExecutiveHandover>;

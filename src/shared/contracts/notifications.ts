@@ -8,6 +8,8 @@ export const NOTIFICATION_KINDS = [
   "commitment_broken",
   "cracks_digest",
   "mail_not_delivered",
+  "executive_letter",
+  "executive_line_changed",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

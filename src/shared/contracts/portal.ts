@@ -74,3 +74,10 @@ export const zPortalReplyFields = z.strictObject({
   body: z.string().trim().min(1, "Write a message").max(PORTAL_REPLY_MAX_CHARS),
 });
 export type TPortalReplyFields = z.output<typeof zPortalReplyFields>;
+
+/** A letter to the chief executive from the portal (when the company offers it). */
+export const zPortalExecutiveLetterInput = z.strictObject({
+  subject: z.string().trim().min(1, "Give your letter a subject").max(200),
+  body: z.string().trim().min(1, "Write your letter").max(PORTAL_REPLY_MAX_CHARS),
+});
+export type TPortalExecutiveLetterInput = z.output<typeof zPortalExecutiveLetterInput>;

@@ -21,6 +21,8 @@ export const zWebformFields = z.object({
   email: zEmail,
   subject: z.string().trim().min(1, "Give your request a subject").max(WEBFORM_LIMITS.subject),
   description: z.string().trim().min(1, "Describe your request").max(WEBFORM_LIMITS.description),
+  /** "executive": a letter to the chief executive, when the company offers it on its customer pages. */
+  addressedTo: z.enum(["team", "executive"]).default("team"),
   [WEBFORM_HONEYPOT]: z.string().max(500).optional(),
   customFields: z.record(z.string().max(100), z.string().max(WEBFORM_LIMITS.customFieldValue)).default({}),
 });

@@ -59,6 +59,7 @@ export const connectRealtime = (queryClient: QueryClient, selfId: string): (() =
       const ev = parse<CaseStreamEvent>(e.data);
       if (!ev) return;
       lastActors.set(ev.caseId, ev.actorId);
+      if (ev.type === "executive_case.alerted") void queryClient.invalidateQueries({ queryKey: ["letter-alerts"] });
       if (ev.actorId === selfId && ev.type !== "message.added") return;
       void queryClient.invalidateQueries({ queryKey: ["case", ev.caseId] });
       void queryClient.invalidateQueries({ queryKey: ["messages", ev.caseId] });

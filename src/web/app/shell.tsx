@@ -2,6 +2,7 @@ import {
   ActionIcon,
   AppShell,
   Avatar,
+  Badge,
   Burger,
   Button,
   Group,
@@ -18,6 +19,7 @@ import {
   VisuallyHidden,
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
 import {
   IconAddressBook,
   IconAlarm,
@@ -52,6 +54,7 @@ import { Link, Outlet, useNavigate, useRouterState } from "@tanstack/react-route
 import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from "react";
 import { isTypingTarget } from "../features/cases/keyboard-nav";
 import { navAccess } from "../features/everyones-job/access";
+import { useLetterAlerts } from "../features/everyones-job/everyones-job.queries";
 import { api, setCsrfToken } from "./api-client";
 import { useDepartments } from "./directory";
 import { connectRealtime, useRealtimeStatus } from "./realtime";
@@ -59,7 +62,19 @@ import { isAdmin, useSession } from "./session";
 
 const NewCaseModal = lazy(() => import("../features/cases/new-case-modal").then((m) => ({ default: m.NewCaseModal })));
 
-const NavItem = ({ to, label, icon, onClick }: { to: string; label: string; icon: ReactNode; onClick: () => void }) => {
+const NavItem = ({
+  to,
+  label,
+  icon,
+  onClick,
+  badge,
+}: {
+  to: string;
+  label: string;
+  icon: ReactNode;
+  onClick: () => void;
+  badge?: ReactNode;
+}) => {
   const pathname = useRouterState({ select: (s) => s.location.pathname });
   const active = pathname === to || (to !== "/inbox" && pathname.startsWith(`${to}/`));
   return (
@@ -68,6 +83,7 @@ const NavItem = ({ to, label, icon, onClick }: { to: string; label: string; icon
       to={to}
       label={label}
       leftSection={icon}
+      rightSection={badge}
       active={active || (to === "/inbox" && pathname.startsWith("/cases/"))}
       onClick={onClick}
       aria-current={active ? "page" : undefined}
@@ -148,6 +164,30 @@ const GlobalSearch = () => {
       </form>
     </search>
   );
+};
+
+/**
+ * The executive line's in-app alert: how many letters written to you are still unread, and a notice the moment a new
+ * one arrives (the stream refreshes the list when the server alerts you).
+ */
+const LetterAlerts = () => {
+  const alerts = useLetterAlerts(true);
+  const seen = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!alerts.data) return;
+    if (seen.current) {
+      for (const n of alerts.data) {
+        if (!seen.current.has(n.id)) notifications.show({ color: "indigo", title: n.title, message: n.body });
+      }
+    }
+    seen.current = new Set(alerts.data.map((n) => n.id));
+  }, [alerts.data]);
+  const count = alerts.data?.length ?? 0;
+  return count > 0 ? (
+    <Badge size="sm" color="red" circle aria-label={`${count} unread letter${count === 1 ? "" : "s"} to you`}>
+      {count}
+    </Badge>
+  ) : null;
 };
 
 export const Shell = () => {
@@ -231,7 +271,13 @@ export const Shell = () => {
             Everyone's job
           </Text>
           {everyonesJob.executive ? (
-            <NavItem to="/executive" label="Executive line" icon={<IconCrown size={18} />} onClick={nav.close} />
+            <NavItem
+              to="/executive"
+              label="Executive line"
+              icon={<IconCrown size={18} />}
+              onClick={nav.close}
+              badge={<LetterAlerts />}
+            />
           ) : null}
           {everyonesJob.reviews ? (
             <NavItem to="/remedies/reviews" label="Review queue" icon={<IconGavel size={18} />} onClick={nav.close} />

@@ -14,6 +14,7 @@ import type {
 } from "../../shared/contracts/cases";
 import type { zContact, zOrganization } from "../../shared/contracts/customers";
 import type { zCaseEmail } from "../../shared/contracts/email";
+import type { zNotification } from "../../shared/contracts/notifications";
 import type { zApiToken, zCreatedApiToken, zDepartment, zTeam, zUser } from "../../shared/contracts/people";
 import type { zCaseStreamEvent, zPresence } from "../../shared/contracts/realtime";
 import type { zCaseAccountability, zRootCauseCategory } from "../../shared/contracts/root-causes";
@@ -42,6 +43,7 @@ export type View = z.input<typeof zView>;
 export type ViewFilters = z.input<typeof zViewFilters>;
 export type CaseStreamEvent = z.input<typeof zCaseStreamEvent>;
 export type Presence = z.input<typeof zPresence>;
+export type Notice = z.input<typeof zNotification>;
 export type CaseAccountability = z.input<typeof zCaseAccountability>;
 export type RootCauseCategory = z.input<typeof zRootCauseCategory>;
 export type CreateCaseInput = z.input<typeof zCreateCaseInput>;

@@ -1,4 +1,5 @@
 import type { TBranding } from "../../shared/contracts/branding";
+import type { TPublicExecutiveLetter } from "../../shared/contracts/executive";
 import type { TPortalCase, TPortalMessage, TPortalSession } from "../../shared/contracts/portal";
 
 /** JSON as it comes over the wire (timestamps are strings). */
@@ -9,6 +10,7 @@ export type PortalMessage = Omit<Wire<TPortalMessage>, "attachments"> & {
 };
 export type PortalSession = TPortalSession;
 export type Branding = Wire<TBranding>;
+export type ExecutiveLetter = TPublicExecutiveLetter;
 
 export class PortalError extends Error {
   constructor(

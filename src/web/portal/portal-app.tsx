@@ -7,6 +7,7 @@ import { readableOnWhite, textOn } from "../../shared/branding";
 import { portalApi, setPortalCsrf } from "./portal-api";
 import { CasePage } from "./portal-case-page";
 import { CasesPage } from "./portal-cases-page";
+import { ExecutivePage } from "./portal-executive-page";
 import { DEFAULT_BRANDING, useBranding, usePortalSession } from "./portal-hooks";
 import { PortalRouter, useLinkProps, usePortalNav } from "./portal-router";
 import { SignInPage } from "./portal-sign-in-page";
@@ -74,6 +75,8 @@ const Page = () => {
       return <SignInPage caseId={route.caseId} />;
     case "case":
       return <CasePage caseId={route.caseId} />;
+    case "executive":
+      return <ExecutivePage />;
     default:
       return <Text>This page does not exist.</Text>;
   }

@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Group, Loader, Paper, SegmentedControl, Stack, T
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { type PortalCase, portalApi } from "./portal-api";
+import { useExecutiveLetter } from "./portal-executive-page";
 import { usePortalSession } from "./portal-hooks";
 import { useLinkProps, usePortalNav } from "./portal-router";
 import { StatusBadge } from "./portal-status";
@@ -29,6 +30,8 @@ export const CasesPage = () => {
   const session = usePortalSession();
   const { navigate } = usePortalNav();
   const [scope, setScope] = useState<"mine" | "organization">("mine");
+  const executive = useExecutiveLetter(!!session.data);
+  const writeToExecutive = useLinkProps("/portal/executive");
   const cases = useQuery({
     queryKey: ["portal-cases", scope],
     queryFn: () => portalApi<{ items: PortalCase[] }>(`/portal/cases?scope=${scope}&limit=100`),
@@ -45,9 +48,16 @@ export const CasesPage = () => {
         <Title order={1} size="h2">
           Your requests
         </Title>
-        <Button component="a" href="/form">
-          New request
-        </Button>
+        <Group gap="xs">
+          {executive.data?.available && (
+            <Button component="a" variant="default" {...writeToExecutive}>
+              Write to {executive.data.executiveName}
+            </Button>
+          )}
+          <Button component="a" href="/form">
+            New request
+          </Button>
+        </Group>
       </Group>
       {manager && (
         <SegmentedControl

@@ -1,14 +1,16 @@
 import { createContext, type MouseEvent, type ReactNode, useContext, useEffect, useState } from "react";
 
-/** The portal's three pages: a tiny router of its own, apart from the workspace's route tree. */
+/** The portal's pages: a tiny router of its own, apart from the workspace's route tree. */
 export type PortalRoute =
   | { page: "cases" }
+  | { page: "executive" }
   | { page: "sign-in"; caseId: string | null }
   | { page: "case"; caseId: string }
   | { page: "not-found" };
 
 export const parseRoute = (pathname: string, search: string): PortalRoute => {
   if (pathname === "/portal" || pathname === "/portal/") return { page: "cases" };
+  if (pathname === "/portal/executive") return { page: "executive" };
   if (pathname === "/portal/sign-in") return { page: "sign-in", caseId: new URLSearchParams(search).get("case") };
   const m = /^\/portal\/cases\/([0-9a-f-]{36})$/.exec(pathname);
   return m?.[1] ? { page: "case", caseId: m[1] } : { page: "not-found" };

@@ -33,7 +33,9 @@ export const cases = pgTable(
     priority: text("priority", { enum: ["low", "normal", "high", "urgent"] }).notNull(),
     priorityRank: integer("priority_rank").notNull(),
     type: text("type", { enum: ["question", "incident", "problem", "complaint", "request", "task"] }).notNull(),
-    channel: text("channel", { enum: ["email", "web_form", "portal", "phone", "api", "agent", "chat"] }).notNull(),
+    channel: text("channel", {
+      enum: ["email", "web_form", "portal", "phone", "letter", "api", "agent", "chat"],
+    }).notNull(),
     requesterId: uuid("requester_id")
       .notNull()
       .references(() => contacts.id),

@@ -71,3 +71,27 @@ export const executiveVerificationCalls = pgTable(
   },
   (t) => [index("executive_verification_calls_case_idx").on(t.caseId, t.calledAt)],
 );
+
+/**
+ * "Write to the chief executive" on the customer pages (portal and web form): off until an admin turns it on
+ * with an executive and the executive's own words to the customer. One row for the installation.
+ */
+export const executiveLetterSettings = pgTable(
+  "executive_letter_settings",
+  {
+    singleton: boolean("singleton").primaryKey().default(true),
+    enabled: boolean("enabled").notNull().default(false),
+    executiveId: uuid("executive_id").references(() => users.id),
+    message: text("message").notNull().default(""),
+    version: integer("version").notNull().default(1),
+    updatedById: uuid("updated_by_id").references(() => users.id),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("executive_letter_settings_singleton", sql`${t.singleton}`),
+    check(
+      "executive_letter_settings_enabled_complete",
+      sql`NOT ${t.enabled} OR (${t.executiveId} IS NOT NULL AND length(${t.message}) > 0)`,
+    ),
+  ],
+);

@@ -18,6 +18,8 @@ export const notifications = pgTable(
         "commitment_broken",
         "cracks_digest",
         "mail_not_delivered",
+        "executive_letter",
+        "executive_line_changed",
       ],
     }).notNull(),
     caseId: uuid("case_id").references(() => cases.id, { onDelete: "cascade" }),

@@ -364,6 +364,7 @@ export const updateCaseInTransaction = async (
   if (input.nextStep !== undefined) next.nextStep = input.nextStep === "" ? null : input.nextStep;
   if (input.nextStepDueAt !== undefined) next.nextStepDueAt = input.nextStepDueAt;
   if (input.tags !== undefined) next.tags = [...new Set(input.tags)].sort();
+  await ctx.caseGuards.beforeUpdate(tx, actor, before, next);
   const solving = transition.status === "solved" && before.status !== "solved";
   const fields = await applyCustomFields(tx, before.customFields, input.customFields ?? {}, solving);
   if (input.customFields !== undefined || solving) next.customFields = fields;

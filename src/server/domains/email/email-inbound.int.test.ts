@@ -171,15 +171,7 @@ describe("new cases from mail", () => {
     expect(email.messages[0].quotedText).toMatch(/earlier mail/);
   });
 
-  it("falls back to the executive, then to the first active admin, when the team has no lead", async () => {
-    const executive = await makeUser(t.app, { role: "executive" });
-    const execDesk = await makeDesk(t.app, { executiveUserId: executive.user.id, withLead: false });
-    const a = await deliver(t.app, smtp.port, {
-      from: customer(),
-      to: execDesk.address.address,
-      subject: "To the CEO",
-    });
-    expect((await caseOf(parsedCase(a.outcome))).owner?.id).toBe(executive.user.id);
+  it("falls back to the first active admin when the team has no lead", async () => {
     await makeUser(t.app, { role: "admin" });
     const plainDesk = await makeDesk(t.app, { withLead: false });
     const b = await deliver(t.app, smtp.port, { from: customer(), to: plainDesk.address.address, subject: "Anyone?" });
@@ -189,17 +181,26 @@ describe("new cases from mail", () => {
     expect((await caseOf(parsedCase(b.outcome))).owner?.id).toBe(admin.id);
   });
 
-  it("adds an executive address's executive as a follower when the lead owns the case", async () => {
+  it("mail to an executive address opens an executive case owned by the executive, whom the team lead cannot remove", async () => {
     const executive = await makeUser(t.app, { role: "executive" });
     const execDesk = await makeDesk(t.app, { executiveUserId: executive.user.id });
     const { outcome } = await deliver(t.app, smtp.port, {
       from: customer(),
       to: execDesk.address.address,
-      subject: "Hi",
+      subject: "Dear CEO",
     });
-    const c = await caseOf(parsedCase(outcome));
-    expect(c.owner?.id).toBe(execDesk.lead.user.id);
+    const caseId = parsedCase(outcome);
+    const c = await caseOf(caseId);
+    expect(c.owner?.id).toBe(executive.user.id);
     expect(c.followerIds).toContain(executive.user.id);
+    const line = await executive.call({ method: "GET", url: `/api/v1/executive/cases/${caseId}` });
+    expect(line.json()).toMatchObject({ stage: "awaiting_delegation", executive: { id: executive.user.id } });
+    const removed = await execDesk.lead.call({
+      method: "DELETE",
+      url: `/api/v1/cases/${caseId}/followers/${executive.user.id}`,
+    });
+    expect(removed.statusCode).toBe(422);
+    expect(removed.json().error.field).toBe("userId");
   });
 
   it("makes copied people contacts (organization by domain) and participants, at most 40 new per message", async () => {

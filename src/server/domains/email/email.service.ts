@@ -12,6 +12,7 @@ import type {
   TUpdateMailboxInput,
   TUpdateSupportAddressInput,
 } from "../../../shared/contracts/email";
+import type { DbOrTx, Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
@@ -20,7 +21,6 @@ import { decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import { caseForEmail } from "../cases/cases.service";
-import { activeUserIds } from "../users/users.service";
 import { mailboxEvent, supportAddressEvent } from "./email.events";
 import { emailKeys, encryptSecret } from "./email.keys";
 import { emailAdminPolicy } from "./email.policy";
@@ -145,10 +145,12 @@ export const emailSettings = async (ctx: ServiceContext, actor: AnyActor): Promi
 
 /* Support addresses */
 
-const ensureExecutive = async (ctx: ServiceContext, id: string | null | undefined): Promise<void> => {
-  if (id && !(await activeUserIds(ctx.db, [id])).has(id)) {
-    throw invalid("executiveUserId", "The executive must be an active employee");
-  }
+/**
+ * An address that names an executive is their line (mail to it opens executive cases): saved active only with an
+ * active employee of the executive role, so it can never fall silently to an ordinary queue.
+ */
+const ensureExecutive = async (ctx: ServiceContext, db: DbOrTx, id: string | null, active: boolean): Promise<void> => {
+  if (id && active) await ctx.executiveLine.ensureActiveExecutive(db, id, "executiveUserId");
 };
 
 export const listSupportAddresses = async (ctx: ServiceContext, actor: AnyActor): Promise<TSupportAddress[]> => {
@@ -162,8 +164,8 @@ export const createSupportAddress = async (
   input: TCreateSupportAddressInput,
 ): Promise<TSupportAddress> => {
   ensureAdmin(actor, "manage");
-  await ensureExecutive(ctx, input.executiveUserId);
   const row = await inTransaction(ctx, async (tx) => {
+    await ensureExecutive(ctx, tx, input.executiveUserId, input.active);
     const created = await repo.insertAddress(tx, input);
     await recordEvents(tx, actor, [supportAddressEvent("support_address.created", null, created)]);
     return created;
@@ -179,10 +181,15 @@ export const updateSupportAddress = async (
   input: TUpdateSupportAddressInput,
 ): Promise<TSupportAddress> => {
   ensureAdmin(actor, "manage");
-  await ensureExecutive(ctx, input.executiveUserId);
   const row = await inTransaction(ctx, async (tx) => {
     const before = await repo.findAddress(tx, id);
     if (!before) throw notFound("Support address");
+    await ensureExecutive(
+      ctx,
+      tx,
+      input.executiveUserId === undefined ? before.executiveUserId : input.executiveUserId,
+      input.active ?? before.active,
+    );
     const after = await repo.updateAddress(tx, id, input);
     if (!after) throw notFound("Support address");
     await recordEvents(tx, actor, [supportAddressEvent("support_address.updated", before, after)]);
@@ -204,6 +211,27 @@ export const deleteSupportAddress = async (ctx: ServiceContext, actor: AnyActor,
     await recordEvents(tx, actor, [supportAddressEvent("support_address.deleted", before, null)]);
   });
   forgetCachedAddresses(ctx);
+};
+
+/** The active support addresses that are `userId`'s executive line. */
+export const executiveAddressesOf = async (db: DbOrTx, userId: string): Promise<TSupportAddress[]> =>
+  (await repo.listAddresses(db)).filter((a) => a.executiveUserId === userId && a.active).map(presentAddress);
+
+/** Points every support address of one executive at another, in the caller's transaction (a hand-over). */
+export const handOverExecutiveAddresses = async (
+  tx: Tx,
+  actor: AnyActor,
+  fromUserId: string,
+  toUserId: string,
+): Promise<number> => {
+  let moved = 0;
+  for (const before of (await repo.listAddresses(tx)).filter((a) => a.executiveUserId === fromUserId)) {
+    const after = await repo.updateAddress(tx, before.id, { executiveUserId: toUserId });
+    if (!after) continue;
+    await recordEvents(tx, actor, [supportAddressEvent("support_address.updated", before, after)]);
+    moved++;
+  }
+  return moved;
 };
 
 /* IMAP mailboxes */

@@ -449,26 +449,26 @@ const supportAddressFor = async (
   parsed: ParsedInbound,
   addresses: repo.SupportAddressRow[],
 ): Promise<repo.SupportAddressRow | null> => {
-  if (inbound.source.startsWith("imap:")) {
-    const mailbox = await repo.findMailbox(tx, inbound.source.slice(5));
-    const own = mailbox ? addresses.find((a) => a.id === mailbox.supportAddressId) : undefined;
-    if (own) return own;
-  }
   const candidates = [
     ...inbound.envelope.rcptTo,
     ...parsed.to.map((a) => a.address),
     ...parsed.cc.map((a) => a.address),
   ].map((a) => withoutTag(a.toLowerCase()));
-  for (const candidate of candidates) {
-    const hit = addresses.find((a) => a.address === candidate);
-    if (hit) return hit;
+  const hits = candidates.flatMap((candidate) => addresses.filter((a) => a.address === candidate));
+  // Writing to an executive's address (even copying it) is writing to the executive: that address wins.
+  const executive = hits.find((a) => a.executiveUserId);
+  if (executive) return executive;
+  if (inbound.source.startsWith("imap:")) {
+    const mailbox = await repo.findMailbox(tx, inbound.source.slice(5));
+    const own = mailbox ? addresses.find((a) => a.id === mailbox.supportAddressId) : undefined;
+    if (own) return own;
   }
-  return null;
+  return hits[0] ?? null;
 };
 
 interface Thread {
   c: CaseForEmail;
-  via: "token" | "references" | "subject";
+  via: "token" | "references" | "subject" | "executive";
 }
 
 const verifiedCase = async (tx: Tx, key: Buffer, tokens: string[]): Promise<CaseForEmail | null> => {
@@ -519,24 +519,20 @@ interface Desk {
 }
 
 /**
- * The owner of a new case from this address is the team's lead, else the address's executive, else the first
- * admin, all active (and share-locked: no one deactivates them before the batch commits); the executive follows a
- * case someone else owns. Asked once per address and batch.
+ * The owner of a new case from an ordinary address is the team's lead, else the first admin, both active (and
+ * share-locked: no one deactivates them before the batch commits). Mail to an executive address is the executive's
+ * (see executiveThread). Asked once per address and batch.
  */
 const deskFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): Promise<Desk | null> => {
   const known = batch.desks.get(address.id);
   if (known) return known;
   const desk = (async () => {
     const lead = await teamLeadOf(tx, address.teamId);
-    const executive = address.executiveUserId;
-    const candidates = [lead, executive].filter((id): id is string => !!id);
-    const active = await lockActiveUsers(tx, candidates);
-    const admin = candidates.some((id) => active.has(id)) ? null : await firstActiveAdminId(tx);
+    const active = await lockActiveUsers(tx, lead ? [lead] : []);
+    const admin = lead && active.has(lead) ? null : await firstActiveAdminId(tx);
     const ownerId =
-      candidates.find((id) => active.has(id)) ??
-      (admin && (await lockActiveUsers(tx, [admin])).has(admin) ? admin : null);
-    if (!ownerId) return null;
-    return { ownerId, followerIds: executive && executive !== ownerId && active.has(executive) ? [executive] : [] };
+      lead && active.has(lead) ? lead : admin && (await lockActiveUsers(tx, [admin])).has(admin) ? admin : null;
+    return ownerId ? { ownerId, followerIds: [] } : null;
   })();
   batch.desks.set(address.id, desk);
   return desk;
@@ -547,6 +543,24 @@ interface MailNature {
   automatic: string | null;
   auth: MailAuthResult | null;
 }
+
+/**
+ * Mail to an executive address joins the sender's executive case with that executive that is not closed: the one its
+ * thread points at, else their latest; null when it opens a new executive case.
+ */
+const executiveThread = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  executiveId: string,
+  found: Thread | null,
+  senderContactId: string | null,
+): Promise<Thread | null> => {
+  if (found && found.c.status !== "closed" && (await ctx.executiveLine.executiveOfCase(tx, found.c.id)) === executiveId)
+    return found;
+  const open = senderContactId ? await ctx.executiveLine.openCaseOf(tx, executiveId, senderContactId) : null;
+  const c = open ? await caseForEmail(tx, { id: open }) : null;
+  return c ? { c, via: "executive" } : null;
+};
 
 /** The message's content as the case shows it (HTML sanitized, cid: links pointing at its stored files) and its email details. */
 const mailContent = (
@@ -744,7 +758,7 @@ const plainNewCase = async (
     return null;
   }
   const address = await supportAddressFor(tx, inbound, parsed, batch.addresses);
-  if (!address) return null;
+  if (!address || address.executiveUserId) return null;
   const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
   if (mayAcknowledge(ctx, address, automatic)) return null;
   const desk = await deskFor(tx, batch, address);
@@ -846,6 +860,14 @@ const newCase = (
     teamId: address.teamId,
     ...(followerIds[0] ? { activeFollowerId: followerIds[0] } : {}),
   },
+});
+
+/** A new case from mail to an executive address, as the executive line opens it (a complaint, high priority). */
+const executiveLetter = ({ ownerId: _desk, ...input }: TCreateCaseInput, executiveId: string) => ({
+  ...input,
+  executiveId,
+  priority: "high" as const,
+  type: "complaint" as const,
 });
 
 /** Whether a new case from this message may be acknowledged (before asking whether the sender had one lately). */
@@ -985,7 +1007,9 @@ const intake = async (
 
   const loopGuard = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
   const existingContact = await contactOf(tx, batch, person.address);
-  const thread = await findThread(tx, keys, parsed, recipients, existingContact?.id ?? null);
+  const found = await findThread(tx, keys, parsed, recipients, existingContact?.id ?? null);
+  const executiveId = supportAddress?.executiveUserId ?? null;
+  const thread = executiveId ? await executiveThread(ctx, tx, executiveId, found, existingContact?.id ?? null) : found;
   const personName = person.name.slice(0, MAX_NAME) || undefined;
   const exclude = new Set([...ours, person.address, sender.address]);
 
@@ -1058,13 +1082,18 @@ const intake = async (
   // automatic mail opens no case: kept, ignored, listed for admins (GET /api/v1/inbound-emails?status=ignored)
   if (automatic) return await finish("ignored", `automatic:${automatic}`, thread?.c.id);
   if (!supportAddress) return { status: "quarantined", problems: [...parsed.problems, "no-support-address"] };
-  const desk = await deskFor(tx, batch, supportAddress);
+  const desk = executiveId ? { ownerId: executiveId, followerIds: [] } : await deskFor(tx, batch, supportAddress);
   if (!desk) return { status: "quarantined", problems: [...parsed.problems, "no-owner"] };
   const requester = existingContact ?? (await contactFor(tx, batch, person.address, personName));
   const { input, checked } = newCase(parsed, supportAddress, requester, desk);
-  const created = thread
-    ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
-    : await insertCaseInTransaction(tx, SYSTEM, input, checked);
+  const created = executiveId
+    ? await ctx.executiveLine.openLetter(tx, SYSTEM, executiveLetter(input, executiveId), {
+        configured: true,
+        relatedCaseId: found?.c.id ?? null,
+      })
+    : thread
+      ? await openFollowUpCase(tx, SYSTEM, thread.c.id, input, checked)
+      : await insertCaseInTransaction(tx, SYSTEM, input, checked);
   const messageId = await addMailToCase(ctx, tx, SYSTEM, created, inbound, parsed, requester.id, supportAddress.id, {
     automatic: null,
     auth,

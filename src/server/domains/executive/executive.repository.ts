@@ -1,7 +1,14 @@
 import { and, asc, desc, eq, gte, ne, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../../db/connection";
-import { cases, contacts, executiveCases, executiveVerificationCalls, users } from "../../db/schema/index";
+import {
+  cases,
+  contacts,
+  executiveCases,
+  executiveLetterSettings,
+  executiveVerificationCalls,
+  users,
+} from "../../db/schema/index";
 
 export type ExecutiveCaseRow = typeof executiveCases.$inferSelect;
 export type VerificationCallRow = typeof executiveVerificationCalls.$inferSelect;
@@ -137,6 +144,7 @@ export const countCalls = async (db: DbOrTx, caseId: string, round: number): Pro
 export interface PersonRow {
   id: string;
   name: string;
+  email: string;
   role: (typeof users.$inferSelect)["role"];
   active: boolean;
   timeZone: string;
@@ -145,7 +153,14 @@ export interface PersonRow {
 export const findPerson = async (db: DbOrTx, id: string): Promise<PersonRow | undefined> =>
   (
     await db
-      .select({ id: users.id, name: users.name, role: users.role, active: users.active, timeZone: users.timeZone })
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        active: users.active,
+        timeZone: users.timeZone,
+      })
       .from(users)
       .where(eq(users.id, id))
   )[0];
@@ -176,3 +191,76 @@ export const verifiedSatisfactionHours = async (db: DbOrTx, executiveId: string,
       )
       .orderBy(desc(executiveCases.verificationCompletedAt))
   ).map((r) => Number(r.hours));
+
+/**
+ * Serializes letters of one customer to one executive until the transaction ends, so two arriving at once (SMTP
+ * and IMAP, two processes) find each other's case instead of opening two.
+ */
+export const lockLetters = async (db: DbOrTx, executiveId: string, requesterId: string): Promise<void> => {
+  await db.execute(
+    sql`SELECT pg_advisory_xact_lock(hashtextextended(${`executive-letter:${executiveId}:${requesterId}`}, 0))`,
+  );
+};
+
+/** The customer's latest executive case with this executive that is not closed, or undefined. */
+export const findOpenCaseOf = async (
+  db: DbOrTx,
+  executiveId: string,
+  requesterId: string,
+): Promise<string | undefined> =>
+  (
+    await db
+      .select({ caseId: executiveCases.caseId })
+      .from(executiveCases)
+      .innerJoin(cases, eq(cases.id, executiveCases.caseId))
+      .where(
+        and(
+          eq(executiveCases.executiveId, executiveId),
+          eq(cases.requesterId, requesterId),
+          ne(cases.status, "closed"),
+        ),
+      )
+      .orderBy(desc(executiveCases.receivedAt), desc(executiveCases.caseId))
+      .limit(1)
+  )[0]?.caseId;
+
+/** The executive's cases that are not closed, oldest first (a hand-over locks them in this order). */
+export const openCaseIdsOf = async (db: DbOrTx, executiveId: string): Promise<string[]> =>
+  (
+    await db
+      .select({ caseId: executiveCases.caseId })
+      .from(executiveCases)
+      .innerJoin(cases, eq(cases.id, executiveCases.caseId))
+      .where(and(eq(executiveCases.executiveId, executiveId), ne(cases.status, "closed")))
+      .orderBy(asc(executiveCases.caseId))
+  ).map((r) => r.caseId);
+
+export type LetterSettingsRow = typeof executiveLetterSettings.$inferSelect;
+
+export const findLetterSettings = async (db: DbOrTx): Promise<LetterSettingsRow | undefined> =>
+  (await db.select().from(executiveLetterSettings).where(eq(executiveLetterSettings.singleton, true)))[0];
+
+/** The settings row locked for a change (created with the defaults when there is none). */
+export const lockLetterSettings = async (db: DbOrTx): Promise<LetterSettingsRow> => {
+  await db.insert(executiveLetterSettings).values({ singleton: true }).onConflictDoNothing();
+  const [row] = await db
+    .select()
+    .from(executiveLetterSettings)
+    .where(eq(executiveLetterSettings.singleton, true))
+    .for("update");
+  if (!row) throw new Error("executive letter settings missing");
+  return row;
+};
+
+export const updateLetterSettings = async (
+  db: DbOrTx,
+  values: Partial<Pick<LetterSettingsRow, "enabled" | "executiveId" | "message" | "updatedById">>,
+): Promise<LetterSettingsRow> => {
+  const [row] = await db
+    .update(executiveLetterSettings)
+    .set({ ...values, updatedAt: new Date(), version: sql`${executiveLetterSettings.version} + 1` })
+    .where(eq(executiveLetterSettings.singleton, true))
+    .returning();
+  if (!row) throw new Error("executive letter settings update returned nothing");
+  return row;
+};

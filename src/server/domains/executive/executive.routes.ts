@@ -8,9 +8,13 @@ import {
   zExecutiveCaseSummary,
   zExecutiveDashboard,
   zExecutiveDashboardQuery,
+  zExecutiveHandover,
+  zExecutiveHandoverInput,
+  zExecutiveLetterSettings,
   zExecutiveQueueQuery,
   zFeedbackReportInput,
   zOpenExecutiveCaseInput,
+  zUpdateExecutiveLetterSettingsInput,
   zVerificationCallInput,
 } from "../../../shared/contracts/executive";
 import { requireActor } from "../../platform/http";
@@ -20,9 +24,14 @@ import {
   executiveQueue,
   fileFeedbackReport,
   getExecutiveCase,
+  getExecutiveLetterSettings,
   openExecutiveCase,
   recordVerificationCall,
+  updateExecutiveLetterSettings,
 } from "./executive.service";
+import { handOverExecutiveLine } from "./handover.service";
+
+const admin = { access: "user", scope: "admin" } as const;
 
 export const executiveRoutes = async (app: FastifyInstance): Promise<void> => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -34,7 +43,7 @@ export const executiveRoutes = async (app: FastifyInstance): Promise<void> => {
       schema: {
         tags,
         description:
-          'Write to an executive on a customer\'s behalf (a letter, a call): the case is owned and followed by the executive. Log a call with `channel: "phone"`.',
+          'Write to an executive on a customer\'s behalf (a letter, a call): the case is owned and followed by the executive, who is alerted at once. Any employee may log one; `channel: "letter"` for a letter (its text is the customer\'s words), `"phone"` for a call.',
         body: zOpenExecutiveCaseInput,
         response: { 201: zExecutiveCase },
       },
@@ -111,5 +120,45 @@ export const executiveRoutes = async (app: FastifyInstance): Promise<void> => {
       schema: { tags, querystring: zExecutiveDashboardQuery, response: { 200: zExecutiveDashboard } },
     },
     async (req) => await executiveDashboard(app.ctx, requireActor(req), req.query),
+  );
+  r.get(
+    "/api/v1/executive/letter-settings",
+    {
+      config: admin,
+      schema: {
+        tags,
+        description: '"Write to the chief executive" on the customer portal and the web form (off by default).',
+        response: { 200: zExecutiveLetterSettings },
+      },
+    },
+    async (req) => await getExecutiveLetterSettings(app.ctx, requireActor(req)),
+  );
+  r.patch(
+    "/api/v1/executive/letter-settings",
+    {
+      config: admin,
+      schema: {
+        tags,
+        description:
+          "Turning it on needs an active executive (`executiveId`) and the executive's own message to customers (`message`); 422 names the missing one.",
+        body: zUpdateExecutiveLetterSettingsInput,
+        response: { 200: zExecutiveLetterSettings },
+      },
+    },
+    async (req) => await updateExecutiveLetterSettings(app.ctx, requireActor(req), req.body),
+  );
+  r.post(
+    "/api/v1/executive/handovers",
+    {
+      config: admin,
+      schema: {
+        tags,
+        description:
+          "Hands an executive's line to another active executive: the support addresses naming them, the customer pages option and every executive case not closed (owner, follower, verification promise). Needed before such an executive can be deactivated.",
+        body: zExecutiveHandoverInput,
+        response: { 200: zExecutiveHandover },
+      },
+    },
+    async (req) => await handOverExecutiveLine(app.ctx, requireActor(req), req.body),
   );
 };

@@ -1,14 +1,17 @@
 import { z } from "zod";
-import type { TCase } from "../../../shared/contracts/cases";
+import type { TCreateCaseInput } from "../../../shared/contracts/cases";
 import type {
   TDelegateInput,
   TExecutiveCase,
   TExecutiveCaseSummary,
   TExecutiveDashboard,
   TExecutiveDashboardQuery,
+  TExecutiveLetterSettings,
   TExecutiveQueueQuery,
   TFeedbackReportInput,
   TOpenExecutiveCaseInput,
+  TPublicExecutiveLetter,
+  TUpdateExecutiveLetterSettingsInput,
   TVerificationCallInput,
 } from "../../../shared/contracts/executive";
 import type { DbOrTx, Tx } from "../../db/connection";
@@ -16,20 +19,28 @@ import { type Actor, type AnyActor, actorId } from "../../platform/actor";
 import type { CaseGuard } from "../../platform/case-guards";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, invariant, notFound } from "../../platform/errors";
-import { type EventProcessor, recordEvents } from "../../platform/events";
+import { changePayload, type EventProcessor, recordEvents } from "../../platform/events";
+import type { ExecutiveLine } from "../../platform/executive-line";
 import { ensureAllowed, ensureVisible } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import {
+  type CaseRecord,
   DEFAULT_NEXT_STEP_HOURS,
+  insertCaseInTransaction,
   keepFollowerInTransaction,
-  openCaseInTransaction,
+  openFollowUpCase,
   updateCaseInTransaction,
 } from "../cases/cases.service";
 import { cancelCommitment, keepCommitment, makeCommitment } from "../commitments/commitments.service";
 import { addEventMessage } from "../messages/messages.service";
 import { addBusinessDays } from "./executive.calendar";
 import { executiveEvent } from "./executive.events";
-import { executivePolicy, executiveQueuePolicy, openExecutiveCasePolicy } from "./executive.policy";
+import {
+  executiveAdminPolicy,
+  executivePolicy,
+  executiveQueuePolicy,
+  openExecutiveCasePolicy,
+} from "./executive.policy";
 import { presentExecutiveCase, presentSummary, reportIsCurrent } from "./executive.presenter";
 import * as repo from "./executive.repository";
 
@@ -42,33 +53,61 @@ const VERIFICATION_OUTCOME_WORDS = {
   unreachable: "the customer could not be reached",
 } as const;
 
-const ensureExecutive = async (db: DbOrTx, executiveId: string): Promise<repo.PersonRow> => {
-  const person = await repo.findPerson(db, executiveId);
+/** That `id` is an active employee with the executive role (a channel is pointed at them, a letter addressed). */
+export const ensureActiveExecutive = async (db: DbOrTx, id: string, field: string): Promise<repo.PersonRow> => {
+  const person = await repo.findPerson(db, id);
   if (!person?.active || person.role !== "executive") {
-    throw invalid("executiveId", "Choose an active employee with the executive role");
+    throw invalid(field, "Choose an active employee with the executive role");
   }
   return person;
 };
 
 /**
- * "Write to the chief executive", inside the caller's transaction: the email channel (an executive address) and
- * the customer portal call this with their own writes. The case is owned by the executive, who follows it until it
- * is closed; nothing in the input can route it elsewhere on the way in.
+ * The executive a configured channel (an executive address, the customer pages) names, when a letter arrives. Their
+ * role was checked when the channel was set up and a demotion does not break the line (the queue is the person's);
+ * a deactivated executive refuses the letter loudly (email quarantines it) instead of letting it fall to a queue.
+ */
+const ensureNamedExecutiveActive = async (db: DbOrTx, id: string): Promise<void> => {
+  const person = await repo.findPerson(db, id);
+  if (!person?.active) {
+    throw invariant(
+      "executiveId",
+      `The executive this channel names (${person?.name ?? id}) is deactivated: hand the executive line over (POST /api/v1/executive/handovers)`,
+    );
+  }
+};
+
+export interface ExecutiveCaseOptions {
+  /** The channel was configured with this executive (an address, the customer pages): see ensureNamedExecutiveActive. */
+  configured?: boolean;
+  /** A case the letter answers (a closed case, or an ordinary one the customer wrote about): linked as related. */
+  relatedCaseId?: string | null;
+}
+
+/**
+ * "Write to the chief executive", inside the caller's transaction: the email channel, the portal and the web form
+ * call this with their own writes. The case is owned by the executive, who follows it until it is closed; nothing
+ * in the input can route it elsewhere on the way in. Records `executive_case.opened`, which alerts the executive.
  */
 export const openExecutiveCaseInTransaction = async (
   tx: Tx,
   actor: AnyActor,
   input: TOpenExecutiveCaseInput,
-): Promise<TCase> => {
+  opts: ExecutiveCaseOptions = {},
+): Promise<CaseRecord> => {
   ensureAllowed(openExecutiveCasePolicy.can(actor, "open", null), "Not allowed to open executive cases");
   const { executiveId, ...caseInput } = input;
-  await ensureExecutive(tx, executiveId);
-  const created = await openCaseInTransaction(tx, actor, {
+  if (opts.configured) await ensureNamedExecutiveActive(tx, executiveId);
+  else await ensureActiveExecutive(tx, executiveId, "executiveId");
+  const values: TCreateCaseInput = {
     ...caseInput,
     ownerId: executiveId,
     followerIds: [...new Set([...caseInput.followerIds, executiveId])],
     nextStep: caseInput.nextStep ?? "Read the customer's letter and delegate it",
-  });
+  };
+  const created = opts.relatedCaseId
+    ? await openFollowUpCase(tx, actor, opts.relatedCaseId, values)
+    : await insertCaseInTransaction(tx, actor, values);
   const row = await repo.insert(tx, {
     caseId: created.id,
     executiveId,
@@ -77,6 +116,62 @@ export const openExecutiveCaseInTransaction = async (
   });
   await recordEvents(tx, actor, [executiveEvent("executive_case.opened", null, row, { channel: created.channel })]);
   return created;
+};
+
+/** The executive a case was written to, or null for an ordinary case. */
+export const executiveOfCase = async (db: DbOrTx, caseId: string): Promise<string | null> =>
+  (await repo.findByCaseId(db, caseId))?.executiveId ?? null;
+
+/**
+ * The customer's executive case with this executive that is not closed yet, which their next letter joins (a second
+ * mail, a second letter from the portal or the web form), or null. Holds a lock on the customer's letters to that
+ * executive until the transaction ends, so two letters arriving at once cannot open two cases.
+ */
+export const openExecutiveCaseOf = async (tx: Tx, executiveId: string, requesterId: string): Promise<string | null> => {
+  await repo.lockLetters(tx, executiveId, requesterId);
+  return (await repo.findOpenCaseOf(tx, executiveId, requesterId)) ?? null;
+};
+
+/** What a customer writes to the executive through the portal or the web form. */
+export interface CustomerLetter {
+  executiveId: string;
+  requesterId: string;
+  subject: string;
+  channel: "portal" | "web_form";
+  teamId: string | null;
+  customFields?: Record<string, string | number | boolean>;
+}
+
+/**
+ * A customer's letter through the customer pages: it joins their executive case with that executive that is not
+ * closed yet, else opens one. Answers the case the caller adds the letter to; `created` is null when it joined.
+ */
+export const executiveCaseForLetter = async (
+  tx: Tx,
+  actor: AnyActor,
+  letter: CustomerLetter,
+): Promise<{ caseId: string; created: CaseRecord | null }> => {
+  const open = await openExecutiveCaseOf(tx, letter.executiveId, letter.requesterId);
+  if (open) return { caseId: open, created: null };
+  const created = await openExecutiveCaseInTransaction(
+    tx,
+    actor,
+    {
+      executiveId: letter.executiveId,
+      subject: letter.subject,
+      requester: { contactId: letter.requesterId },
+      teamId: letter.teamId,
+      status: "new",
+      priority: "high",
+      type: "complaint",
+      channel: letter.channel,
+      tags: [],
+      customFields: letter.customFields ?? {},
+      followerIds: [],
+    },
+    { configured: true },
+  );
+  return { caseId: created.id, created };
 };
 
 const detailOf = async (ctx: ServiceContext, db: DbOrTx, actor: AnyActor, caseId: string): Promise<TExecutiveCase> => {
@@ -140,16 +235,17 @@ export const delegateExecutiveCase = async (
       throw new AppError("INVALID_TRANSITION", `A ${c.status} executive case cannot be delegated`, "status");
     }
     const now = new Date();
-    const updated = await updateCaseInTransaction(ctx, tx, actor, caseId, c.version, {
-      ownerId: input.ownerId,
-      nextStep: "Put it right with the customer, then file the feedback report",
-      nextStepDueAt: input.nextStepDueAt ?? new Date(now.getTime() + DEFAULT_NEXT_STEP_HOURS[c.priority] * HOUR_MS),
-    });
+    // The delegation is recorded first: the owner change below is what it allows (executiveCaseGuard).
     const after = await repo.update(tx, caseId, {
       delegatedToId: input.ownerId,
       delegatedAt: now,
       delegationNote: input.note,
       firstOpenedAt: e.firstOpenedAt ?? now,
+    });
+    const updated = await updateCaseInTransaction(ctx, tx, actor, caseId, c.version, {
+      ownerId: input.ownerId,
+      nextStep: "Put it right with the customer, then file the feedback report",
+      nextStepDueAt: input.nextStepDueAt ?? new Date(now.getTime() + DEFAULT_NEXT_STEP_HOURS[c.priority] * HOUR_MS),
     });
     await addEventMessage(
       tx,
@@ -403,6 +499,26 @@ const verificationDueAt = async (ctx: ServiceContext, db: DbOrTx, e: repo.Execut
  */
 export const executiveCaseGuard = (ctx: ServiceContext): CaseGuard => ({
   name: "executive-line",
+  beforeUpdate: async (tx, actor, before, next) => {
+    if (next.ownerId === undefined || next.ownerId === before.ownerId) return;
+    const e = await repo.findByCaseId(tx, before.id);
+    if (!e || next.ownerId === e.executiveId) return;
+    if (!e.delegatedToId) {
+      throw invariant(
+        "ownerId",
+        "An executive case stays with its executive until they delegate it (POST /api/v1/executive/cases/:id/delegate)",
+      );
+    }
+    // Named rules (an SLA escalation) do not hand it on either: only the people the line put in charge.
+    const access = { executiveId: e.executiveId, ownerId: before.ownerId };
+    if (actor.type !== "user" || !executivePolicy.can(actor, "handOn", access)) {
+      throw new AppError(
+        "FORBIDDEN",
+        "Only the executive, or the owner they delegated to, hands an executive case on",
+        "ownerId",
+      );
+    }
+  },
   beforeSolve: async (tx, _actor, c, now) => {
     const e = await repo.findByCaseId(tx, c.id);
     if (!e) return undefined;
@@ -469,3 +585,105 @@ export const executiveCaseGuard = (ctx: ServiceContext): CaseGuard => ({
     }
   },
 });
+
+/* "Write to the chief executive" on the customer pages */
+
+const presentLetterSettings = async (
+  db: DbOrTx,
+  row: repo.LetterSettingsRow | undefined,
+): Promise<TExecutiveLetterSettings> => {
+  const person = row?.executiveId ? await repo.findPerson(db, row.executiveId) : undefined;
+  return {
+    enabled: row?.enabled ?? false,
+    executive: person ? { id: person.id, name: person.name } : null,
+    message: row?.message ?? "",
+    version: row?.version ?? 0,
+    updatedAt: row?.updatedAt ?? new Date(0),
+  };
+};
+
+const letterSnapshot = (row: repo.LetterSettingsRow) => ({
+  enabled: row.enabled,
+  executiveId: row.executiveId,
+  message: row.message,
+});
+
+export const getExecutiveLetterSettings = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+): Promise<TExecutiveLetterSettings> => {
+  ensureAllowed(executiveAdminPolicy.can(actor, "manage", null), "Only admins set up the customer pages");
+  return await presentLetterSettings(ctx.db, await repo.findLetterSettings(ctx.db));
+};
+
+/**
+ * Turns "write to the chief executive" on the portal and the web form on or off. On needs an active executive and
+ * the executive's own message to the customer; both can be prepared while it is off.
+ */
+export const updateExecutiveLetterSettings = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  input: TUpdateExecutiveLetterSettingsInput,
+): Promise<TExecutiveLetterSettings> => {
+  ensureAllowed(executiveAdminPolicy.can(actor, "manage", null), "Only admins set up the customer pages");
+  return await inTransaction(ctx, async (tx) => {
+    const before = await repo.lockLetterSettings(tx);
+    const enabled = input.enabled ?? before.enabled;
+    const executiveId = input.executiveId === undefined ? before.executiveId : input.executiveId;
+    const message = input.message ?? before.message;
+    if (input.executiveId) await ensureActiveExecutive(tx, input.executiveId, "executiveId");
+    if (enabled) {
+      if (!executiveId)
+        throw invariant("executiveId", "Choose the executive customers write to before turning this on");
+      await ensureActiveExecutive(tx, executiveId, "executiveId");
+      if (!message) throw invariant("message", "Write the executive's message to customers before turning this on");
+    }
+    const after = await repo.updateLetterSettings(tx, {
+      enabled,
+      executiveId,
+      message,
+      updatedById: actorId(actor),
+    });
+    await recordEvents(tx, actor, [
+      {
+        type: "executive_letter_settings.updated",
+        aggregateType: "executive_letter_settings",
+        aggregateId: "executive_letter_settings",
+        payload: changePayload(letterSnapshot, before, after),
+      },
+    ]);
+    return await presentLetterSettings(tx, after);
+  });
+};
+
+/** The executive customers may write to on the customer pages, or null while the option is off. */
+const offeredExecutive = async (
+  db: DbOrTx,
+): Promise<{ row: repo.LetterSettingsRow; person: repo.PersonRow } | null> => {
+  const row = await repo.findLetterSettings(db);
+  if (!row?.enabled || !row.executiveId) return null;
+  const person = await repo.findPerson(db, row.executiveId);
+  return person?.active ? { row, person } : null;
+};
+
+/** What the portal and the web form show: whether the option is on, to whom, and the executive's own words. */
+export const publicExecutiveLetter = async (ctx: Pick<ServiceContext, "db">): Promise<TPublicExecutiveLetter> => {
+  const offered = await offeredExecutive(ctx.db);
+  return offered
+    ? { available: true, executiveName: offered.person.name, message: offered.row.message }
+    : { available: false, executiveName: null, message: null };
+};
+
+export const NOT_OFFERED = "Writing to the chief executive is not offered here";
+
+/** The executive a customer page's letter goes to, or null while the option is off. */
+export const offeredExecutiveId = async (db: DbOrTx): Promise<string | null> =>
+  (await offeredExecutive(db))?.person.id ?? null;
+
+/** The executive line as the email channel reaches it (see platform/executive-line.ts). */
+export const executiveLine: ExecutiveLine = {
+  ensureActiveExecutive,
+  executiveOfCase,
+  openCaseOf: openExecutiveCaseOf,
+  openLetter: openExecutiveCaseInTransaction,
+};

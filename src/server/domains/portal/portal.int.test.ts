@@ -269,6 +269,12 @@ describe("portal IDOR matrix", () => {
         payload: { token: uniq("x").padEnd(30, "x") },
       },
       "DELETE /api/v1/portal/session": { method: "DELETE", url: "/api/v1/portal/session" },
+      "GET /api/v1/portal/executive-letter": { method: "GET", url: "/api/v1/portal/executive-letter" },
+      "POST /api/v1/portal/executive-letters": {
+        method: "POST",
+        url: "/api/v1/portal/executive-letters",
+        payload: { subject: `Re: #${c.number}`, body: "let me in" },
+      },
     };
     const portalRoutes = t.app.apiRoutes
       .filter((r) => r.url.startsWith("/api/v1/portal/"))

@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { zIdParams, zOk, zPage } from "../../../shared/contracts/common";
+import { zPublicExecutiveLetter } from "../../../shared/contracts/executive";
 import {
   PORTAL_MAX_FILES,
   zMagicLinkRequest,
   zMagicLinkRequested,
   zPortalCase,
   zPortalCaseListQuery,
+  zPortalExecutiveLetterInput,
   zPortalMessage,
   zPortalReplyFields,
   zPortalSession,
@@ -20,6 +22,7 @@ import {
   listPortalCases,
   MAGIC_LINK_SENT,
   portalAttachment,
+  portalExecutiveLetter,
   portalThread,
   presentContact,
   reopenFromPortal,
@@ -28,6 +31,7 @@ import {
   signIn,
   signOut,
   solveFromPortal,
+  writeToExecutiveFromPortal,
 } from "./portal.service";
 
 const customer = { access: "customer" } as const;
@@ -159,6 +163,34 @@ export const portalRoutes = async (app: FastifyInstance): Promise<void> => {
     "/api/v1/portal/cases/:id/reopen",
     { config: customer, schema: { tags, params: zIdParams, response: { 200: zPortalCase } } },
     async (req) => await reopenFromPortal(app.ctx, requireCustomer(req), req.params.id),
+  );
+  r.get(
+    "/api/v1/portal/executive-letter",
+    {
+      config: customer,
+      schema: {
+        tags,
+        description:
+          'Whether the company offers "write to the chief executive" (Admin → Customer pages), to whom, and the executive\'s message to customers.',
+        response: { 200: zPublicExecutiveLetter },
+      },
+    },
+    async (req) => await portalExecutiveLetter(app.ctx, requireCustomer(req)),
+  );
+  r.post(
+    "/api/v1/portal/executive-letters",
+    {
+      config: customer,
+      schema: {
+        tags,
+        description:
+          "A letter to the chief executive: opens an executive case owned by the executive (or adds to the customer's last one while it is not closed). 404 while the company does not offer it.",
+        body: zPortalExecutiveLetterInput,
+        response: { 201: zPortalCase },
+      },
+    },
+    async (req, reply) =>
+      reply.status(201).send(await writeToExecutiveFromPortal(app.ctx, requireCustomer(req), req.body)),
   );
   r.get(
     "/api/v1/portal/attachments/:id",

@@ -1,8 +1,10 @@
+import type { TPublicExecutiveLetter } from "../../../shared/contracts/executive";
 import type {
   TMagicLinkRequest,
   TPortalCase,
   TPortalCaseListQuery,
   TPortalContact,
+  TPortalExecutiveLetterInput,
   TPortalMessage,
   TPortalReplyFields,
 } from "../../../shared/contracts/portal";
@@ -24,6 +26,12 @@ import {
 } from "../cases/cases.service";
 import { findContact, findContactByEmail } from "../contacts/contacts.service";
 import { enqueueSystemMail, outboundMailConfigured } from "../email/system-mail.service";
+import {
+  executiveCaseForLetter,
+  NOT_OFFERED,
+  offeredExecutiveId,
+  publicExecutiveLetter,
+} from "../executive/executive.service";
 import {
   addEmailMessage,
   addEventMessage,
@@ -356,4 +364,42 @@ export const portalAttachment = async (
     throw notFound("Attachment");
   });
   return found.file;
+};
+
+/** Whether the company offers "write to the chief executive" here, to whom, and the executive's own words. */
+export const portalExecutiveLetter = async (
+  ctx: ServiceContext,
+  _customer: CustomerActor,
+): Promise<TPublicExecutiveLetter> => await publicExecutiveLetter(ctx);
+
+/**
+ * The customer writes to the chief executive (when the company offers it): an executive case owned by the
+ * executive, or, while the customer's last letter to them is not closed, a new message on that case.
+ */
+export const writeToExecutiveFromPortal = async (
+  ctx: ServiceContext,
+  customer: CustomerActor,
+  input: TPortalExecutiveLetterInput,
+): Promise<TPortalCase> => {
+  const caseId = await inTransaction(ctx, async (tx) => {
+    const executiveId = await offeredExecutiveId(tx);
+    if (!executiveId) throw new AppError("NOT_FOUND", NOT_OFFERED);
+    const letter = await executiveCaseForLetter(tx, SYSTEM, {
+      executiveId,
+      requesterId: customer.contactId,
+      subject: input.subject,
+      channel: "portal",
+      teamId: null,
+    });
+    await addEmailMessage(tx, SYSTEM, letter.created ?? letter.caseId, {
+      kind: "reply",
+      authorContactId: customer.contactId,
+      bodyText: letter.created ? input.body : `${input.subject}\n\n${input.body}`,
+      bodyHtml: null,
+      attachmentIds: [],
+    });
+    if (!letter.created) await reopenOnCustomerReply(tx, SYSTEM, letter.caseId);
+    return letter.caseId;
+  });
+  return await getPortalCase(ctx, customer, caseId);
 };

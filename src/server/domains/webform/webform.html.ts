@@ -1,6 +1,7 @@
 import { readableOnWhite, textOn } from "../../../shared/branding";
 import type { TBranding } from "../../../shared/contracts/branding";
 import type { TCustomField } from "../../../shared/contracts/cases";
+import type { TPublicExecutiveLetter } from "../../../shared/contracts/executive";
 import { WEBFORM_HONEYPOT, WEBFORM_LIMITS } from "../../../shared/contracts/webform";
 import { escapeHtml as e } from "../../platform/html";
 
@@ -33,6 +34,11 @@ a{color:${accent}}
 .errors{border:2px solid #c92a2a;border-radius:6px;padding:8px 12px;color:#a51111;background:#fff5f5}
 .field-error{color:#a51111;font-size:.9rem;margin:4px 0 0}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+fieldset{border:1px solid #ced4da;border-radius:6px;margin:14px 0 0;padding:8px 12px 12px}
+legend{font-weight:600;padding:0 4px}
+fieldset .check{margin-top:8px}
+.letter{border-left:4px solid ${accent};margin:10px 0 0;padding:4px 12px;background:#f8f9fa}
+.letter p{margin:6px 0}
 @media (min-width:600px){button{width:auto}}`;
 };
 
@@ -78,12 +84,28 @@ const fieldInput = (f: TCustomField, value: string, invalid: boolean): string =>
   }
 };
 
+/** "Write to the chief executive", when the company offers it: the choice and the executive's own words. */
+const addresseeChoice = (executive: TPublicExecutiveLetter, chosen: string, invalid: boolean): string => {
+  if (!executive.available) return "";
+  const name = e(executive.executiveName ?? "");
+  const aria = invalid ? ` aria-invalid="true" aria-describedby="error-message"` : "";
+  const paragraphs = (executive.message ?? "")
+    .split(/\n\s*\n/)
+    .map((p) => `<p>${e(p.trim())}</p>`)
+    .join("");
+  return `<fieldset><legend>Who should read this?</legend>
+<div class="check"><input type="radio" id="to-team" name="addressedTo" value="team"${chosen === "executive" ? "" : " checked"}${aria}><label for="to-team" style="margin:0">Our customer service team</label></div>
+<div class="check"><input type="radio" id="to-executive" name="addressedTo" value="executive" aria-describedby="executive-message"${chosen === "executive" ? " checked" : ""}${aria}><label for="to-executive" style="margin:0">Write to the chief executive, ${name}</label></div>
+<blockquote class="letter" id="executive-message">${paragraphs}<p>— ${name}</p></blockquote>
+</fieldset>`;
+};
+
 /** The hosted web form; works without JavaScript (a plain multipart POST to the public endpoint). */
 export const renderFormPage = (
   b: TBranding,
   fields: TCustomField[],
   state: FormState,
-  opts: { embed: boolean; maxFileMb: number },
+  opts: { embed: boolean; maxFileMb: number; executive: TPublicExecutiveLetter },
 ): string => {
   const v = (k: string) => e(state.values[k] ?? "");
   const bad = (k: string) => state.error?.field === k || state.error?.field === `customFields.${k}`;
@@ -92,6 +114,7 @@ export const renderFormPage = (
 <h1>Contact ${e(b.companyName)}</h1>
 ${state.error ? `<div class="errors" role="alert" id="error-message">${e(state.error.message)}</div>` : ""}
 <form method="post" action="${WEBFORM_ACTION}${opts.embed ? "?embed=1" : ""}" enctype="multipart/form-data">
+${addresseeChoice(opts.executive, state.values.addressedTo ?? "team", bad("addressedTo"))}
 <label for="name">Your name</label>
 <input type="text" id="name" name="name" autocomplete="name" required maxlength="${WEBFORM_LIMITS.name}" value="${v("name")}"${attrs("name")}>
 <label for="email">Your email address</label>

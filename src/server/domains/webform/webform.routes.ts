@@ -12,6 +12,7 @@ import { AppError, httpStatusOf } from "../../platform/errors";
 import { requireActor } from "../../platform/http";
 import { parseFields, readMultipart } from "../../platform/multipart";
 import { getBranding } from "../branding/branding.service";
+import { publicExecutiveLetter } from "../executive/executive.service";
 import { embedScript, FRAME_SCRIPT, renderFormPage, renderSentPage, WEBFORM_CSP } from "./webform.html";
 import {
   getWebformSettings,
@@ -56,7 +57,7 @@ export const webformRoutes = async (app: FastifyInstance): Promise<void> => {
       await getBranding(app.ctx),
       await webformCustomFields(app.ctx),
       { values, error: error ? { field: error.field ?? null, message: error.message } : null },
-      { embed, maxFileMb },
+      { embed, maxFileMb, executive: await publicExecutiveLetter(app.ctx) },
     );
 
   r.post(
@@ -68,7 +69,7 @@ export const webformRoutes = async (app: FastifyInstance): Promise<void> => {
         tags,
         security: [],
         description:
-          "Opens a case from the public web form: multipart/form-data (name, email, subject, description, `cf.<key>` custom fields, up to five `files`) or JSON without files. A browser (Accept: text/html) is redirected to the confirmation page or shown the form again with the problem.",
+          "Opens a case from the public web form: multipart/form-data (name, email, subject, description, `cf.<key>` custom fields, up to five `files`, `addressedTo`: `team` or, when the company offers it, `executive` for a letter to the chief executive) or JSON without files. A browser (Accept: text/html) is redirected to the confirmation page or shown the form again with the problem.",
         querystring: zEmbedQuery,
         response: { 201: zWebformReceipt },
       },

@@ -5,6 +5,7 @@ import type {
   TWebformReceipt,
   TWebformSettings,
 } from "../../../shared/contracts/webform";
+import type { Tx } from "../../db/connection";
 import { type AnyActor, actorId, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, invariant } from "../../platform/errors";
@@ -13,9 +14,16 @@ import { escapeHtml } from "../../platform/html";
 import type { UploadedFile } from "../../platform/multipart";
 import { ensureAllowed } from "../../platform/policy";
 import { getBranding } from "../branding/branding.service";
-import { openCaseInTransaction } from "../cases/cases.service";
+import { findCaseRecords, insertCaseInTransaction, reopenOnCustomerReply } from "../cases/cases.service";
+import { findOrCreateContactByEmail } from "../contacts/contacts.service";
 import { listCustomFields } from "../custom-fields/custom-fields.service";
 import { enqueueSystemMail, outboundMailConfigured } from "../email/system-mail.service";
+import {
+  executiveCaseForLetter,
+  NOT_OFFERED,
+  offeredExecutiveId,
+  publicExecutiveLetter,
+} from "../executive/executive.service";
 import { addEmailMessage, storeEmailAttachments } from "../messages/messages.service";
 import { listTeams, teamLeadOf } from "../teams/teams.service";
 import { firstActiveAdminId } from "../users/users.service";
@@ -130,17 +138,46 @@ const acknowledgement = (
   c: { number: number; subject: string },
   name: string,
   link: string,
-): { subject: string; text: string; html: string } => ({
-  subject: `We received your request #${c.number}: ${c.subject}`,
-  text: [
-    `Hello ${name},`,
-    "",
-    `thank you for contacting ${companyName}. Your request #${c.number} ("${c.subject}") is with our team; we will answer by email.`,
-    "",
-    `Follow it and add to it in our customer portal: ${link}`,
-  ].join("\n"),
-  html: `<p>Hello ${escapeHtml(name)},</p><p>thank you for contacting ${escapeHtml(companyName)}. Your request #${c.number} (“${escapeHtml(c.subject)}”) is with our team; we will answer by email.</p><p><a href="${escapeHtml(link)}">Follow it in our customer portal</a></p>`,
-});
+  executiveName: string | null,
+): { subject: string; text: string; html: string } => {
+  const withWhom = executiveName ? `is with ${executiveName}, who reads it personally` : "is with our team";
+  return {
+    subject: `We received your ${executiveName ? "letter" : "request"} #${c.number}: ${c.subject}`,
+    text: [
+      `Hello ${name},`,
+      "",
+      `thank you for contacting ${companyName}. Your ${executiveName ? "letter" : "request"} #${c.number} ("${c.subject}") ${withWhom}; we will answer by email.`,
+      "",
+      `Follow it and add to it in our customer portal: ${link}`,
+    ].join("\n"),
+    html: `<p>Hello ${escapeHtml(name)},</p><p>thank you for contacting ${escapeHtml(companyName)}. Your ${executiveName ? "letter" : "request"} #${c.number} (“${escapeHtml(c.subject)}”) ${escapeHtml(withWhom)}; we will answer by email.</p><p><a href="${escapeHtml(link)}">Follow it in our customer portal</a></p>`,
+  };
+};
+
+/**
+ * A letter to the chief executive from the web form: it joins the customer's executive case with that executive
+ * that is not closed yet (`joined`), else opens one.
+ */
+const executiveLetter = async (
+  tx: Tx,
+  executiveId: string,
+  input: TWebformFields,
+  teamId: string | null,
+  customFields: Record<string, string | number | boolean>,
+): Promise<{ c: { id: string; number: number; subject: string; requesterId: string }; joined: boolean }> => {
+  const requester = await findOrCreateContactByEmail(tx, SYSTEM, input.email, input.name);
+  const letter = await executiveCaseForLetter(tx, SYSTEM, {
+    executiveId,
+    requesterId: requester.id,
+    subject: input.subject,
+    channel: "web_form",
+    teamId,
+    customFields,
+  });
+  const [c] = letter.created ? [letter.created] : await findCaseRecords(tx, [letter.caseId]);
+  if (!c) throw new Error("executive case missing");
+  return { c, joined: !letter.created };
+};
 
 /**
  * A web form submission becomes a case (channel web_form) from the contact with that email address,
@@ -171,38 +208,51 @@ export const submitWebform = async (
   const customFields = await formCustomFields(ctx, input.customFields);
   const settings = await repo.findSettings(ctx.db);
   const teamId = settings?.teamId ?? null;
-  const ownerId = await ownerOf(ctx, teamId);
+  const toExecutive = input.addressedTo === "executive";
+  const executiveId = toExecutive ? await offeredExecutiveId(ctx.db) : null;
+  if (toExecutive && !executiveId) throw invalid("addressedTo", NOT_OFFERED);
+  const to: { executiveId: string } | { ownerId: string } = executiveId
+    ? { executiveId }
+    : { ownerId: await ownerOf(ctx, teamId) };
   const branding = await getBranding(ctx);
   const created = await inTransaction(ctx, async (tx) => {
-    const c = await openCaseInTransaction(tx, SYSTEM, {
-      subject: input.subject,
-      requester: { email: input.email, name: input.name },
-      teamId,
-      ownerId,
-      status: "new",
-      priority: "normal",
-      type: "question",
-      channel: "web_form",
-      tags: [],
-      customFields,
-      followerIds: [],
-    });
+    const { c, joined } =
+      "executiveId" in to
+        ? await executiveLetter(tx, to.executiveId, input, teamId, customFields)
+        : {
+            c: await insertCaseInTransaction(tx, SYSTEM, {
+              subject: input.subject,
+              requester: { email: input.email, name: input.name },
+              teamId,
+              ownerId: to.ownerId,
+              status: "new",
+              priority: "normal",
+              type: "question",
+              channel: "web_form",
+              tags: [],
+              customFields,
+              followerIds: [],
+            }),
+            joined: false,
+          };
     const stored = await storeEmailAttachments(ctx, tx, c.id, files);
     await addEmailMessage(tx, SYSTEM, c.id, {
       kind: "reply",
-      authorContactId: c.requester.id,
-      bodyText: input.description,
+      authorContactId: c.requesterId,
+      bodyText: joined ? `${input.subject}\n\n${input.description}` : input.description,
       bodyHtml: null,
       attachmentIds: stored.map((a) => a.id),
     });
+    if (joined) await reopenOnCustomerReply(tx, SYSTEM, c.id);
     await repo.recordSubmission(tx, { ip, email: input.email, caseId: c.id });
     if (outboundMailConfigured(ctx)) {
       const link = new URL(`/portal/cases/${c.id}`, ctx.config.publicUrl).toString();
+      const executiveName = executiveId ? ((await publicExecutiveLetter(ctx)).executiveName ?? null) : null;
       await enqueueSystemMail(ctx, tx, {
         purpose: "webform_acknowledgement",
         to: input.email,
         caseId: c.id,
-        ...acknowledgement(branding.companyName, c, input.name, link),
+        ...acknowledgement(branding.companyName, c, input.name, link, executiveName),
       });
     }
     return c;

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Button,
   Code,
@@ -10,22 +11,26 @@ import {
   Paper,
   Select,
   Stack,
+  Switch,
   Text,
+  Textarea,
   TextInput,
   Title,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { TBranding } from "../../../shared/contracts/branding";
+import { EXECUTIVE_MESSAGE_MAX, type TExecutiveLetterSettings } from "../../../shared/contracts/executive";
 import type { TWebformSettings } from "../../../shared/contracts/webform";
-import { API_BASE, api, currentCsrfToken, errorMessage } from "../../app/api-client";
-import { useCustomFields, useTeams } from "../../app/directory";
+import { API_BASE, api, currentCsrfToken, errorMessage, fieldError } from "../../app/api-client";
+import { useCustomFields, useTeams, useUsers } from "../../app/directory";
 import { ErrorAlert, Loading } from "../../ui/states";
 import { AdminOnly } from "../admin/admin-only";
 
 type Branding = Omit<TBranding, "updatedAt"> & { updatedAt: string };
 type WebformSettings = Omit<TWebformSettings, "updatedAt"> & { updatedAt: string };
+type ExecutiveLetterSettings = Omit<TExecutiveLetterSettings, "updatedAt"> & { updatedAt: string };
 
 const uploadLogo = async (file: File): Promise<Branding> => {
   const form = new FormData();
@@ -156,12 +161,92 @@ const WebformForm = ({ settings }: { settings: WebformSettings }) => {
   );
 };
 
+const ExecutiveLetterForm = ({ settings }: { settings: ExecutiveLetterSettings }) => {
+  const qc = useQueryClient();
+  const users = useUsers();
+  const [enabled, setEnabled] = useState(settings.enabled);
+  const [executiveId, setExecutiveId] = useState<string | null>(settings.executive?.id ?? null);
+  const [message, setMessage] = useState(settings.message);
+  const save = useMutation({
+    mutationFn: async () =>
+      await api<ExecutiveLetterSettings>("/executive/letter-settings", {
+        method: "PATCH",
+        body: { enabled, executiveId, message },
+      }),
+    onSuccess: (saved) => {
+      qc.setQueryData(["executive-letter-settings"], saved);
+      notifications.show({ color: "green", message: "Executive letter settings saved" });
+    },
+  });
+  const executives = (users.data ?? [])
+    .filter((u) => u.active && u.role === "executive")
+    .map((u) => ({ value: u.id, label: u.name }));
+  const err = save.error;
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="executive-letter-title">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Stack>
+          <Title order={2} size="h4" id="executive-letter-title">
+            Write to the chief executive
+          </Title>
+          <Text size="sm">
+            Offers customers, in the portal and the web form, a letter that goes straight to the executive: it opens an
+            executive case they own, and they are alerted at once.
+          </Text>
+          {err && !["executiveId", "message"].some((f) => fieldError(err, f)) ? (
+            <Alert color="red" role="alert">
+              {errorMessage(err)}
+            </Alert>
+          ) : null}
+          <Switch
+            label="Offer it on the portal and the web form"
+            checked={enabled}
+            onChange={(e) => setEnabled(e.currentTarget.checked)}
+          />
+          <Select
+            label="Executive"
+            placeholder={executives.length ? "Choose the executive" : "No active executive"}
+            data={executives}
+            value={executiveId}
+            onChange={setExecutiveId}
+            error={fieldError(err, "executiveId")}
+          />
+          <Textarea
+            label="The executive's message to customers"
+            description="Shown above the letter, in the executive's own words."
+            autosize
+            minRows={3}
+            maxLength={EXECUTIVE_MESSAGE_MAX}
+            value={message}
+            onChange={(e) => setMessage(e.currentTarget.value)}
+            error={fieldError(err, "message")}
+          />
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              Save executive letter settings
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Paper>
+  );
+};
+
 /** Admin: how customer-facing pages look (branding) and where web form cases go. */
 export const CustomerPagesPage = () => {
   const branding = useQuery({ queryKey: ["branding"], queryFn: () => api<Branding>("/branding") });
   const settings = useQuery({
     queryKey: ["webform-settings"],
     queryFn: () => api<WebformSettings>("/webform/settings"),
+  });
+  const letters = useQuery({
+    queryKey: ["executive-letter-settings"],
+    queryFn: () => api<ExecutiveLetterSettings>("/executive/letter-settings"),
   });
   return (
     <AdminOnly>
@@ -171,12 +256,14 @@ export const CustomerPagesPage = () => {
         </Title>
         {branding.isError && <ErrorAlert error={branding.error} />}
         {settings.isError && <ErrorAlert error={settings.error} />}
-        {branding.isPending || settings.isPending ? (
+        {letters.isError && <ErrorAlert error={letters.error} />}
+        {branding.isPending || settings.isPending || letters.isPending ? (
           <Loading />
         ) : (
           <>
             {branding.data && <BrandingForm key={branding.data.version} branding={branding.data} />}
             {settings.data && <WebformForm settings={settings.data} />}
+            {letters.data && <ExecutiveLetterForm key={letters.data.version} settings={letters.data} />}
           </>
         )}
       </Stack>

@@ -3,16 +3,25 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { CASE_PRIORITIES, CASE_TYPES, type CasePriority, type CaseType } from "../../../shared/domain";
 import { api, errorMessage, fieldError, queryString } from "../../app/api-client";
 import { useEmployeeOptions, useTeams } from "../../app/directory";
 import { useSession } from "../../app/session";
 import type { Case, Contact, CreateCaseInput, Page } from "../../app/wire";
 import { options, PRIORITY_LABEL, TYPE_LABEL } from "../../ui/labels";
+import type { ExecutiveCaseSummary } from "../everyones-job/wire";
 import { invalidateCaseLists } from "./cases.queries";
 
-type Channel = "phone" | "email" | "agent";
+type Channel = "phone" | "email" | "agent" | "letter";
+type AddressedTo = "team" | "executive";
+
+/** How a customer reached the executive: the case's channel and what the description is. */
+const EXECUTIVE_CHANNELS = [
+  { value: "letter", label: "Letter (the description is the customer's letter)" },
+  { value: "phone", label: "Phone call (the description is logged as the call)" },
+  { value: "email", label: "Email (the description is the customer's words)" },
+];
 
 const ContactSelect = ({
   value,
@@ -66,35 +75,89 @@ export const NewCaseModal = ({ onClose }: { onClose: () => void }) => {
   const [type, setType] = useState<CaseType>("question");
   const [ownerId, setOwnerId] = useState<string | null>(session.user.id);
   const [teamId, setTeamId] = useState<string | null>(null);
+  const [addressedTo, setAddressedTo] = useState<AddressedTo>("team");
+  const [executiveId, setExecutiveId] = useState<string | null>(null);
+  const executives = useMemo(
+    () =>
+      [...employees.byId.values()]
+        .filter((u) => u.active && u.role === "executive")
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((u) => ({ value: u.id, label: u.name })),
+    [employees.byId],
+  );
+  const toExecutive = addressedTo === "executive";
+  const address = (to: AddressedTo) => {
+    setAddressedTo(to);
+    if (to === "executive") {
+      setChannel("letter");
+      setPriority("high");
+      setType("complaint");
+      if (!executiveId && executives.length === 1) setExecutiveId(executives[0]?.value ?? null);
+    } else {
+      setChannel("phone");
+      setPriority("normal");
+      setType("question");
+    }
+  };
 
   const create = useMutation({
-    mutationFn: async () => {
+    mutationFn: async (): Promise<{ id: string; number: number }> => {
+      const requester =
+        who === "new"
+          ? { email: email.trim(), ...(name.trim() ? { name: name.trim() } : {}) }
+          : { contactId: contactId ?? "" };
+      const text = description.trim() ? { description: { body: description.trim(), format: "text" as const } } : {};
+      if (toExecutive) {
+        const opened = await api<ExecutiveCaseSummary>("/executive/cases", {
+          method: "POST",
+          body: {
+            executiveId: executiveId ?? "",
+            subject: subject.trim(),
+            requester,
+            channel,
+            priority,
+            type,
+            ...text,
+          },
+        });
+        return { id: opened.caseId, number: opened.number };
+      }
       const body: CreateCaseInput = {
         subject: subject.trim(),
-        requester:
-          who === "new"
-            ? { email: email.trim(), ...(name.trim() ? { name: name.trim() } : {}) }
-            : { contactId: contactId ?? "" },
+        requester,
         channel,
         priority,
         type,
         ...(ownerId ? { ownerId } : {}),
         ...(teamId ? { teamId } : {}),
-        ...(description.trim() ? { description: { body: description.trim(), format: "text" } } : {}),
+        ...text,
       };
       return await api<Case>("/cases", { method: "POST", body });
     },
     onSuccess: async (created) => {
       invalidateCaseLists(queryClient);
-      notifications.show({ color: "green", message: `Case #${created.number} opened.` });
+      notifications.show({
+        color: "green",
+        message: toExecutive
+          ? `Case #${created.number} is with the executive, who has been alerted.`
+          : `Case #${created.number} opened.`,
+      });
       onClose();
       await navigate({ to: "/cases/$caseId", params: { caseId: created.id } });
     },
   });
   const err = create.error;
-  const known = ["subject", "requester.email", "requester.name", "requester.contactId", "ownerId", "teamId"];
+  const known = [
+    "subject",
+    "requester.email",
+    "requester.name",
+    "requester.contactId",
+    "ownerId",
+    "teamId",
+    "executiveId",
+  ];
   return (
-    <Modal opened onClose={onClose} title="New case" size="lg">
+    <Modal opened onClose={onClose} title="New case" size="lg" closeButtonProps={{ "aria-label": "Close" }}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -106,6 +169,29 @@ export const NewCaseModal = ({ onClose }: { onClose: () => void }) => {
             <Alert color="red" role="alert">
               {errorMessage(err)}
             </Alert>
+          ) : null}
+          <SegmentedControl
+            value={addressedTo}
+            onChange={(v) => address(v as AddressedTo)}
+            data={[
+              { value: "team", label: "To our team" },
+              { value: "executive", label: "Addressed to the chief executive" },
+            ]}
+            aria-label="Addressed to"
+            fullWidth
+          />
+          {toExecutive ? (
+            <Select
+              label="Executive"
+              description="The letter goes straight to them: they own it, are alerted now, and delegate it themselves."
+              placeholder={executives.length ? "Choose the executive" : "No active executive"}
+              required
+              data={executives}
+              value={executiveId}
+              onChange={setExecutiveId}
+              error={fieldError(err, "executiveId")}
+              allowDeselect={false}
+            />
           ) : null}
           <SegmentedControl
             value={who}
@@ -147,11 +233,15 @@ export const NewCaseModal = ({ onClose }: { onClose: () => void }) => {
           />
           <Select
             label="How did the customer reach us?"
-            data={[
-              { value: "phone", label: "Phone call (the description is logged as the call)" },
-              { value: "email", label: "Email (the description is the customer's words)" },
-              { value: "agent", label: "Other (the description is your note of it)" },
-            ]}
+            data={
+              toExecutive
+                ? EXECUTIVE_CHANNELS
+                : [
+                    { value: "phone", label: "Phone call (the description is logged as the call)" },
+                    { value: "email", label: "Email (the description is the customer's words)" },
+                    { value: "agent", label: "Other (the description is your note of it)" },
+                  ]
+            }
             value={channel}
             onChange={(v) => v && setChannel(v as Channel)}
             allowDeselect={false}
@@ -180,32 +270,34 @@ export const NewCaseModal = ({ onClose }: { onClose: () => void }) => {
               allowDeselect={false}
             />
           </Group>
-          <Group grow align="flex-start">
-            <Select
-              label="Owner"
-              searchable
-              data={employees.options}
-              value={ownerId}
-              onChange={setOwnerId}
-              error={fieldError(err, "ownerId")}
-              limit={50}
-            />
-            <Select
-              label="Team"
-              clearable
-              placeholder="No team"
-              data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
-              value={teamId}
-              onChange={setTeamId}
-              error={fieldError(err, "teamId")}
-            />
-          </Group>
+          {toExecutive ? null : (
+            <Group grow align="flex-start">
+              <Select
+                label="Owner"
+                searchable
+                data={employees.options}
+                value={ownerId}
+                onChange={setOwnerId}
+                error={fieldError(err, "ownerId")}
+                limit={50}
+              />
+              <Select
+                label="Team"
+                clearable
+                placeholder="No team"
+                data={(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))}
+                value={teamId}
+                onChange={setTeamId}
+                error={fieldError(err, "teamId")}
+              />
+            </Group>
+          )}
           <Group justify="flex-end" mt="xs">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Open case
+              {toExecutive ? "Send to the executive" : "Open case"}
             </Button>
           </Group>
         </Stack>

@@ -1,7 +1,7 @@
 import { keepPreviousData, type QueryClient, useQuery } from "@tanstack/react-query";
 import type { LedgerGroup } from "../../../shared/contracts/remedies";
 import { ApiError, api, queryString } from "../../app/api-client";
-import type { RootCauseCategory } from "../../app/wire";
+import type { Notice, RootCauseCategory } from "../../app/wire";
 import type {
   AuthorityLimit,
   CaseRemedies,
@@ -33,6 +33,29 @@ export const useExecutiveCase = (caseId: string, version: number) =>
     placeholderData: keepPreviousData,
     retry: false,
   });
+
+export const LETTER_ALERTS_KEY = ["letter-alerts"] as const;
+
+/**
+ * The caller's unread alerts of letters written to them (the executive line's in-app alert). Refreshed when the
+ * stream says an executive was alerted, and every minute in case the stream is down.
+ */
+export const useLetterAlerts = (enabled: boolean) =>
+  useQuery({
+    queryKey: LETTER_ALERTS_KEY,
+    queryFn: async () =>
+      (await api<{ items: Notice[] }>("/me/notifications?unread=true&limit=200")).items.filter(
+        (n) => n.kind === "executive_letter",
+      ),
+    enabled,
+    refetchInterval: 60_000,
+  });
+
+/** The executive opened the case: its letter alerts are read. */
+export const markLettersRead = async (queryClient: QueryClient, alerts: readonly Notice[]): Promise<void> => {
+  await Promise.all(alerts.map((n) => api(`/me/notifications/${n.id}/read`, { method: "POST" })));
+  await queryClient.invalidateQueries({ queryKey: LETTER_ALERTS_KEY });
+};
 
 export const useExecutiveDashboard = (sinceDays: number, executiveId: string | null) =>
   useQuery({

@@ -2,14 +2,15 @@ import { Badge, Button, Group, Paper, SegmentedControl, Select, Stack, Text, Tex
 import { notifications } from "@mantine/notifications";
 import { IconCrown } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { VerificationOutcome } from "../../../shared/contracts/executive";
 import { api, errorMessage, fieldError } from "../../app/api-client";
 import { useEmployeeOptions } from "../../app/directory";
+import { useSession } from "../../app/session";
 import type { CaseDetail } from "../../app/wire";
 import { formatAbsolute } from "../../ui/due-time";
 import { ErrorAlert } from "../../ui/states";
-import { executiveCaseKey, useExecutiveCase } from "./everyones-job.queries";
+import { executiveCaseKey, markLettersRead, useExecutiveCase, useLetterAlerts } from "./everyones-job.queries";
 import { OUTCOME_LABEL, STAGE_COLOR, STAGE_LABEL } from "./labels";
 import type { ExecutiveCase } from "./wire";
 
@@ -309,8 +310,21 @@ const ReportView = ({ report, superseded }: { report: NonNullable<ExecutiveCase[
  * The executive line on the case page: the receipt, delegation (executive), the owner's written report, and the
  * executive's verification call. Renders nothing for an ordinary case.
  */
+/** The executive reading their letter: its in-app alerts are read. */
+const useReadAlertsOf = (caseId: string, executiveId: string | undefined) => {
+  const session = useSession();
+  const queryClient = useQueryClient();
+  const mine = executiveId === session.user.id;
+  const alerts = useLetterAlerts(mine);
+  const unread = useMemo(() => (alerts.data ?? []).filter((n) => n.caseId === caseId), [alerts.data, caseId]);
+  useEffect(() => {
+    if (mine && unread.length > 0) void markLettersRead(queryClient, unread);
+  }, [mine, unread, queryClient]);
+};
+
 export const ExecutiveSection = ({ c, reportError }: { c: CaseDetail; reportError: string | undefined }) => {
   const query = useExecutiveCase(c.id, c.version);
+  useReadAlertsOf(c.id, query.data?.executive.id);
   const [redelegating, setRedelegating] = useState(false);
   const [editingReport, setEditingReport] = useState(false);
   if (query.error) {
