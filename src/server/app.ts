@@ -1,10 +1,8 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyCookie from "@fastify/cookie";
 import fastifyMultipart from "@fastify/multipart";
-import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import { sql } from "drizzle-orm";
@@ -79,6 +77,7 @@ import {
 } from "./platform/http";
 import { defineJob, Jobs } from "./platform/jobs";
 import { InProcessBus, PostgresBus, PresenceBoard, type RealtimeBus, realtimeProcessor } from "./platform/realtime";
+import { serveWebApp } from "./platform/web-app";
 
 export interface BuildOptions {
   config: Config;
@@ -265,14 +264,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     await app.register(routes);
   }
 
-  if (existsSync(join(WEB_DIST, "index.html"))) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: "/", wildcard: false, index: false });
-    const indexHtml = await readFile(join(WEB_DIST, "index.html"));
-    app.get("/*", { schema: { hide: true } }, async (req, reply) => {
-      if (req.url.startsWith("/api/")) return reply.callNotFound();
-      return reply.type("text/html").header("cache-control", "no-cache").send(indexHtml);
-    });
-  }
+  if (existsSync(join(WEB_DIST, "index.html"))) await serveWebApp(app, WEB_DIST);
 
   app.addHook("onClose", async () => {
     await jobs.stop();
