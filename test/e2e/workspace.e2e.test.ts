@@ -167,8 +167,18 @@ describe("agent workspace", () => {
     await owner.click();
     await owner.fill(people.otto.department);
     await page.getByRole("option", { name: `${people.otto.name} · ${people.otto.department}` }).click();
+    const handover = page.getByRole("dialog", { name: /^Hand case #\d+ to / });
+    await handover.waitFor();
+    expect(await handover.getByRole("checkbox", { name: "Keep following this case" }).isChecked()).toBe(true);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await handover.getByRole("textbox", { name: "Next step" }).fill("Otto: check the gasket batch");
+    await handover.getByRole("button", { name: "Hand over" }).click();
+    await handover.waitFor({ state: "hidden" });
     await expect.poll(() => owner.inputValue()).toBe(`${people.otto.name} · ${people.otto.department}`);
     await page.getByText(`owned by ${people.otto.name}`).waitFor();
+    await expect
+      .poll(() => page.getByRole("textbox", { name: "Next step" }).inputValue())
+      .toBe("Otto: check the gasket batch");
 
     const step = page.getByRole("textbox", { name: "Next step" });
     await step.fill("Quality checks the gasket batch");

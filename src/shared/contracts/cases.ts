@@ -117,6 +117,11 @@ export const zUpdateCaseInput = z.strictObject({
   nextStepDueAt: zTimestamp.nullable().optional(),
   tags: zTags.optional(),
   customFields: zCustomFieldValues.optional(),
+  /**
+   * With a new owner: whether the person handing the case over keeps following it. Defaults to yes when the owner
+   * hands over their own case (they keep seeing how it ends), to no when someone else reassigns it.
+   */
+  keepFollowing: z.boolean().optional(),
 });
 export type TUpdateCaseInput = z.output<typeof zUpdateCaseInput>;
 

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
-import { makeCase, makeUser, type TestUser, uniq } from "../../../../test/factories";
+import { makeCase, makeDepartment, makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { SYSTEM } from "../../platform/actor";
 import { createContact } from "../contacts/contacts.service";
 import { createOrganization } from "../organizations/organizations.service";
@@ -107,6 +107,49 @@ describe("cases API", () => {
     expect(stale.json().error).toMatchObject({ code: "VERSION_CONFLICT", currentVersion: 2 });
     const now = await agent.call({ method: "GET", url });
     expect(now.json().priority).toBe("high");
+  });
+
+  it("keeps whoever hands a case over as a follower, with the next step they leave, unless they choose not to", async () => {
+    const manufacturing = await makeDepartment(t.app, "operations");
+    const mira = await makeUser(t.app, { role: "employee", departmentId: manufacturing.id });
+    const c = await makeCase(t.app, mira.user.id);
+    const due = new Date(Date.now() + 3 * 3_600_000).toISOString();
+    const handed = await mira.call({
+      method: "PATCH",
+      url: `/api/v1/cases/${c.id}`,
+      headers: { "if-match": `"${c.version}"` },
+      payload: { ownerId: agent.user.id, nextStep: "Sam: call the customer with the inspection result", nextStepDueAt: due },
+    });
+    expect(handed.statusCode).toBe(200);
+    expect(handed.json()).toMatchObject({ nextStep: "Sam: call the customer with the inspection result" });
+    const seen = await mira.call({ method: "GET", url: `/api/v1/cases/${c.id}` });
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().owner.id).toBe(agent.user.id);
+    expect(seen.json().followerIds).toContain(mira.user.id);
+
+    const other = await makeCase(t.app, mira.user.id);
+    const letGo = await mira.call({
+      method: "PATCH",
+      url: `/api/v1/cases/${other.id}`,
+      headers: { "if-match": `"${other.version}"` },
+      payload: { ownerId: agent.user.id, keepFollowing: false },
+    });
+    expect(letGo.statusCode).toBe(200);
+    const now = await agent.call({ method: "GET", url: `/api/v1/cases/${other.id}` });
+    expect(now.json().followerIds).not.toContain(mira.user.id);
+    expect((await mira.call({ method: "GET", url: `/api/v1/cases/${other.id}` })).statusCode).toBe(404);
+  });
+
+  it("refuses keepFollowing on an edit that does not change the owner, naming the field", async () => {
+    const c = await makeCase(t.app, agent.user.id);
+    const res = await agent.call({
+      method: "PATCH",
+      url: `/api/v1/cases/${c.id}`,
+      headers: { "if-match": `"${c.version}"` },
+      payload: { priority: "high", keepFollowing: true },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.field).toBe("keepFollowing");
   });
 
   it("refuses to leave an open case without owner or next-step due time (422 naming the field)", async () => {

@@ -336,6 +336,9 @@ export const updateCaseInTransaction = async (
   }
   if (before.status === "closed") throw new AppError("INVALID_TRANSITION", "Closed cases cannot be changed", "status");
   const assigning = input.ownerId !== undefined && input.ownerId !== before.ownerId;
+  if (input.keepFollowing !== undefined && !assigning) {
+    throw invalid("keepFollowing", "Keep following applies only when the case gets a new owner");
+  }
   await lockCaseFor(tx, actor, id, assigning ? "assign" : "update");
   const now = new Date();
   const transition = applyStatus(ctx, before, input, now);
@@ -390,6 +393,9 @@ export const updateCaseInTransaction = async (
   const after = await repo.updateVersioned(tx, id, expectedVersion, next);
   if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile", "If-Match");
   await recordEvents(tx, actor, caseChangeEvents(before, after));
+  if (assigning && actor.type === "user" && (input.keepFollowing ?? before.ownerId === actor.id)) {
+    await keepFollowerInTransaction(tx, actor, id, actor.id);
+  }
   await ctx.caseGuards.afterChange(tx, actor, before, after);
   return presentCase(actor, await viewOrFail(tx, actor, id));
 };

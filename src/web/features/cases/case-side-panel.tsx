@@ -12,13 +12,17 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { useNavigate } from "@tanstack/react-router";
 import { useEffect, useState } from "react";
 import { CASE_PRIORITIES, CASE_TYPES } from "../../../shared/domain";
 import { useCustomFields, useEmployeeOptions, useTeams } from "../../app/directory";
+import { useSession } from "../../app/session";
 import type { CaseDetail, CustomField, UpdateCaseInput } from "../../app/wire";
 import { DueText } from "../../ui/badges";
 import { fromLocalInput, toLocalInput } from "../../ui/due-time";
 import { options, PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
+import { type Handover, HandoverModal } from "./case-handover-modal";
 import { statusChoices } from "./status-choices";
 
 export type SaveCase = (patch: UpdateCaseInput) => Promise<boolean>;
@@ -231,6 +235,9 @@ export const CaseSidePanel = ({
   const employees = useEmployeeOptions();
   const teams = useTeams();
   const customFields = useCustomFields();
+  const session = useSession();
+  const navigate = useNavigate();
+  const [handover, setHandover] = useState<Handover | null>(null);
   const closed = c.status === "closed";
   const canUpdate = c.abilities.update && !closed;
   const canAssign = c.abilities.assign && !closed;
@@ -245,6 +252,18 @@ export const CaseSidePanel = ({
   const fields = (customFields.data ?? []).filter((f) => f.active || c.customFields[f.key] !== undefined);
   return (
     <Paper withBorder p="md" component="aside" aria-label="Case details">
+      <HandoverModal
+        c={c}
+        handover={handover}
+        meId={session.user.id}
+        save={save}
+        errors={errors}
+        onClose={() => setHandover(null)}
+        onLetGo={() => {
+          notifications.show({ message: `Case #${c.number} handed over` });
+          void navigate({ to: "/inbox" });
+        }}
+      />
       <Stack gap="md">
         <Section title="Properties">
           <Select
@@ -285,7 +304,10 @@ export const CaseSidePanel = ({
             searchable
             data={ownerData}
             value={c.owner?.id ?? null}
-            onChange={(v) => v && v !== c.owner?.id && void save({ ownerId: v })}
+            onChange={(v) => {
+              if (!v || v === c.owner?.id) return;
+              setHandover({ toId: v, toName: ownerData.find((o) => o.value === v)?.label ?? "them" });
+            }}
             allowDeselect={false}
             nothingFoundMessage="No active employee matches"
             disabled={!canAssign}

@@ -1,7 +1,8 @@
 import { ApiError } from "../../app/api-client";
 import type { Case, UpdateCaseInput } from "../../app/wire";
 
-export type EditField = keyof UpdateCaseInput;
+/** The case fields a person edits; keepFollowing travels with an owner change, it is not a field of the case. */
+export type EditField = Exclude<keyof UpdateCaseInput, "keepFollowing">;
 export type EditValue = UpdateCaseInput[EditField];
 
 export const FIELD_LABELS: Record<EditField, string> = {
