@@ -242,7 +242,7 @@ describe("agent workspace", () => {
     await other.close();
   });
 
-  it("updates a second browser live and shows who is viewing", async () => {
+  it("updates a second browser live, shows who is viewing, and never replaces what someone is typing", async () => {
     const other = await bea.newPage();
     await other.goto(caseUrl);
     await other.getByRole("heading", { level: 1, name: subject }).waitFor();
@@ -262,6 +262,18 @@ describe("agent workspace", () => {
       .poll(() => other.getByRole("combobox", { name: "Type" }).inputValue(), { timeout: 10_000 })
       .toBe("Incident");
     await screenshot(other, "case-live-second-browser");
+
+    const theirStep = other.getByRole("textbox", { name: "Next step" });
+    await theirStep.fill("Bea: draft she is still typing");
+    await page.getByRole("textbox", { name: "Next step" }).fill("Ava: ring the supplier about batch 2026-14");
+    await page.getByRole("button", { name: "Save next step" }).click();
+    const changed = other.getByRole("status").filter({ hasText: "The next step changed while you were editing" });
+    await changed.waitFor({ timeout: 10_000 });
+    expect(await theirStep.inputValue()).toBe("Bea: draft she is still typing");
+    await changed.getByText("Ava: ring the supplier about batch 2026-14").waitFor();
+    await changed.getByRole("button", { name: "Take theirs" }).click();
+    expect(await theirStep.inputValue()).toBe("Ava: ring the supplier about batch 2026-14");
+    await expect.poll(() => changed.count()).toBe(0);
     await other.close();
   });
 

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Button,
   Checkbox,
   Divider,
@@ -64,25 +65,29 @@ const NextStepEditor = ({
   clearErrors: (fields: string[]) => void;
   disabled: boolean;
 }) => {
-  const [step, setStep] = useState(c.nextStep ?? "");
-  const [due, setDue] = useState(toLocalInput(c.nextStepDueAt));
+  const onCase = { step: c.nextStep ?? "", due: toLocalInput(c.nextStepDueAt) };
+  /** The values the draft started from: a live update that changes them while you type does not replace your text. */
+  const [base, setBase] = useState(onCase);
+  const [step, setStep] = useState(onCase.step);
+  const [due, setDue] = useState(onCase.due);
   const [busy, setBusy] = useState(false);
-  const dirty = step !== (c.nextStep ?? "") || due !== toLocalInput(c.nextStepDueAt);
-  const [syncedVersion, setSyncedVersion] = useState(c.version);
-  useEffect(() => {
-    if (c.version !== syncedVersion && !busy) {
-      setSyncedVersion(c.version);
-      setStep(c.nextStep ?? "");
-      setDue(toLocalInput(c.nextStepDueAt));
-    }
-  }, [c.version, c.nextStep, c.nextStepDueAt, syncedVersion, busy]);
+  const dirty = step !== base.step || due !== base.due;
+  const theirs = dirty && (onCase.step !== base.step || onCase.due !== base.due) ? onCase : null;
+  if (!dirty && !busy && (onCase.step !== base.step || onCase.due !== base.due)) {
+    setBase(onCase);
+    setStep(onCase.step);
+    setDue(onCase.due);
+  }
 
   const submit = async () => {
     setBusy(true);
     const patch: UpdateCaseInput = {};
-    if (step.trim() !== (c.nextStep ?? "")) patch.nextStep = step.trim() === "" ? null : step.trim();
-    if (due !== toLocalInput(c.nextStepDueAt)) patch.nextStepDueAt = fromLocalInput(due);
-    await save(patch);
+    if (step.trim() !== onCase.step) patch.nextStep = step.trim() === "" ? null : step.trim();
+    if (due !== onCase.due) patch.nextStepDueAt = fromLocalInput(due);
+    if (await save(patch)) {
+      setBase({ step: step.trim(), due });
+      setStep(step.trim());
+    }
     setBusy(false);
   };
 
@@ -94,6 +99,30 @@ const NextStepEditor = ({
       }}
     >
       <Stack gap={6}>
+        {theirs && (
+          <Alert color="yellow" role="status" title="The next step changed while you were editing" p="xs">
+            <Text size="xs">
+              Now on the case: {theirs.step || "no next step"}
+              {theirs.due !== due ? `, due ${theirs.due.replace("T", " ")}` : ""}
+            </Text>
+            <Group gap={4} mt={4}>
+              <Button size="compact-xs" variant="default" onClick={() => setBase(theirs)}>
+                Keep mine
+              </Button>
+              <Button
+                size="compact-xs"
+                variant="default"
+                onClick={() => {
+                  setBase(theirs);
+                  setStep(theirs.step);
+                  setDue(theirs.due);
+                }}
+              >
+                Take theirs
+              </Button>
+            </Group>
+          </Alert>
+        )}
         <TextInput
           label="Next step"
           value={step}
@@ -132,8 +161,9 @@ const NextStepEditor = ({
               size="xs"
               variant="subtle"
               onClick={() => {
-                setStep(c.nextStep ?? "");
-                setDue(toLocalInput(c.nextStepDueAt));
+                setBase(onCase);
+                setStep(onCase.step);
+                setDue(onCase.due);
                 clearErrors(["nextStep", "nextStepDueAt"]);
               }}
             >
