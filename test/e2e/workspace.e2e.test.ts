@@ -23,6 +23,7 @@ describe("agent workspace", () => {
   let bea: BrowserContext;
   let page: Page;
   let caseUrl = "";
+  let teamName = "";
   const keyword = `quasar${letters(6)}`;
   const subject = `Espresso machine leaks ${keyword}`;
   const people = {
@@ -62,6 +63,7 @@ describe("agent workspace", () => {
       memberIds: [a.user.id, b.user.id],
       departmentId: service.id,
     });
+    teamName = team.name;
     const subjects = [
       "Invoice shows the wrong VAT rate",
       "Cannot reset my password",
@@ -138,6 +140,7 @@ describe("agent workspace", () => {
     await dialog.getByRole("textbox", { name: "Customer name" }).fill(people.carla);
     await dialog.getByRole("textbox", { name: "Subject" }).fill(subject);
     await dialog.getByRole("textbox", { name: "Description" }).fill("The machine leaks water from the group head.");
+    await expect.poll(() => dialog.getByRole("combobox", { name: "Team" }).inputValue()).toBe(teamName);
     await dialog.getByRole("button", { name: "Open case" }).click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
     caseUrl = page.url();

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
-import { makeCase, makeDepartment, makeUser, type TestUser, uniq } from "../../../../test/factories";
+import { makeCase, makeDepartment, makeTeam, makeUser, type TestUser, uniq } from "../../../../test/factories";
 import { SYSTEM } from "../../platform/actor";
 import { createContact } from "../contacts/contacts.service";
 import { createOrganization } from "../organizations/organizations.service";
@@ -37,6 +37,28 @@ describe("cases API", () => {
     expect(dueInHours).toBeGreaterThan(3.9);
     expect(dueInHours).toBeLessThan(4.1);
     expect(res.headers.etag).toBe('"1"');
+  });
+
+  it("opens a case in its creator's team when they are in one and name none, and with no team when told so", async () => {
+    const member = await makeUser(t.app, { role: "agent" });
+    const team = await makeTeam(t.app, { memberIds: [member.user.id] });
+    const open = async (extra: Record<string, unknown>) =>
+      await member.call({
+        method: "POST",
+        url: "/api/v1/cases",
+        payload: { subject: uniq("phone call"), requester: { email: `${uniq("c")}@customer.test` }, ...extra },
+      });
+    const defaulted = await open({});
+    expect(defaulted.statusCode).toBe(201);
+    expect(defaulted.json().team).toMatchObject({ id: team.id });
+    const none = await open({ teamId: null });
+    expect(none.json().team).toBeNull();
+
+    const other = await makeTeam(t.app, { memberIds: [member.user.id] });
+    const ambiguous = await open({});
+    expect(ambiguous.json().team).toBeNull();
+    const chosen = await open({ teamId: other.id });
+    expect(chosen.json().team).toMatchObject({ id: other.id });
   });
 
   it("opens a case for a known contact in the contact's organization, unless told otherwise", async () => {

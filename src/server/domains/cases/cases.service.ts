@@ -61,9 +61,16 @@ const viewOrFail = async (tx: Tx, actor: AnyActor, id: string): Promise<repo.Cas
   return view;
 };
 
+/**
+ * Opens a case for an employee or the system. An employee in exactly one team who names no team (`teamId` absent,
+ * not null) opens it in that team, as a desk expects of a phone call logged by its agent; one in several teams
+ * chooses (the New case form offers their first team).
+ */
 export const openCase = async (ctx: ServiceContext, actor: AnyActor, input: TCreateCaseInput): Promise<TCase> => {
   ensureAllowed(createCasePolicy.can(actor, "create", null), "Not allowed to open cases");
-  return await inTransaction(ctx, async (tx) => await openCaseInTransaction(tx, actor, input));
+  const ownTeam = actor.type === "user" && actor.teamIds.length === 1 ? actor.teamIds[0] : undefined;
+  const withTeam = input.teamId === undefined && ownTeam ? { ...input, teamId: ownTeam } : input;
+  return await inTransaction(ctx, async (tx) => await openCaseInTransaction(tx, actor, withTeam));
 };
 
 /** openCase within the caller's transaction (web form, surveys, the executive line): answers with the case as the actor sees it. */

@@ -74,7 +74,13 @@ export const NewCaseModal = ({ onClose }: { onClose: () => void }) => {
   const [priority, setPriority] = useState<CasePriority>("normal");
   const [type, setType] = useState<CaseType>("question");
   const [ownerId, setOwnerId] = useState<string | null>(session.user.id);
-  const [teamId, setTeamId] = useState<string | null>(null);
+  /** undefined until the person picks: the case then goes to their first team (by name), as the server would. */
+  const [pickedTeamId, setTeamId] = useState<string | null | undefined>(undefined);
+  const myTeamId =
+    (teams.data ?? [])
+      .filter((t) => t.memberIds.includes(session.user.id) || t.leadId === session.user.id)
+      .sort((a, b) => a.name.localeCompare(b.name))[0]?.id ?? null;
+  const teamId = pickedTeamId === undefined ? myTeamId : pickedTeamId;
   const [addressedTo, setAddressedTo] = useState<AddressedTo>("team");
   const [executiveId, setExecutiveId] = useState<string | null>(null);
   const executives = useMemo(
@@ -129,7 +135,7 @@ export const NewCaseModal = ({ onClose }: { onClose: () => void }) => {
         priority,
         type,
         ...(ownerId ? { ownerId } : {}),
-        ...(teamId ? { teamId } : {}),
+        teamId,
         ...text,
       };
       return await api<Case>("/cases", { method: "POST", body });
