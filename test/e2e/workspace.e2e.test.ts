@@ -179,6 +179,10 @@ describe("agent workspace", () => {
     await handover.waitFor({ state: "hidden" });
     await expect.poll(() => owner.inputValue()).toBe(`${people.otto.name} · ${people.otto.department}`);
     await page.getByText(`owned by ${people.otto.name}`).waitFor();
+    await thread
+      .locator('li[data-kind="change"]')
+      .filter({ hasText: `${people.ava.name} changed owner ${people.ava.name} → ${people.otto.name}` })
+      .waitFor();
     await expect
       .poll(() => page.getByRole("textbox", { name: "Next step" }).inputValue())
       .toBe("Otto: check the gasket batch");

@@ -320,6 +320,10 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}` }),
     expect: visibleToAllButOtherDepartment,
   },
+  "GET /api/v1/cases/:id/history": {
+    prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/history` }),
+    expect: visibleToAllButOtherDepartment,
+  },
   "PATCH /api/v1/cases/:id": {
     prepare: async () => ({
       url: `/api/v1/cases/${(await caseOfAgent()).id}`,

@@ -253,3 +253,34 @@ export const zSearchHit = z.object({
   snippetHtml: z.string(),
 });
 export type TSearchHit = z.output<typeof zSearchHit>;
+
+/** The case fields whose changes the thread shows as event lines. */
+export const CASE_HISTORY_FIELDS = [
+  "status",
+  "ownerId",
+  "teamId",
+  "priority",
+  "type",
+  "subject",
+  "nextStep",
+  "nextStepDueAt",
+  "tags",
+  "requesterId",
+  "organizationId",
+] as const;
+export type CaseHistoryField = (typeof CASE_HISTORY_FIELDS)[number];
+
+export const zCaseHistoryEntry = z.object({
+  id: z.number().int(),
+  at: zTimestamp,
+  /** Who made the change: an employee, or Extramile itself (an SLA action, a job, a rule). */
+  by: z.object({ type: z.enum(["user", "system"]), id: zId.nullable(), name: z.string() }),
+  /** Why, for a change nobody typed: "First response SLA breached", "the owner was deactivated", … */
+  reason: z.string().nullable(),
+  /** Values as people read them (names, not ids); due times as ISO timestamps. */
+  changes: z.array(
+    z.object({ field: z.enum(CASE_HISTORY_FIELDS), from: z.string().nullable(), to: z.string().nullable() }),
+  ),
+});
+export type TCaseHistoryEntry = z.output<typeof zCaseHistoryEntry>;
+export const zCaseHistory = z.object({ items: z.array(zCaseHistoryEntry) });

@@ -4,6 +4,7 @@ import type {
   zAttachment,
   zCase,
   zCaseDetail,
+  zCaseHistoryEntry,
   zCaseLink,
   zCreateCaseInput,
   zCreateMessageInput,
@@ -26,6 +27,7 @@ export type User = z.input<typeof zUser>;
 export type Case = z.input<typeof zCase>;
 export type CaseDetail = z.input<typeof zCaseDetail>;
 export type CaseLink = z.input<typeof zCaseLink>;
+export type CaseHistoryEntry = z.input<typeof zCaseHistoryEntry>;
 export type CaseAbilities = Case["abilities"];
 export type Message = z.input<typeof zMessage>;
 export type CaseEmail = z.input<typeof zCaseEmail>;

@@ -140,7 +140,11 @@ describe("cases API", () => {
       method: "PATCH",
       url: `/api/v1/cases/${c.id}`,
       headers: { "if-match": `"${c.version}"` },
-      payload: { ownerId: agent.user.id, nextStep: "Sam: call the customer with the inspection result", nextStepDueAt: due },
+      payload: {
+        ownerId: agent.user.id,
+        nextStep: "Sam: call the customer with the inspection result",
+        nextStepDueAt: due,
+      },
     });
     expect(handed.statusCode).toBe(200);
     expect(handed.json()).toMatchObject({ nextStep: "Sam: call the customer with the inspection result" });
@@ -160,6 +164,34 @@ describe("cases API", () => {
     const now = await agent.call({ method: "GET", url: `/api/v1/cases/${other.id}` });
     expect(now.json().followerIds).not.toContain(mira.user.id);
     expect((await mira.call({ method: "GET", url: `/api/v1/cases/${other.id}` })).statusCode).toBe(404);
+  });
+
+  it("tells what changed, by whom, with names: owner, team, priority and next step", async () => {
+    const colleague = await makeUser(t.app, { role: "agent", name: uniq("Sam Colleague") });
+    const team = await makeTeam(t.app, { memberIds: [agent.user.id] });
+    const c = await makeCase(t.app, agent.user.id);
+    const res = await agent.call({
+      method: "PATCH",
+      url: `/api/v1/cases/${c.id}`,
+      headers: { "if-match": `"${c.version}"` },
+      payload: { ownerId: colleague.user.id, teamId: team.id, priority: "urgent", nextStep: "Sam calls back" },
+    });
+    expect(res.statusCode).toBe(200);
+    const history = await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/history` });
+    expect(history.statusCode).toBe(200);
+    const changes = history.json().items.flatMap((i: { by: { name: string }; changes: object[] }) =>
+      i.changes.map((ch) => ({ ...ch, by: i.by.name })),
+    );
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        { field: "ownerId", from: agent.user.name, to: colleague.user.name, by: agent.user.name },
+        { field: "teamId", from: null, to: team.name, by: agent.user.name },
+        { field: "priority", from: "normal", to: "urgent", by: agent.user.name },
+        { field: "nextStep", from: c.nextStep, to: "Sam calls back", by: agent.user.name },
+      ]),
+    );
+    const outsider = await makeUser(t.app, { role: "employee", departmentId: (await makeDepartment(t.app)).id });
+    expect((await outsider.call({ method: "GET", url: `/api/v1/cases/${c.id}/history` })).statusCode).toBe(404);
   });
 
   it("refuses keepFollowing on an edit that does not change the owner, naming the field", async () => {

@@ -9,6 +9,7 @@ import {
   cases,
   contactEmails,
   contacts,
+  events,
   messages as messagesTable,
   organizations,
   teams,
@@ -533,3 +534,51 @@ export const listForCustomer = async (
     )
     .orderBy(sql`${cases.updatedAt} DESC, ${cases.id} DESC`)
     .limit(limit);
+
+/** The recorded changes of a case (status, owner and field changes), oldest first, with who made each. */
+export const changeEventsOf = async (db: DbOrTx, caseId: string, limit: number) =>
+  await db
+    .select({
+      id: events.id,
+      type: events.type,
+      actorId: events.actorId,
+      actorName: users.name,
+      payload: events.payload,
+      createdAt: events.createdAt,
+    })
+    .from(events)
+    .leftJoin(users, eq(users.id, events.actorId))
+    .where(
+      and(
+        eq(events.caseId, caseId),
+        eq(events.aggregateType, "case"),
+        inArray(events.type, ["case.status_changed", "case.owner_changed", "case.updated"]),
+      ),
+    )
+    .orderBy(asc(events.id))
+    .limit(limit);
+
+/** Display names for the ids a case's history mentions. */
+export const namesFor = async (
+  db: DbOrTx,
+  ids: { users: string[]; teams: string[]; contacts: string[]; organizations: string[] },
+): Promise<Map<string, string>> => {
+  const [u, t, c, o] = await Promise.all([
+    ids.users.length
+      ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids.users))
+      : [],
+    ids.teams.length
+      ? db.select({ id: teams.id, name: teams.name }).from(teams).where(inArray(teams.id, ids.teams))
+      : [],
+    ids.contacts.length
+      ? db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(inArray(contacts.id, ids.contacts))
+      : [],
+    ids.organizations.length
+      ? db
+          .select({ id: organizations.id, name: organizations.name })
+          .from(organizations)
+          .where(inArray(organizations.id, ids.organizations))
+      : [],
+  ]);
+  return new Map([...u, ...t, ...c, ...o].map((r) => [r.id, r.name]));
+};

@@ -5,6 +5,7 @@ import {
   zCase,
   zCaseCount,
   zCaseDetail,
+  zCaseHistory,
   zCaseListQuery,
   zCreateCaseInput,
   zFollowerInput,
@@ -32,6 +33,7 @@ import {
   unlinkCases,
   updateCase,
 } from "./cases.service";
+import { caseHistory } from "./history.service";
 
 const zIfMatch = z.object({ "if-match": z.string().max(40).optional() });
 
@@ -80,6 +82,19 @@ export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
       const found = await getCase(app.ctx, requireActor(req), req.params.id);
       return reply.header("etag", `"${found.version}"`).send(found);
     },
+  );
+  r.get(
+    "/api/v1/cases/:id/history",
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description: "What changed on the case, by whom or by what (an SLA action, a job), oldest first.",
+        params: zIdParams,
+        response: { 200: zCaseHistory },
+      },
+    },
+    async (req) => await caseHistory(app.ctx, requireActor(req), req.params.id),
   );
   r.patch(
     "/api/v1/cases/:id",

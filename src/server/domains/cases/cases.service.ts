@@ -323,7 +323,10 @@ export const updateCase = async (
 ): Promise<TCase> =>
   await inTransaction(ctx, async (tx) => await updateCaseInTransaction(ctx, tx, actor, id, expectedVersion, input));
 
-/** updateCase within the caller's transaction (the executive line delegates and reopens with its own writes). */
+/**
+ * updateCase within the caller's transaction (the executive line delegates and reopens with its own writes). `reason`
+ * says why a change nobody typed was made ("First response SLA breached"); the case's history shows it.
+ */
 export const updateCaseInTransaction = async (
   ctx: ServiceContext,
   tx: Tx,
@@ -331,6 +334,7 @@ export const updateCaseInTransaction = async (
   id: string,
   expectedVersion: number,
   input: TUpdateCaseInput,
+  reason?: string,
 ): Promise<TCase> => {
   const before = await lockCaseFor(tx, actor, id, "read");
   if (before.version !== expectedVersion) {
@@ -399,7 +403,7 @@ export const updateCaseInTransaction = async (
   }
   const after = await repo.updateVersioned(tx, id, expectedVersion, next);
   if (!after) throw new AppError("VERSION_CONFLICT", "The case changed meanwhile", "If-Match");
-  await recordEvents(tx, actor, caseChangeEvents(before, after));
+  await recordEvents(tx, actor, caseChangeEvents(before, after, reason ? { reason } : {}));
   if (assigning && actor.type === "user" && (input.keepFollowing ?? before.ownerId === actor.id)) {
     await keepFollowerInTransaction(tx, actor, id, actor.id);
   }

@@ -479,6 +479,10 @@ const recipientFor = (
   }
 };
 
+/** Why an SLA action changed a case, for its history: "First response SLA breached". */
+const actionReason = (clock: repo.StoredClock, kind: TimerKind): string =>
+  `${METRIC_LABEL[clock.metric]} ${kind === "breach" ? "SLA breached" : "SLA about to breach"}`;
+
 const runAction = async (
   ctx: ServiceContext,
   tx: Tx,
@@ -528,10 +532,15 @@ const runAction = async (
         const c = await caseRecord(sp, clock.caseId);
         if (c.teamId === action.teamId) return null;
         const lead = await teamLeadOf(sp, action.teamId);
-        await updateCaseInTransaction(ctx, sp, SYSTEM, c.id, c.version, {
-          teamId: action.teamId,
-          ...(lead && lead !== c.ownerId ? { ownerId: lead } : {}),
-        });
+        await updateCaseInTransaction(
+          ctx,
+          sp,
+          SYSTEM,
+          c.id,
+          c.version,
+          { teamId: action.teamId, ...(lead && lead !== c.ownerId ? { ownerId: lead } : {}) },
+          actionReason(clock, kind),
+        );
         return "reassigned to another team";
       });
     case "raise_priority":
@@ -539,7 +548,7 @@ const runAction = async (
         const c = await caseRecord(sp, clock.caseId);
         const priority = raisedPriority(c.priority, action.to);
         if (!priority) return null;
-        await updateCaseInTransaction(ctx, sp, SYSTEM, c.id, c.version, { priority });
+        await updateCaseInTransaction(ctx, sp, SYSTEM, c.id, c.version, { priority }, actionReason(clock, kind));
         return `raised priority to ${priority}`;
       });
     default: {

@@ -424,6 +424,12 @@ describe("warnings and escalations", () => {
       `First response SLA breached (target 1 h under "${policyName}"): notified ${owner.user.name} (owner); ` +
         "team lead not notified: the case has no team; raised priority to high.",
     );
+    const history = (await owner.call({ method: "GET", url: `/api/v1/cases/${c.id}/history` })).json();
+    expect(history.items.at(-1)).toMatchObject({
+      by: { type: "system", name: "Extramile" },
+      reason: "First response SLA breached",
+      changes: [{ field: "priority", from: "normal", to: "high" }],
+    });
   });
 
   it("keeps a breach visible when the case stops matching any policy", async () => {

@@ -30,6 +30,7 @@ import {
   patchCase,
   useCase,
   useCaseEmail,
+  useCaseHistory,
   useMessages,
 } from "./cases.queries";
 import { Composer, type ComposerHandle } from "./composer";
@@ -103,6 +104,7 @@ const CaseView = ({
   useEffect(() => setPainted(true), []);
   const present = usePresence(c.id, session.user.id, typing);
   const caseEmail = useCaseEmail(c.id);
+  const history = useCaseHistory(c.id);
   const presence = describePresence(present);
 
   const nameOf = useCallback(
@@ -316,7 +318,7 @@ const CaseView = ({
             ) : messagesError ? (
               <ErrorAlert error={messagesError} />
             ) : (
-              <CaseThread messages={messages ?? []} mail={caseEmail.data?.messages} />
+              <CaseThread messages={messages ?? []} mail={caseEmail.data?.messages} history={history.data} />
             )}
             {painted ? (
               <Composer

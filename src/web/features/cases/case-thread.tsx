@@ -1,8 +1,11 @@
+import { Switch } from "@mantine/core";
 import { IconLock, IconPaperclip, IconPhoneIncoming, IconPhoneOutgoing } from "@tabler/icons-react";
-import { memo } from "react";
+import { Fragment, memo, useState } from "react";
+import type { CaseHistoryField } from "../../../shared/contracts/cases";
 import { API_BASE } from "../../app/api-client";
-import type { Message, MessageMail } from "../../app/wire";
+import type { CaseHistoryEntry, Message, MessageMail } from "../../app/wire";
 import { describeAgo, formatAbsolute } from "../../ui/due-time";
+import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
 import { Empty } from "../../ui/states";
 import { useNow } from "../../ui/use-now";
 
@@ -122,17 +125,101 @@ const MessageItem = memo(function MessageItem({ m, now, mail }: { m: Message; no
   );
 });
 
-export const CaseThread = ({ messages, mail }: { messages: Message[]; mail?: MessageMail[] | undefined }) => {
+const FIELD_LABEL: Record<CaseHistoryField, string> = {
+  status: "status",
+  ownerId: "owner",
+  teamId: "team",
+  priority: "priority",
+  type: "type",
+  subject: "subject",
+  nextStep: "next step",
+  nextStepDueAt: "next step due",
+  tags: "tags",
+  requesterId: "requester",
+  organizationId: "organization",
+};
+
+const shown = (field: CaseHistoryField, v: string | null): string => {
+  if (v === null) return "none";
+  const label =
+    field === "status"
+      ? STATUS_LABEL[v as keyof typeof STATUS_LABEL]
+      : field === "priority"
+        ? PRIORITY_LABEL[v as keyof typeof PRIORITY_LABEL]
+        : field === "type"
+          ? TYPE_LABEL[v as keyof typeof TYPE_LABEL]
+          : field === "nextStepDueAt"
+            ? formatAbsolute(v)
+            : undefined;
+  return label ?? v;
+};
+
+/** One change of the case as a line in the thread: who or what, why, and each field from → to. */
+const ChangeItem = memo(function ChangeItem({ h, now }: { h: CaseHistoryEntry; now: Date }) {
+  return (
+    <li className="event-line" data-kind="change" data-by={h.by.type}>
+      <strong>{h.by.name}</strong>
+      {h.reason ? ` (${h.reason})` : ""}
+      {" changed "}
+      {h.changes.map((c, i) => (
+        <span key={c.field}>
+          {i > 0 ? "; " : ""}
+          {FIELD_LABEL[c.field]} {shown(c.field, c.from)} → {shown(c.field, c.to)}
+        </span>
+      ))}
+      {" · "}
+      <time dateTime={h.at} title={formatAbsolute(h.at)} className="message-time">
+        {describeAgo(h.at, now)}
+      </time>
+    </li>
+  );
+});
+
+const SHOW_CHANGES = "extramile.thread.showChanges";
+
+export const CaseThread = ({
+  messages,
+  mail,
+  history,
+}: {
+  messages: Message[];
+  mail?: MessageMail[] | undefined;
+  history?: CaseHistoryEntry[] | undefined;
+}) => {
   const now = useNow();
+  const [showChanges, setShowChanges] = useState(() => window.localStorage.getItem(SHOW_CHANGES) !== "false");
   const mailOf = new Map((mail ?? []).map((x) => [x.messageId, x]));
   if (messages.length === 0) {
     return <Empty title="No messages yet">Write the first reply or leave a note for your colleagues below.</Empty>;
   }
+  const changes = showChanges ? (history ?? []) : [];
+  const items = [
+    ...messages.map((m) => ({
+      at: m.createdAt,
+      key: `m${m.id}`,
+      node: <MessageItem m={m} now={now} mail={mailOf.get(m.id)} />,
+    })),
+    ...changes.map((h) => ({ at: h.at, key: `h${h.id}`, node: <ChangeItem h={h} now={now} /> })),
+  ].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   return (
-    <ol aria-label="Conversation" className="thread">
-      {messages.map((m) => (
-        <MessageItem key={m.id} m={m} now={now} mail={mailOf.get(m.id)} />
-      ))}
-    </ol>
+    <>
+      {history && history.length > 0 ? (
+        <Switch
+          size="xs"
+          label={`Show changes (${history.length})`}
+          checked={showChanges}
+          onChange={(e) => {
+            const on = e.currentTarget.checked;
+            window.localStorage.setItem(SHOW_CHANGES, String(on));
+            setShowChanges(on);
+          }}
+        />
+      ) : null}
+      <ol aria-label="Conversation" className="thread">
+        {items.map((i) => (
+          <Fragment key={i.key}>{i.node}</Fragment>
+        ))}
+      </ol>
+    </>
   );
 };

@@ -3,7 +3,7 @@ import { useMemo } from "react";
 import type { CaseSort } from "../../../shared/contracts/cases";
 import { api, queryString } from "../../app/api-client";
 import { caseQuery, messagesQuery } from "../../app/case-data";
-import type { Case, CaseDetail, CaseEmail, Page, UpdateCaseInput, View } from "../../app/wire";
+import type { Case, CaseDetail, CaseEmail, CaseHistoryEntry, Page, UpdateCaseInput, View } from "../../app/wire";
 import { type CaseListParams, sortViews } from "./views";
 
 export const caseKey = (id: string) => ["case", id] as const;
@@ -62,16 +62,29 @@ export const useCaseEmail = (id: string) =>
     staleTime: 5_000,
   });
 
+/** What changed on the case and by whom: under the case's key, so a live change of the case refreshes it. */
+export const caseHistoryKey = (id: string) => ["case", id, "history"] as const;
+export const useCaseHistory = (id: string) =>
+  useQuery({
+    queryKey: caseHistoryKey(id),
+    queryFn: async ({ signal }) => (await api<{ items: CaseHistoryEntry[] }>(`/cases/${id}/history`, { signal })).items,
+    staleTime: 5_000,
+  });
+
 export const invalidateCaseLists = (queryClient: QueryClient): void => {
   void queryClient.invalidateQueries({ queryKey: ["cases"] });
   void queryClient.invalidateQueries({ queryKey: ["case-count"] });
 };
 
-/** Keeps the detail-only fields (followers, links) when a PATCH answers with the plain case. */
+/**
+ * Keeps the detail-only fields (followers, links) when a PATCH answers with the plain case, and refreshes the
+ * case's history, which the change just extended.
+ */
 export const mergeIntoDetail = (queryClient: QueryClient, updated: Case | CaseDetail): void => {
   queryClient.setQueryData<CaseDetail>(caseKey(updated.id), (old) =>
     old ? { ...old, ...updated } : "followerIds" in updated ? updated : undefined,
   );
+  void queryClient.invalidateQueries({ queryKey: caseHistoryKey(updated.id) });
 };
 
 export const patchCase = async (id: string, version: number, patch: UpdateCaseInput): Promise<Case> =>
