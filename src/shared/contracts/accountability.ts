@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { zTimeZone } from "./people";
 import { CASE_PRIORITIES, CASE_STATUSES } from "../domain";
 import { COMMITMENT_KINDS } from "./commitments";
 import { zId, zTimestamp } from "./common";
@@ -74,6 +75,8 @@ export const zCracksQuery = z.strictObject({
   noActivityHours: z.coerce.number().min(1).max(2000).optional(),
   waitingHours: z.coerce.number().min(1).max(2000).optional(),
   brokenWithinDays: z.coerce.number().int().min(1).max(90).optional(),
+  /** The IANA time zone the item texts show times in ("was due Mon 7 Dec, 14:30"); UTC if not given. */
+  timeZone: zTimeZone.optional(),
 });
 export type TCracksQuery = z.output<typeof zCracksQuery>;
 

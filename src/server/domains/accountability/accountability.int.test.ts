@@ -99,6 +99,22 @@ describe("the cracks report", () => {
     expect(report.items.find((i) => i.kind === "owner_unavailable")?.detail).toMatch(/on leave until/);
   });
 
+  it("writes times in its texts as people read them, in the time zone asked for", async () => {
+    const url = `/api/v1/cracks?departmentId=${department.id}&timeZone=Asia/Kolkata`;
+    const report: TCracksReport = (await supervisor.call({ method: "GET", url })).json();
+    const overdue = report.items.find((i) => i.case.id === cases.overdue.id);
+    const due = new Date(overdue?.since ?? 0);
+    const local = new Date(due.getTime() + 330 * 60_000);
+    const hhmm = `${String(local.getUTCHours()).padStart(2, "0")}:${String(local.getUTCMinutes()).padStart(2, "0")}`;
+    expect(overdue?.detail).toContain(`was due`);
+    expect(overdue?.detail).toContain(`${local.getUTCDate()} `);
+    expect(overdue?.detail).toContain(hhmm);
+    for (const item of report.items) expect(item.detail).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    const bad = await supervisor.call({ method: "GET", url: "/api/v1/cracks?timeZone=Mars/Olympus" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.field).toBe("timeZone");
+  });
+
   it("shows others only their own cracks", async () => {
     const own: TCracksReport = (await agent.call({ method: "GET", url: "/api/v1/cracks" })).json();
     expect(new Set(own.items.map((i) => i.person?.id))).toEqual(new Set([agent.user.id]));

@@ -87,7 +87,9 @@ export const buildCracksReport = async (
   scope: repo.CrackScope,
   params: CracksParameters,
   now: Date,
+  timeZone: string,
 ): Promise<TCracksReport> => {
+  const at = (d: Date) => DateTime.fromJSDate(d, { zone: timeZone }).toFormat("ccc d LLL yyyy, HH:mm");
   const items: TCrackItem[] = [];
   for (const r of await repo.overdueNextSteps(db, scope, now)) {
     const due = r.nextStepDueAt ?? now;
@@ -95,7 +97,7 @@ export const buildCracksReport = async (
       ...caseItem(r),
       kind: "overdue_next_step",
       since: due,
-      detail: `Next step "${r.nextStep ?? ""}" was due ${due.toISOString()}`,
+      detail: `Next step "${r.nextStep ?? ""}" was due ${at(due)}`,
     });
   }
   const quiet = await repo.untouchedSince(
@@ -125,7 +127,7 @@ export const buildCracksReport = async (
       detail:
         r.ownerActive === false
           ? `${r.ownerName ?? "The owner"} is deactivated`
-          : `${r.ownerName ?? "The owner"} is on leave until ${r.leaveEndsAt?.toISOString() ?? "further notice"}`,
+          : `${r.ownerName ?? "The owner"} is on leave until ${r.leaveEndsAt ? at(r.leaveEndsAt) : "further notice"}`,
     });
   }
   for (const r of await repo.waitingOnOtherDepartment(
@@ -155,7 +157,7 @@ export const buildCracksReport = async (
       department,
       commitmentId: b.commitmentId,
       since: b.brokenAt ?? b.dueAt,
-      detail: `${b.kind} promise "${b.description}" was due ${b.dueAt.toISOString()}`,
+      detail: `${b.kind} promise "${b.description}" was due ${at(b.dueAt)}`,
     });
   }
   const order = new Map(CRACK_KINDS.map((k, i) => [k, i]));
@@ -203,6 +205,7 @@ export const getCracksReport = async (
     },
     parametersOf(ctx, q),
     now,
+    q.timeZone ?? "UTC",
   );
 };
 
@@ -253,7 +256,7 @@ const buildDigest = async (ctx: ServiceContext, recipient: repo.DigestRecipient,
   const localDate = local.toISODate();
   if (!localDate || local.hour < ctx.config.cracks.digestHour) return false;
   if (await repo.hasDigest(ctx.db, recipient.id, localDate)) return false;
-  const report = await buildCracksReport(ctx.db, scopeOf(recipient), parametersOf(ctx), now);
+  const report = await buildCracksReport(ctx.db, scopeOf(recipient), parametersOf(ctx), now, recipient.timeZone);
   const subject = `Cracks digest ${localDate}: ${report.totals.total} item(s)`;
   return await inTransaction(ctx, async (tx) => {
     const bodyText = digestText(recipient.name, localDate, report);

@@ -62,6 +62,9 @@ const GroupTable = ({ groups, label }: { groups: CrackGroup[]; label: string }) 
     </Table>
   );
 
+/** Item texts ("was due …") in the reader's own time. */
+const BROWSER_TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
 /**
  * What slips through the cracks: overdue next steps, quiet cases, owners away, cases waiting on another
  * department, broken promises; itemised and counted per person, team and department.
@@ -76,7 +79,8 @@ export const CracksPage = () => {
   const [kind, setKind] = useState<CrackKind | null>(null);
   const report = useQuery({
     queryKey: ["cracks", teamId, departmentId, ownerId],
-    queryFn: async () => await api<Report>(`/cracks${queryString({ teamId, departmentId, ownerId })}`),
+    queryFn: async () =>
+      await api<Report>(`/cracks${queryString({ teamId, departmentId, ownerId, timeZone: BROWSER_TIME_ZONE })}`),
     refetchInterval: 5 * 60_000,
   });
   const data = report.data;
@@ -158,6 +162,24 @@ export const CracksPage = () => {
               );
             })}
           </SimpleGrid>
+          <Tabs defaultValue="person">
+            <Tabs.List>
+              <Tabs.Tab value="person">Per person</Tabs.Tab>
+              <Tabs.Tab value="team">Per team</Tabs.Tab>
+              <Tabs.Tab value="department">Per department</Tabs.Tab>
+            </Tabs.List>
+            <Paper withBorder mt="xs">
+              <Tabs.Panel value="person">
+                <GroupTable groups={data.byPerson} label="Cracks per person" />
+              </Tabs.Panel>
+              <Tabs.Panel value="team">
+                <GroupTable groups={data.byTeam} label="Cracks per team" />
+              </Tabs.Panel>
+              <Tabs.Panel value="department">
+                <GroupTable groups={data.byDepartment} label="Cracks per department" />
+              </Tabs.Panel>
+            </Paper>
+          </Tabs>
           <Paper withBorder>
             {items.length === 0 ? (
               <Empty title="Nothing is slipping through the cracks">
@@ -215,24 +237,6 @@ export const CracksPage = () => {
               </Table>
             )}
           </Paper>
-          <Tabs defaultValue="person">
-            <Tabs.List>
-              <Tabs.Tab value="person">Per person</Tabs.Tab>
-              <Tabs.Tab value="team">Per team</Tabs.Tab>
-              <Tabs.Tab value="department">Per department</Tabs.Tab>
-            </Tabs.List>
-            <Paper withBorder mt="xs">
-              <Tabs.Panel value="person">
-                <GroupTable groups={data.byPerson} label="Cracks per person" />
-              </Tabs.Panel>
-              <Tabs.Panel value="team">
-                <GroupTable groups={data.byTeam} label="Cracks per team" />
-              </Tabs.Panel>
-              <Tabs.Panel value="department">
-                <GroupTable groups={data.byDepartment} label="Cracks per department" />
-              </Tabs.Panel>
-            </Paper>
-          </Tabs>
         </>
       ) : null}
     </Stack>
