@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import iconv from "iconv-lite";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
 import { repairCharsets } from "./charset-repair";
 import { htmlToText } from "./mail-html";
@@ -268,20 +269,50 @@ function returnedMessageIds(mail: ParsedMail, text: string): string[] {
   return [...new Set(ids)].slice(0, MAX_REFERENCES);
 }
 
+/** The text of a part in the charset its Content-Type declares (UTF-8 when it declares none or one we do not know). */
+function decodedText(part: Attachment): string {
+  const contentType = part.headers?.get("content-type") as { params?: Record<string, string> } | undefined;
+  const charset = contentType?.params?.charset?.trim().toLowerCase() ?? "utf-8";
+  return iconv.encodingExists(charset) ? iconv.decode(part.content, charset) : part.content.toString("utf8");
+}
+
+type Body = { html: string | null; text: string };
+
 /** A text part a sender marked as an attachment while the message has no body (the HTML then is the message). */
-function bodyFromAttachment(mail: ParsedMail): { html: string | null; text: string } | null {
+function bodyFromAttachment(mail: ParsedMail): Body | null {
   const part = mail.attachments.find((a) => {
     const type = stringOf(a.contentType).toLowerCase();
     return (type === "text/html" || type === "text/plain") && Buffer.isBuffer(a.content) && a.content.length > 0;
   });
   if (!part) return null;
-  const content = part.content.toString("utf8");
+  const content = decodedText(part);
   return stringOf(part.contentType).toLowerCase() === "text/html"
     ? { html: content, text: "" }
     : { html: null, text: content };
 }
 
-function normalize(mail: ParsedMail): ParsedInbound {
+const ENCLOSED_TYPES = new Set(["message/rfc822", "message/global"]);
+const MAX_ENCLOSED_DEPTH = 3;
+
+const isEmpty = (body: Body): boolean => body.text.trim().length === 0 && (body.html ?? "").trim().length === 0;
+
+/**
+ * The body of a message that has none of its own: a text part marked as an attachment, else the body of the first
+ * enclosed message (a gateway or a client that wraps the mail in message/rfc822), looked into at most three deep.
+ */
+async function bodyOfEmptyMessage(mail: ParsedMail, depth = 0): Promise<Body | null> {
+  const promoted = bodyFromAttachment(mail);
+  if (promoted || depth >= MAX_ENCLOSED_DEPTH) return promoted;
+  const enclosed = mail.attachments.find(
+    (a) => ENCLOSED_TYPES.has(stringOf(a.contentType).toLowerCase()) && Buffer.isBuffer(a.content),
+  );
+  if (!enclosed) return null;
+  const inner = await simpleParser(enclosed.content, PARSER_OPTIONS);
+  const own = { html: typeof inner.html === "string" ? inner.html : null, text: stringOf(inner.text) };
+  return isEmpty(own) ? await bodyOfEmptyMessage(inner, depth + 1) : own;
+}
+
+function normalize(mail: ParsedMail, substitute: Body | null): ParsedInbound {
   const normalizer = new Normalizer();
   const headers = headerRecord(mail, normalizer);
 
@@ -304,13 +335,10 @@ function normalize(mail: ParsedMail): ParsedInbound {
 
   let html = typeof mail.html === "string" ? normalizer.clean(mail.html) : null;
   let plain = normalizer.clean(stringOf(mail.text));
-  if (plain.trim().length === 0 && (html ?? "").trim().length === 0) {
-    const promoted = bodyFromAttachment(mail);
-    if (promoted) {
-      normalizer.note("body-from-attachment");
-      html = promoted.html === null ? null : normalizer.clean(promoted.html);
-      plain = normalizer.clean(promoted.text);
-    }
+  if (isEmpty({ html, text: plain }) && substitute) {
+    normalizer.note("body-from-attachment");
+    html = substitute.html === null ? null : normalizer.clean(substitute.html);
+    plain = normalizer.clean(substitute.text);
   }
   const text = plain.trim().length > 0 || html === null ? plain : htmlToText(html);
   if (text.includes("\ufffd") || html?.includes("\ufffd")) normalizer.note("undecodable-characters");
@@ -383,7 +411,9 @@ export async function parseInboundMessage(raw: Buffer, limits: { maxMs: number }
     ]);
     source = Readable.from(chunksOf(readable));
     const mail = await Promise.race([simpleParser(source, PARSER_OPTIONS), deadline]);
-    const parsed = normalize(mail);
+    const own = { html: typeof mail.html === "string" ? mail.html : null, text: stringOf(mail.text) };
+    const substitute = isEmpty(own) ? await Promise.race([bodyOfEmptyMessage(mail), deadline]) : null;
+    const parsed = normalize(mail, substitute);
     return repaired.length > 0 ? { ...parsed, problems: [...parsed.problems, ...repaired] } : parsed;
   } catch (error) {
     if (error instanceof MailParseError) throw error;
