@@ -200,6 +200,17 @@ describe("parseInboundMessage over the fixture corpus", () => {
     expect(result.problems).not.toContain("empty-body");
   });
 
+  it("turns a uuencoded block in the text into an attachment and keeps the text around it", async () => {
+    const result = await parsed("uuencoded-attachment");
+    expect(result.text).toContain("Here is the log from last night.");
+    expect(result.text).toContain("Thanks");
+    expect(result.text).not.toContain("begin 644");
+    expect(result.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+      ["server.log", "text/plain", "03:12 disk full\n03:13 restart\n"],
+    ]);
+    expect(result.problems).toContain("uudecoded:1");
+  });
+
   it("reads a delivery status notification and the Message-ID it returns", async () => {
     const result = await parsed("dsn-bounce");
     expect(result.report).toEqual({

@@ -1,8 +1,10 @@
 import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import { lookup as mimeTypeOf } from "mime-types";
 import { repairCharsets } from "./charset-repair";
 import { htmlToText } from "./mail-html";
+import { extractUuencoded } from "./uudecode";
 
 export type MailAddress = {
   address: string;
@@ -223,6 +225,20 @@ function attachmentOf(attachment: Attachment, index: number, normalizer: Normali
   };
 }
 
+/** A file the message carried inside another part (a uuencoded block, a winmail.dat), as an attachment of its own. */
+function extractedAttachment(
+  name: string,
+  content: Buffer,
+  index: number,
+  normalizer: Normalizer,
+  contentType?: string,
+): InboundAttachment {
+  const filename = safeAttachmentFilename(normalizer.clean(name), index);
+  const declared = contentType?.toLowerCase() ?? "";
+  const type = MIME_TYPE.test(declared) ? declared : mimeTypeOf(filename) || "application/octet-stream";
+  return { filename, contentType: type, size: content.length, contentId: null, inline: false, content };
+}
+
 const MAX_REPORT_RECIPIENTS = 100;
 
 /** The fields of a delivery-status part: per-message fields, then one block per recipient. */
@@ -334,7 +350,9 @@ function normalize(mail: ParsedMail, substitute: Body | null): ParsedInbound {
   }
 
   let html = typeof mail.html === "string" ? normalizer.clean(mail.html) : null;
-  let plain = normalizer.clean(stringOf(mail.text));
+  const uuencoded = extractUuencoded(normalizer.clean(stringOf(mail.text)));
+  if (uuencoded.files.length > 0) normalizer.note(`uudecoded:${uuencoded.files.length}`);
+  let plain = uuencoded.text;
   if (isEmpty({ html, text: plain }) && substitute) {
     normalizer.note("body-from-attachment");
     html = substitute.html === null ? null : normalizer.clean(substitute.html);
@@ -351,6 +369,9 @@ function normalize(mail: ParsedMail, substitute: Body | null): ParsedInbound {
   const attachments = mail.attachments
     .filter((attachment) => attachment !== statusPart)
     .map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
+  for (const file of uuencoded.files) {
+    attachments.push(extractedAttachment(file.filename, file.content, attachments.length + 1, normalizer));
+  }
   if (text.trim().length === 0 && (html ?? "").trim().length === 0 && attachments.length === 0) {
     normalizer.note("empty-body");
   }
