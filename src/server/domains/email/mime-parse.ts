@@ -4,6 +4,7 @@ import { type AddressObject, type Attachment, type ParsedMail, simpleParser } fr
 import { lookup as mimeTypeOf } from "mime-types";
 import { repairCharsets } from "./charset-repair";
 import { htmlToText } from "./mail-html";
+import { decodeTnef, type TnefContent, TnefError } from "./tnef";
 import { extractUuencoded } from "./uudecode";
 
 export type MailAddress = {
@@ -239,6 +240,26 @@ function extractedAttachment(
   return { filename, contentType: type, size: content.length, contentId: null, inline: false, content };
 }
 
+const isTnef = (a: Attachment): boolean =>
+  stringOf(a.contentType).toLowerCase() === "application/ms-tnef" || /^winmail\.dat$/i.test(stringOf(a.filename));
+
+/** What the message's winmail.dat parts hold (files, and a body when one has one); unreadable ones are noted. */
+function tnefContents(mail: ParsedMail, normalizer: Normalizer): TnefContent {
+  const all: TnefContent = { files: [], html: null, text: null };
+  for (const part of mail.attachments.filter((a) => isTnef(a) && Buffer.isBuffer(a.content))) {
+    try {
+      const content = decodeTnef(part.content);
+      all.files.push(...content.files);
+      if (all.html === null && all.text === null) Object.assign(all, { html: content.html, text: content.text });
+    } catch (error) {
+      if (!(error instanceof TnefError)) throw error;
+      normalizer.note("tnef-unreadable");
+    }
+  }
+  if (all.files.length > 0 || all.html !== null || all.text !== null) normalizer.note("tnef-opened");
+  return all;
+}
+
 const MAX_REPORT_RECIPIENTS = 100;
 
 /** The fields of a delivery-status part: per-message fields, then one block per recipient. */
@@ -353,10 +374,13 @@ function normalize(mail: ParsedMail, substitute: Body | null): ParsedInbound {
   const uuencoded = extractUuencoded(normalizer.clean(stringOf(mail.text)));
   if (uuencoded.files.length > 0) normalizer.note(`uudecoded:${uuencoded.files.length}`);
   let plain = uuencoded.text;
-  if (isEmpty({ html, text: plain }) && substitute) {
-    normalizer.note("body-from-attachment");
-    html = substitute.html === null ? null : normalizer.clean(substitute.html);
-    plain = normalizer.clean(substitute.text);
+  const tnef = tnefContents(mail, normalizer);
+  const tnefBody = tnef.html !== null || tnef.text !== null ? { html: tnef.html, text: tnef.text ?? "" } : null;
+  const replacement = substitute ?? tnefBody;
+  if (isEmpty({ html, text: plain }) && replacement) {
+    normalizer.note(replacement === tnefBody ? "body-from-tnef" : "body-from-attachment");
+    html = replacement.html === null ? null : normalizer.clean(replacement.html);
+    plain = normalizer.clean(replacement.text);
   }
   const text = plain.trim().length > 0 || html === null ? plain : htmlToText(html);
   if (text.includes("\ufffd") || html?.includes("\ufffd")) normalizer.note("undecodable-characters");
@@ -371,6 +395,17 @@ function normalize(mail: ParsedMail, substitute: Body | null): ParsedInbound {
     .map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
   for (const file of uuencoded.files) {
     attachments.push(extractedAttachment(file.filename, file.content, attachments.length + 1, normalizer));
+  }
+  for (const file of tnef.files) {
+    attachments.push(
+      extractedAttachment(
+        file.filename,
+        file.content,
+        attachments.length + 1,
+        normalizer,
+        file.contentType ?? undefined,
+      ),
+    );
   }
   if (text.trim().length === 0 && (html ?? "").trim().length === 0 && attachments.length === 0) {
     normalizer.note("empty-body");
