@@ -158,7 +158,11 @@ export const adminApi = async (httpPort: number): Promise<AdminApi> => {
 };
 
 /** A team and a support address for the run; returns the address and the team id. */
-export const setupDesk = async (api: AdminApi, domain: string): Promise<{ address: string; teamId: string }> => {
+export const setupDesk = async (
+  api: AdminApi,
+  domain: string,
+  autoAcknowledge = false,
+): Promise<{ address: string; teamId: string }> => {
   const team = await api.call("POST", "/api/v1/teams", { name: `Bench ${randomBytes(3).toString("hex")}` });
   if (team.status !== 201 && team.status !== 200) throw new Error(`team: ${team.status} ${JSON.stringify(team.json)}`);
   const teamId = (team.json as { id: string }).id;
@@ -167,7 +171,7 @@ export const setupDesk = async (api: AdminApi, domain: string): Promise<{ addres
     address,
     name: "Bench Desk",
     teamId,
-    autoAcknowledge: false,
+    autoAcknowledge,
   });
   if (created.status !== 201) throw new Error(`support address: ${created.status} ${JSON.stringify(created.json)}`);
   return { address, teamId };

@@ -9,9 +9,14 @@ export interface JobDefinition<P extends z.ZodType> {
   payload: P;
   /** Cron (UTC) for recurring jobs. */
   cron?: string;
-  /** Jobs fetched per poll (default 1) and parallel fetch loops in this process (default 1). */
+  /**
+   * Jobs fetched per poll (default 1), parallel fetch loops in this process (default 1), and how many jobs of a
+   * fetched batch run at once (default 1: one after the other). A loop that fetched a full batch fetches again at
+   * once instead of waiting for the next poll, so a backlog drains at the rate the handler allows.
+   */
   batchSize?: number;
   workers?: number;
+  parallel?: number;
   handler: (payload: z.output<P>) => Promise<void>;
 }
 
@@ -45,6 +50,26 @@ const executorOf = (db: DbOrTx): PgBoss.Db => ({
   },
 });
 
+/**
+ * Runs `run` on every item, at most `parallel` at a time; every item is run even when one fails, then the first
+ * failure is thrown (pg-boss fails the batch, and the retried jobs find their work done).
+ */
+const runAll = async <T>(items: readonly T[], parallel: number, run: (item: T) => Promise<void>): Promise<void> => {
+  const failures: unknown[] = [];
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      try {
+        await run(items[i] as T);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, lane));
+  if (failures.length > 0) throw failures[0];
+};
+
 /** pg-boss on the application's own database: retries, cron and singletons safe across nodes. */
 export class Jobs {
   private boss: PgBoss | null = null;
@@ -71,13 +96,15 @@ export class Jobs {
     for (const def of this.definitions.values()) {
       await boss.createQueue(def.name, { name: def.name, retryLimit: 5, retryBackoff: true });
       const ids: string[] = [];
+      const batchSize = def.batchSize ?? 1;
       for (let i = 0; i < (def.workers ?? 1); i++) {
-        const options = { pollingIntervalSeconds: 2, batchSize: def.batchSize ?? 1 };
-        ids.push(
-          await boss.work(def.name, options, async (jobs) => {
-            for (const job of jobs) await def.handler(def.payload.parse(job.data));
-          }),
-        );
+        let workerId: string | null = null;
+        const id = await boss.work(def.name, { pollingIntervalSeconds: 2, batchSize }, async (jobs) => {
+          if (jobs.length >= batchSize && workerId) boss.notifyWorker(workerId);
+          await runAll(jobs, def.parallel ?? 1, async (job) => await def.handler(def.payload.parse(job.data)));
+        });
+        workerId = id;
+        ids.push(id);
       }
       this.workerIds.set(def.name, ids);
       if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: "UTC" });
@@ -117,6 +144,12 @@ export class Jobs {
       { db: executorOf(db) },
     );
     return true;
+  }
+
+  /** Lets this process's workers of a queue fetch now rather than at their next poll (after a commit enqueued jobs). */
+  wake(def: Pick<JobDefinition<z.ZodType>, "name">): void {
+    if (!this.boss) return;
+    for (const id of this.workerIds.get(def.name) ?? []) this.boss.notifyWorker(id);
   }
 
   /** Whether jobs run on the queue (start() was called): otherwise send() runs the handler inline. */

@@ -45,6 +45,7 @@ interface Ending {
   status: string;
   raw: Buffer;
   messageBody: string | null;
+  attachments: string[];
 }
 
 const endingOf = async (id: string, outcome: InboundOutcome): Promise<Ending> => {
@@ -64,7 +65,12 @@ const endingOf = async (id: string, outcome: InboundOutcome): Promise<Ending> =>
     expect(row.body_text).not.toBeNull();
   }
   const { data } = await inboundRaw(t.app.ctx, SYSTEM, id);
-  return { status: row.status, raw: data, messageBody: row.body_text };
+  const files = row.message_id
+    ? await t.app.ctx.db.execute<{ filename: string }>(
+        sql`SELECT filename FROM attachments WHERE message_id = ${row.message_id} ORDER BY filename`,
+      )
+    : { rows: [] };
+  return { status: row.status, raw: data, messageBody: row.body_text, attachments: files.rows.map((f) => f.filename) };
 };
 
 describe("the fixture corpus, end to end", () => {
@@ -91,6 +97,8 @@ describe("the fixture corpus, end to end", () => {
       if (fixture.expect === "parse") expect(ending.status).toBe("parsed");
       else if (fixture.expect === "ignore") expect(ending.status).toBe("ignored");
       else expect(["parsed", "quarantined"]).toContain(ending.status);
+      if (fixture.body) expect(ending.messageBody).toContain(fixture.body);
+      if (fixture.attachments) expect(ending.attachments).toEqual(expect.arrayContaining(fixture.attachments));
     }, 120_000);
   }
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { perContext, type ServiceContext } from "../../platform/context";
 import { defineJob } from "../../platform/jobs";
-import { deliverJob, scheduleDelivery } from "./delivery.jobs";
+import { deliverJob, scheduleDelivery, wakeDelivery } from "./delivery.jobs";
 import { processInboundBatch, staleInbound } from "./inbound.service";
 import { IntakeQueue } from "./intake-queue";
 import { dueOutbound } from "./outbound.service";
@@ -10,9 +10,16 @@ import { dueOutbound } from "./outbound.service";
 const STALE_INBOUND_SECONDS = 60;
 const SWEEP_BATCH = 500;
 
-/** This process's queue of stored messages to file (started on first use). */
+/**
+ * This process's queue of stored messages to file (started on first use). When a batch committed
+ * acknowledgements, the delivery loops are woken to send them now.
+ */
 const intakeQueues = perContext(
-  (ctx) => new IntakeQueue(async (inboundIds) => await processInboundBatch(ctx, inboundIds), ctx.log),
+  (ctx) =>
+    new IntakeQueue(async (inboundIds) => {
+      const outcomes = await processInboundBatch(ctx, inboundIds);
+      if ([...outcomes.values()].some((o) => o.status === "parsed" && o.outboundIds.length > 0)) wakeDelivery(ctx);
+    }, ctx.log),
 );
 
 /** Lets the messages being filed finish; the waiting ones stay stored for the next start or another process. */

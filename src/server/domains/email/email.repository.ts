@@ -492,18 +492,28 @@ export const removeParticipant = async (db: DbOrTx, caseId: string, contactId: s
 /* Automatic acknowledgements */
 
 /** Records an acknowledgement to `sender` unless one went out within the window; true when this one may go. */
-export const claimAutoAck = async (db: DbOrTx, sender: string, windowDays: number, caseId: string): Promise<boolean> =>
-  (
-    await db
-      .insert(autoAcknowledgements)
-      .values({ sender, lastSentAt: new Date(), caseId })
-      .onConflictDoUpdate({
-        target: autoAcknowledgements.sender,
-        set: { lastSentAt: new Date(), caseId },
-        setWhere: sql`${autoAcknowledgements.lastSentAt} < now() - make_interval(secs => ${windowDays * 86_400})`,
-      })
-      .returning({ sender: autoAcknowledgements.sender })
-  ).length > 0;
+/**
+ * Claims the acknowledgement window of each sender (one claim per sender: the caller lists each sender once) for the
+ * case named with it; returns the senders whose claim succeeded (no acknowledgement within the window).
+ */
+export const claimAutoAcks = async (
+  db: DbOrTx,
+  claims: readonly { sender: string; caseId: string }[],
+  windowDays: number,
+): Promise<Set<string>> => {
+  if (claims.length === 0) return new Set();
+  const now = new Date();
+  const claimed = await db
+    .insert(autoAcknowledgements)
+    .values(claims.map(({ sender, caseId }) => ({ sender, lastSentAt: now, caseId })))
+    .onConflictDoUpdate({
+      target: autoAcknowledgements.sender,
+      set: { lastSentAt: now, caseId: sql`excluded.case_id` },
+      setWhere: sql`${autoAcknowledgements.lastSentAt} < now() - make_interval(secs => ${windowDays * 86_400})`,
+    })
+    .returning({ sender: autoAcknowledgements.sender });
+  return new Set(claimed.map((c) => c.sender));
+};
 
 /* Outbound messages */
 
@@ -512,6 +522,19 @@ export const insertOutbound = async (
   values: typeof outboundMessages.$inferInsert,
 ): Promise<OutboundRow | undefined> =>
   first(await db.insert(outboundMessages).values(values).onConflictDoNothing().returning());
+
+/** Inserts outbound messages in one statement; returns the id and case of each one inserted. */
+export const insertOutboundMany = async (
+  db: DbOrTx,
+  values: readonly (typeof outboundMessages.$inferInsert)[],
+): Promise<{ id: string; caseId: string | null }[]> =>
+  values.length === 0
+    ? []
+    : await db
+        .insert(outboundMessages)
+        .values([...values])
+        .onConflictDoNothing()
+        .returning({ id: outboundMessages.id, caseId: outboundMessages.caseId });
 
 export const findOutboundByHeaderMessageId = async (
   db: DbOrTx,

@@ -36,7 +36,7 @@ import { describeMailAuth, type MailAuthResult, verifyMailAuth } from "./mail-au
 import { sanitizeEmailHtml, splitQuotedHistory } from "./mail-html";
 import { classifyMail, type MailKind, requesterAddress } from "./mail-kind";
 import { type MailAddress, MailParseError, type ParsedInbound } from "./mime-parse";
-import { enqueueAcknowledgement, markUndelivered } from "./outbound.service";
+import { type Acknowledgement, enqueueAcknowledgements, markUndelivered } from "./outbound.service";
 import { DEFAULT_PARSE_POOL, ParsePool } from "./parse-pool";
 import { extractBounceTokens, extractTokens, subjectCaseNumber, verifyReplyToken } from "./reply-token";
 
@@ -252,7 +252,7 @@ const fileTogether = async (
           const key = dedupeKeyOf(parsed);
           if (key) {
             const earlier = firstInBatch.get(key);
-            if (earlier) await fileNewCases(tx, batch, plain.splice(0), outcomes);
+            if (earlier) await fileNewCases(ctx, tx, keys, batch, plain.splice(0), outcomes);
             const copy = filedBefore.get(key) ?? (earlier ? filedCopyOf(earlier, outcomes.get(earlier)) : null);
             if (copy) {
               outcomes.set(inbound.id, await fileDuplicate(tx, row, parsed, copy));
@@ -267,10 +267,10 @@ const fileTogether = async (
             continue;
           }
           // what the plain ones waiting would write may be what this message looks for
-          await fileNewCases(tx, batch, plain.splice(0), outcomes);
+          await fileNewCases(ctx, tx, keys, batch, plain.splice(0), outcomes);
           outcomes.set(inbound.id, await intake(ctx, tx, keys, batch, row, parsed, look, auth));
         }
-        await fileNewCases(tx, batch, plain, outcomes);
+        await fileNewCases(ctx, tx, keys, batch, plain, outcomes);
         return outcomes;
       }),
   );
@@ -704,6 +704,8 @@ interface PlainNewCase extends Desk {
   sender: MailAddress;
   address: repo.SupportAddressRow;
   auth: MailAuthResult | null;
+  /** The address acknowledges new cases and the loop guard allows it (the sender's window is claimed on filing). */
+  acknowledge: boolean;
 }
 
 /**
@@ -732,9 +734,9 @@ const lookAt = (batch: IntakeBatch, inbound: repo.InboundSummary, parsed: Parsed
 };
 
 /**
- * A message that does nothing but open a new case (no thread to look for, nobody copied, no files, no
- * acknowledgement to send, a sender who is neither us nor an employee) is filed with the others like it by
- * fileNewCases; anything else goes through intake. Reads nothing that messages filed before it could write.
+ * A message that does nothing but open a new case (no thread to look for, nobody copied, no files, a sender who
+ * is neither us nor an employee; perhaps acknowledged) is filed with the others like it by fileNewCases; anything
+ * else goes through intake. Reads nothing that messages filed before it could write.
  */
 const plainNewCase = async (
   ctx: ServiceContext,
@@ -760,17 +762,20 @@ const plainNewCase = async (
   const address = await supportAddressFor(tx, inbound, parsed, batch.addresses);
   if (!address || address.executiveUserId) return null;
   const automatic = shouldAutoReply(headersForLoopGuard(parsed, inbound), { ourAddresses: [...ours] });
-  if (mayAcknowledge(ctx, address, automatic)) return null;
   const desk = await deskFor(tx, batch, address);
-  return desk ? { inbound, parsed, sender, address, auth, ...desk } : null;
+  return desk
+    ? { inbound, parsed, sender, address, auth, acknowledge: mayAcknowledge(ctx, address, automatic), ...desk }
+    : null;
 };
 
 /**
  * Files plain new cases together, in set-based statements: the senders' missing contacts, the cases, their
- * first messages, the email details and the inbound rows, each written by one statement.
+ * first messages, the email details, the inbound rows and the acknowledgements, each written by one statement.
  */
 const fileNewCases = async (
+  ctx: ServiceContext,
   tx: Tx,
+  keys: EmailKeys,
   batch: IntakeBatch,
   plain: readonly PlainNewCase[],
   outcomes: Map<string, InboundOutcome>,
@@ -822,9 +827,59 @@ const fileNewCases = async (
       ...summaryOf(p.parsed),
     })),
   );
+  const acknowledged = await acknowledge(
+    ctx,
+    tx,
+    keys,
+    filed.flatMap(({ p, caseId }, index) =>
+      p.acknowledge
+        ? [
+            {
+              c: { id: caseId, number: nth(cases, index).number, subject: nth(cases, index).subject },
+              supportAddress: p.address,
+              to: p.sender.address,
+              inReplyTo: p.parsed.messageId,
+            },
+          ]
+        : [],
+    ),
+  );
   for (const { p, caseId, messageId } of filed) {
-    outcomes.set(p.inbound.id, { status: "parsed", caseId, messageId, outboundIds: [] });
+    const ack = acknowledged.get(caseId);
+    outcomes.set(p.inbound.id, { status: "parsed", caseId, messageId, outboundIds: ack ? [ack] : [] });
   }
+};
+
+/**
+ * Acknowledges new cases: claims each sender's window (a sender named twice is claimed for the first case), then
+ * writes the acknowledgements of the senders claimed and their delivery jobs, one statement each. Returns the
+ * acknowledgement's outbound id per case.
+ */
+const acknowledge = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  keys: EmailKeys,
+  wanted: readonly Acknowledgement[],
+): Promise<Map<string, string>> => {
+  const firstPerSender = new Map<string, Acknowledgement>();
+  for (const a of wanted) if (!firstPerSender.has(a.to)) firstPerSender.set(a.to, a);
+  const candidates = [...firstPerSender.values()];
+  const claimed = await repo.claimAutoAcks(
+    tx,
+    candidates.map((a) => ({ sender: a.to, caseId: a.c.id })),
+    ctx.config.email.autoAckWindowDays,
+  );
+  const written = await enqueueAcknowledgements(
+    tx,
+    keys,
+    candidates.filter((a) => claimed.has(a.to)),
+  );
+  await enqueueDelivery(
+    ctx,
+    tx,
+    written.map((w) => w.id),
+  );
+  return new Map(written.flatMap((w) => (w.caseId ? [[w.caseId, w.id] as const] : [])));
 };
 
 /** The answer at `index` of a set-based write that answers in the order asked. */
@@ -1099,23 +1154,22 @@ const intake = async (
     auth,
   });
   await addCopiedParticipants(tx, batch, created.id, requester.id, parsed, exclude, inbound.id);
-  const outboundIds: string[] = [];
-  if (
+  const outboundIds =
     kind.kind === "person" &&
-    mayAcknowledge(ctx, supportAddress, look.viaReplyTo ? { allowed: true, reason: "ok" } : loopGuard) &&
-    (await repo.claimAutoAck(tx, person.address, ctx.config.email.autoAckWindowDays, created.id))
-  ) {
-    const ack = await enqueueAcknowledgement(tx, keys, {
-      c: { id: created.id, number: created.number, subject: created.subject },
-      supportAddress,
-      to: person.address,
-      inReplyTo: parsed.messageId,
-    });
-    if (ack) {
-      outboundIds.push(ack);
-      await enqueueDelivery(ctx, tx, [ack]);
-    }
-  }
+    mayAcknowledge(ctx, supportAddress, look.viaReplyTo ? { allowed: true, reason: "ok" } : loopGuard)
+      ? [
+          ...(
+            await acknowledge(ctx, tx, keys, [
+              {
+                c: { id: created.id, number: created.number, subject: created.subject },
+                supportAddress,
+                to: person.address,
+                inReplyTo: parsed.messageId,
+              },
+            ])
+          ).values(),
+        ]
+      : [];
   await repo.finishInbound(tx, inbound.id, {
     status: "parsed",
     problems: parsed.problems,

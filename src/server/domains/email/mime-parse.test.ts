@@ -200,6 +200,30 @@ describe("parseInboundMessage over the fixture corpus", () => {
     expect(result.problems).not.toContain("empty-body");
   });
 
+  it("turns a uuencoded block in the text into an attachment and keeps the text around it", async () => {
+    const result = await parsed("uuencoded-attachment");
+    expect(result.text).toContain("Here is the log from last night.");
+    expect(result.text).toContain("Thanks");
+    expect(result.text).not.toContain("begin 644");
+    expect(result.attachments.map((a) => [a.filename, a.contentType, a.content.toString()])).toEqual([
+      ["server.log", "text/plain", "03:12 disk full\n03:13 restart\n"],
+    ]);
+    expect(result.problems).toContain("uudecoded:1");
+  });
+
+  it("opens a winmail.dat into its files and body and keeps the winmail.dat", async () => {
+    const result = await parsed("winmail-dat");
+    expect(result.html).toBe("<p>Please find the signed contract attached.</p>");
+    expect(result.text).toBe("Please find the signed contract attached.");
+    expect(result.attachments.map((a) => [a.filename, a.contentType, a.size])).toEqual([
+      ["winmail.dat", "application/ms-tnef", expect.any(Number)],
+      ["Contract 2026 signed.pdf", "application/pdf", 3000],
+      ["Überblick.txt", "text/plain", Buffer.byteLength("Punkte 1–3\n")],
+    ]);
+    expect(result.attachments[1]?.content.equals(pseudoRandomBytes(3000, 11))).toBe(true);
+    expect(result.problems).toEqual(expect.arrayContaining(["tnef-opened", "body-from-tnef"]));
+  });
+
   it("reads a delivery status notification and the Message-ID it returns", async () => {
     const result = await parsed("dsn-bounce");
     expect(result.report).toEqual({

@@ -1,7 +1,11 @@
 import { Readable } from "node:stream";
+import iconv from "iconv-lite";
 import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from "mailparser";
+import { lookup as mimeTypeOf } from "mime-types";
 import { repairCharsets } from "./charset-repair";
 import { htmlToText } from "./mail-html";
+import { decodeTnef, type TnefContent, TnefError } from "./tnef";
+import { extractUuencoded } from "./uudecode";
 
 export type MailAddress = {
   address: string;
@@ -222,6 +226,40 @@ function attachmentOf(attachment: Attachment, index: number, normalizer: Normali
   };
 }
 
+/** A file the message carried inside another part (a uuencoded block, a winmail.dat), as an attachment of its own. */
+function extractedAttachment(
+  name: string,
+  content: Buffer,
+  index: number,
+  normalizer: Normalizer,
+  contentType?: string,
+): InboundAttachment {
+  const filename = safeAttachmentFilename(normalizer.clean(name), index);
+  const declared = contentType?.toLowerCase() ?? "";
+  const type = MIME_TYPE.test(declared) ? declared : mimeTypeOf(filename) || "application/octet-stream";
+  return { filename, contentType: type, size: content.length, contentId: null, inline: false, content };
+}
+
+const isTnef = (a: Attachment): boolean =>
+  stringOf(a.contentType).toLowerCase() === "application/ms-tnef" || /^winmail\.dat$/i.test(stringOf(a.filename));
+
+/** What the message's winmail.dat parts hold (files, and a body when one has one); unreadable ones are noted. */
+function tnefContents(mail: ParsedMail, normalizer: Normalizer): TnefContent {
+  const all: TnefContent = { files: [], html: null, text: null };
+  for (const part of mail.attachments.filter((a) => isTnef(a) && Buffer.isBuffer(a.content))) {
+    try {
+      const content = decodeTnef(part.content);
+      all.files.push(...content.files);
+      if (all.html === null && all.text === null) Object.assign(all, { html: content.html, text: content.text });
+    } catch (error) {
+      if (!(error instanceof TnefError)) throw error;
+      normalizer.note("tnef-unreadable");
+    }
+  }
+  if (all.files.length > 0 || all.html !== null || all.text !== null) normalizer.note("tnef-opened");
+  return all;
+}
+
 const MAX_REPORT_RECIPIENTS = 100;
 
 /** The fields of a delivery-status part: per-message fields, then one block per recipient. */
@@ -268,20 +306,50 @@ function returnedMessageIds(mail: ParsedMail, text: string): string[] {
   return [...new Set(ids)].slice(0, MAX_REFERENCES);
 }
 
+/** The text of a part in the charset its Content-Type declares (UTF-8 when it declares none or one we do not know). */
+function decodedText(part: Attachment): string {
+  const contentType = part.headers?.get("content-type") as { params?: Record<string, string> } | undefined;
+  const charset = contentType?.params?.charset?.trim().toLowerCase() ?? "utf-8";
+  return iconv.encodingExists(charset) ? iconv.decode(part.content, charset) : part.content.toString("utf8");
+}
+
+type Body = { html: string | null; text: string };
+
 /** A text part a sender marked as an attachment while the message has no body (the HTML then is the message). */
-function bodyFromAttachment(mail: ParsedMail): { html: string | null; text: string } | null {
+function bodyFromAttachment(mail: ParsedMail): Body | null {
   const part = mail.attachments.find((a) => {
     const type = stringOf(a.contentType).toLowerCase();
     return (type === "text/html" || type === "text/plain") && Buffer.isBuffer(a.content) && a.content.length > 0;
   });
   if (!part) return null;
-  const content = part.content.toString("utf8");
+  const content = decodedText(part);
   return stringOf(part.contentType).toLowerCase() === "text/html"
     ? { html: content, text: "" }
     : { html: null, text: content };
 }
 
-function normalize(mail: ParsedMail): ParsedInbound {
+const ENCLOSED_TYPES = new Set(["message/rfc822", "message/global"]);
+const MAX_ENCLOSED_DEPTH = 3;
+
+const isEmpty = (body: Body): boolean => body.text.trim().length === 0 && (body.html ?? "").trim().length === 0;
+
+/**
+ * The body of a message that has none of its own: a text part marked as an attachment, else the body of the first
+ * enclosed message (a gateway or a client that wraps the mail in message/rfc822), looked into at most three deep.
+ */
+async function bodyOfEmptyMessage(mail: ParsedMail, depth = 0): Promise<Body | null> {
+  const promoted = bodyFromAttachment(mail);
+  if (promoted || depth >= MAX_ENCLOSED_DEPTH) return promoted;
+  const enclosed = mail.attachments.find(
+    (a) => ENCLOSED_TYPES.has(stringOf(a.contentType).toLowerCase()) && Buffer.isBuffer(a.content),
+  );
+  if (!enclosed) return null;
+  const inner = await simpleParser(enclosed.content, PARSER_OPTIONS);
+  const own = { html: typeof inner.html === "string" ? inner.html : null, text: stringOf(inner.text) };
+  return isEmpty(own) ? await bodyOfEmptyMessage(inner, depth + 1) : own;
+}
+
+function normalize(mail: ParsedMail, substitute: Body | null): ParsedInbound {
   const normalizer = new Normalizer();
   const headers = headerRecord(mail, normalizer);
 
@@ -303,14 +371,16 @@ function normalize(mail: ParsedMail): ParsedInbound {
   }
 
   let html = typeof mail.html === "string" ? normalizer.clean(mail.html) : null;
-  let plain = normalizer.clean(stringOf(mail.text));
-  if (plain.trim().length === 0 && (html ?? "").trim().length === 0) {
-    const promoted = bodyFromAttachment(mail);
-    if (promoted) {
-      normalizer.note("body-from-attachment");
-      html = promoted.html === null ? null : normalizer.clean(promoted.html);
-      plain = normalizer.clean(promoted.text);
-    }
+  const uuencoded = extractUuencoded(normalizer.clean(stringOf(mail.text)));
+  if (uuencoded.files.length > 0) normalizer.note(`uudecoded:${uuencoded.files.length}`);
+  let plain = uuencoded.text;
+  const tnef = tnefContents(mail, normalizer);
+  const tnefBody = tnef.html !== null || tnef.text !== null ? { html: tnef.html, text: tnef.text ?? "" } : null;
+  const replacement = substitute ?? tnefBody;
+  if (isEmpty({ html, text: plain }) && replacement) {
+    normalizer.note(replacement === tnefBody ? "body-from-tnef" : "body-from-attachment");
+    html = replacement.html === null ? null : normalizer.clean(replacement.html);
+    plain = normalizer.clean(replacement.text);
   }
   const text = plain.trim().length > 0 || html === null ? plain : htmlToText(html);
   if (text.includes("\ufffd") || html?.includes("\ufffd")) normalizer.note("undecodable-characters");
@@ -323,6 +393,20 @@ function normalize(mail: ParsedMail): ParsedInbound {
   const attachments = mail.attachments
     .filter((attachment) => attachment !== statusPart)
     .map((attachment, index) => attachmentOf(attachment, index + 1, normalizer));
+  for (const file of uuencoded.files) {
+    attachments.push(extractedAttachment(file.filename, file.content, attachments.length + 1, normalizer));
+  }
+  for (const file of tnef.files) {
+    attachments.push(
+      extractedAttachment(
+        file.filename,
+        file.content,
+        attachments.length + 1,
+        normalizer,
+        file.contentType ?? undefined,
+      ),
+    );
+  }
   if (text.trim().length === 0 && (html ?? "").trim().length === 0 && attachments.length === 0) {
     normalizer.note("empty-body");
   }
@@ -383,7 +467,9 @@ export async function parseInboundMessage(raw: Buffer, limits: { maxMs: number }
     ]);
     source = Readable.from(chunksOf(readable));
     const mail = await Promise.race([simpleParser(source, PARSER_OPTIONS), deadline]);
-    const parsed = normalize(mail);
+    const own = { html: typeof mail.html === "string" ? mail.html : null, text: stringOf(mail.text) };
+    const substitute = isEmpty(own) ? await Promise.race([bodyOfEmptyMessage(mail), deadline]) : null;
+    const parsed = normalize(mail, substitute);
     return repaired.length > 0 ? { ...parsed, problems: [...parsed.problems, ...repaired] } : parsed;
   } catch (error) {
     if (error instanceof MailParseError) throw error;
