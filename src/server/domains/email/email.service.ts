@@ -17,7 +17,7 @@ import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import { caseForEmail } from "../cases/cases.service";
@@ -338,10 +338,12 @@ export const deleteMailbox = async (ctx: ServiceContext, actor: AnyActor, id: st
 
 /* Quarantine and delivery failures */
 
+const MAIL_CURSOR = cursorSchema(cursorValues.timestamp);
+
 const afterOf = (cursor: string | undefined) => {
   if (!cursor) return null;
-  const c = decodeCursor(cursor);
-  return { at: String(c.v), id: c.id };
+  const c = decodeCursor(cursor, MAIL_CURSOR);
+  return { at: c.v.toISOString(), id: c.id };
 };
 
 export const listInboundEmails = async (
