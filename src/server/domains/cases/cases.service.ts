@@ -204,7 +204,7 @@ export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string):
     repo.extrasOf(db, id),
   ]);
   const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
-  const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
+  const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v]));
   return {
     ...presentCase(actor, view),
     followerIds,
@@ -217,7 +217,15 @@ export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string):
               id: l.id,
               kind: l.kind,
               direction: l.caseId === id ? ("outgoing" as const) : ("incoming" as const),
-              otherCase: { id: other.id, number: other.number, subject: other.subject, status: other.status },
+              otherCase: casesPolicy.can(actor, "read", accessOf(other))
+                ? {
+                    readable: true as const,
+                    id: other.c.id,
+                    number: other.c.number,
+                    subject: other.c.subject,
+                    status: other.c.status,
+                  }
+                : { readable: false as const, number: other.c.number },
               createdAt: l.createdAt,
             },
           ]
