@@ -21,6 +21,7 @@ import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../pl
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import { caseForEmail } from "../cases/cases.service";
+import { releaseHeldMail } from "../messages/messages.service";
 import { mailboxEvent, supportAddressEvent } from "./email.events";
 import { emailKeys, encryptSecret } from "./email.keys";
 import { emailAdminPolicy } from "./email.policy";
@@ -537,6 +538,7 @@ export const approveParticipant = async (
   await inTransaction(ctx, async (tx) => {
     await lockCaseFor(tx, actor, caseId, "update");
     if (!(await repo.approveParticipant(tx, caseId, contactId))) throw notFound("Participant");
+    await releaseHeldMail(tx, caseId, contactId);
     await recordEvents(tx, actor, [
       {
         type: "email_participant.approved",
