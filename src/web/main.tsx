@@ -7,10 +7,14 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { RouterProvider } from "@tanstack/react-router";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { z } from "zod";
 import { setUnauthenticatedHandler } from "./app/api-client";
 import { createQueryClient } from "./app/query-client";
 import { createAppRouter } from "./app/router";
 import { theme } from "./app/theme";
+
+// zod probes for eval (new Function) to compile parsers; the Content-Security-Policy forbids it, so never try
+z.config({ jitless: true });
 
 const queryClient = createQueryClient();
 const router = createAppRouter(queryClient);
