@@ -194,6 +194,32 @@ describe("web security in the browser", () => {
     }
     expect(measured.bodyWidth).toBeLessThanOrEqual(measured.card.right - measured.card.left);
     expect(measured.pageWidth).toBeLessThanOrEqual(measured.viewport);
+    // the table wider than the card can be scrolled to inside the card, not cut off
+    const scroll = await page.evaluate(() => {
+      const body = document.querySelector(".message-body") as HTMLElement;
+      body.scrollLeft = 100_000;
+      return { wider: body.scrollWidth > body.clientWidth, scrolled: body.scrollLeft > 0 };
+    });
+    expect(scroll).toEqual({ wider: true, scrolled: true });
+    // should a fixed overlay ever get past the sanitizer, the containment still keeps it in the card
+    const escaped = await page.evaluate(() => {
+      const body = document.querySelector(".message-body") as HTMLElement;
+      const card = (body.closest(".message") as HTMLElement).getBoundingClientRect();
+      const overlay = document.createElement("div");
+      Object.assign(overlay.style, { position: "fixed", inset: "0", zIndex: "2147483647", background: "red" });
+      body.append(overlay);
+      const corners = [
+        [2, 2],
+        [window.innerWidth - 2, 2],
+        [2, window.innerHeight - 2],
+        [window.innerWidth - 2, window.innerHeight - 2],
+      ].filter(([x = 0, y = 0]) => x < card.left || x > card.right || y < card.top || y > card.bottom);
+      const hits = corners.filter(([x = 0, y = 0]) => document.elementFromPoint(x, y) === overlay);
+      overlay.remove();
+      return { corners: corners.length, hits: hits.length };
+    });
+    expect(escaped.corners).toBeGreaterThan(0);
+    expect(escaped.hits).toBe(0);
     // the case's own heading is still what a click there reaches (nothing drawn over it)
     await page.getByRole("heading", { level: 1, name: "Special offer" }).click({ trial: true });
     await context.close();
