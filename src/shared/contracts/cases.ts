@@ -186,6 +186,8 @@ export const zMessage = z.object({
     })
     .nullable(),
   attachments: z.array(zAttachment),
+  /** Mail from a sender pending review: not shown in the customer portal until an employee approves the sender. */
+  heldForReview: z.boolean(),
   createdAt: zTimestamp,
 });
 export type TMessage = z.output<typeof zMessage>;

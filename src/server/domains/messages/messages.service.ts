@@ -64,6 +64,7 @@ const presentMessage = (
     ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
     : null,
   attachments: files.map(presentAttachment),
+  heldForReview: m.heldForReview,
   createdAt: m.createdAt,
 });
 

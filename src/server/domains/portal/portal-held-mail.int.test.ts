@@ -60,10 +60,9 @@ describe("mail from a sender pending review", () => {
     await strangerWrites(c.id, stranger, "Pay the new invoice to account 666");
 
     const staffThread = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` })).json();
-    const held = (staffThread.items as { id: string; bodyText: string; attachments: { id: string }[] }[]).find((m) =>
-      m.bodyText.includes("account 666"),
-    );
-    expect(held).toBeDefined();
+    type StaffMessage = { id: string; bodyText: string; heldForReview: boolean; attachments: { id: string }[] };
+    const held = (staffThread.items as StaffMessage[]).find((m) => m.bodyText.includes("account 666"));
+    expect(held?.heldForReview).toBe(true);
 
     const before = await portal(`/api/v1/portal/cases/${c.id}/messages`);
     expect(before.statusCode).toBe(200);
@@ -82,6 +81,10 @@ describe("mail from a sender pending review", () => {
     const after = (await portal(`/api/v1/portal/cases/${c.id}/messages`)).json() as { items: PortalMessage[] };
     expect(after.items.map((m) => m.bodyText)).toContainEqual(expect.stringContaining("account 666"));
     expect((await portal(`/api/v1/portal/attachments/${file}`)).statusCode).toBe(200);
+    const released = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/messages` })).json();
+    expect((released.items as { id: string; heldForReview: boolean }[]).find((m) => m.id === held?.id)).toMatchObject({
+      heldForReview: false,
+    });
   });
 
   it("stays out of the portal when the sender is removed instead", async () => {
