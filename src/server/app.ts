@@ -77,6 +77,7 @@ import {
 } from "./platform/http";
 import { defineJob, Jobs } from "./platform/jobs";
 import { InProcessBus, PostgresBus, PresenceBoard, type RealtimeBus, realtimeProcessor } from "./platform/realtime";
+import { installSecurityHeaders } from "./platform/security-headers";
 import { serveWebApp } from "./platform/web-app";
 
 export interface BuildOptions {
@@ -192,11 +193,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     }),
   );
   installCustomerAuthentication(app, async (token) => await authenticateCustomer(ctx, token));
-  app.addHook("onSend", async (_req, reply, payload) => {
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "same-origin");
-    return payload;
-  });
+  await installSecurityHeaders(app, config);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -6,6 +6,9 @@ const isAddressRange = (value: string): boolean => ipaddr.isValid(value) || ipad
 
 const zBool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
+/** A CSP frame-ancestors source: a wildcard, a keyword, a scheme or an origin (host may start with `*.`). */
+const FRAME_SOURCE = /^(?:\*|'self'|'none'|https?:|https?:\/\/(?:\*\.)?[a-z0-9.-]+(?::\d{1,5})?)$/i;
+
 const zEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().default("0.0.0.0"),
@@ -16,6 +19,7 @@ const zEnv = z.object({
   EXTRAMILE_ADMIN_EMAIL: z.email().optional(),
   EXTRAMILE_ADMIN_PASSWORD: z.string().min(10).optional(),
   EXTRAMILE_SECURE_COOKIES: zBool.optional(),
+  EXTRAMILE_HSTS: zBool.optional(),
   EXTRAMILE_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   EXTRAMILE_MAX_ATTACHMENT_MB: z.coerce.number().min(1).max(1024).default(25),
   EXTRAMILE_SOLVED_CLOSE_DAYS: z.coerce.number().int().min(1).max(365).default(4),
@@ -59,6 +63,14 @@ const zEnv = z.object({
   EXTRAMILE_PORTAL_LINKS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
   EXTRAMILE_WEBFORM_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   EXTRAMILE_WEBFORM_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(5),
+  EXTRAMILE_WEBFORM_FRAME_ANCESTORS: z
+    .string()
+    .default("*")
+    .transform((v) => v.split(/[\s,]+/).filter((s) => s.length > 0))
+    .refine(
+      (list) => list.length > 0 && list.every((s) => FRAME_SOURCE.test(s)),
+      "*, 'self', 'none' or origins such as https://www.example.com (space- or comma-separated)",
+    ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -71,6 +83,8 @@ export interface Config {
   dbPoolSize: number;
   admin: { email: string | undefined; password: string | undefined };
   secureCookies: boolean;
+  /** Strict-Transport-Security on every answer (EXTRAMILE_HSTS; by default when PUBLIC_URL is https). */
+  hsts: boolean;
   sessionDays: number;
   maxAttachmentBytes: number;
   solvedCloseDays: number;
@@ -92,8 +106,11 @@ export interface Config {
    * ten times as many); a solved case may be reopened by the customer for `reopenDays`.
    */
   portal: { linkMinutes: number; sessionDays: number; reopenDays: number; linksPerHour: number };
-  /** Web form submissions accepted per hour from one IP and for one email address. */
-  webform: { perIpPerHour: number; perEmailPerHour: number };
+  /**
+   * Web form submissions accepted per hour from one IP and for one email address; the sites that may embed the
+   * form (its pages' frame-ancestors; every other page may not be framed).
+   */
+  webform: { perIpPerHour: number; perEmailPerHour: number; frameAncestors: string[] };
   logLevel: z.output<typeof zEnv>["LOG_LEVEL"];
 }
 
@@ -141,6 +158,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     dbPoolSize: e.EXTRAMILE_DB_POOL_SIZE,
     admin: { email: e.EXTRAMILE_ADMIN_EMAIL?.toLowerCase(), password: e.EXTRAMILE_ADMIN_PASSWORD },
     secureCookies: e.EXTRAMILE_SECURE_COOKIES ?? publicUrl.startsWith("https://"),
+    hsts: e.EXTRAMILE_HSTS ?? publicUrl.startsWith("https://"),
     sessionDays: e.EXTRAMILE_SESSION_DAYS,
     maxAttachmentBytes: Math.round(e.EXTRAMILE_MAX_ATTACHMENT_MB * 1024 * 1024),
     solvedCloseDays: e.EXTRAMILE_SOLVED_CLOSE_DAYS,
@@ -190,6 +208,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     webform: {
       perIpPerHour: e.EXTRAMILE_WEBFORM_PER_IP_PER_HOUR,
       perEmailPerHour: e.EXTRAMILE_WEBFORM_PER_EMAIL_PER_HOUR,
+      frameAncestors: e.EXTRAMILE_WEBFORM_FRAME_ANCESTORS,
     },
     logLevel: e.LOG_LEVEL,
   };

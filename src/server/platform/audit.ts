@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import type { Db, Tx } from "../db/connection";
 import { auditLog } from "../db/schema/index";
 import type { EventProcessor, StoredEvent } from "./events";
-import { decodeCursor, encodeCursor } from "./pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "./pagination";
 
 const entryOf = (event: StoredEvent) => {
   const before = (event.payload.before as Record<string, unknown> | undefined) ?? null;
@@ -60,6 +60,8 @@ export interface AuditFilter {
   cursor?: string | undefined;
 }
 
+const AUDIT_CURSOR = cursorSchema(cursorValues.none, cursorValues.serial);
+
 export const listAudit = async (db: Db, f: AuditFilter) => {
   const where: SQL[] = [];
   if (f.entityType) where.push(eq(auditLog.entityType, f.entityType));
@@ -67,7 +69,7 @@ export const listAudit = async (db: Db, f: AuditFilter) => {
   if (f.actorId) where.push(eq(auditLog.actorId, f.actorId));
   if (f.from) where.push(gte(auditLog.createdAt, f.from));
   if (f.to) where.push(lt(auditLog.createdAt, f.to));
-  const after = f.cursor ? decodeCursor(f.cursor) : null;
+  const after = f.cursor ? decodeCursor(f.cursor, AUDIT_CURSOR) : null;
   if (after) where.push(lt(auditLog.id, Number(after.id)));
   const rows = await db
     .select()

@@ -37,7 +37,17 @@ export const zCaseLink = z.object({
   id: zId,
   kind: z.enum(CASE_LINK_KINDS),
   direction: z.enum(["outgoing", "incoming"]),
-  otherCase: z.object({ id: zId, number: z.number().int(), subject: z.string(), status: z.enum(CASE_STATUSES) }),
+  /** A linked case the reader may not open shows its number only (the case policy decides, as for opening it). */
+  otherCase: z.discriminatedUnion("readable", [
+    z.object({
+      readable: z.literal(true),
+      id: zId,
+      number: z.number().int(),
+      subject: z.string(),
+      status: z.enum(CASE_STATUSES),
+    }),
+    z.object({ readable: z.literal(false), number: z.number().int() }),
+  ]),
   createdAt: zTimestamp,
 });
 
@@ -181,6 +191,8 @@ export const zMessage = z.object({
     })
     .nullable(),
   attachments: z.array(zAttachment),
+  /** Mail from a sender pending review: not shown in the customer portal until an employee approves the sender. */
+  heldForReview: z.boolean(),
   createdAt: zTimestamp,
 });
 export type TMessage = z.output<typeof zMessage>;

@@ -130,6 +130,8 @@ export const messages = pgTable(
     phoneDirection: text("phone_direction", { enum: ["inbound", "outbound"] }),
     phoneNumber: text("phone_number"),
     phoneDurationSeconds: integer("phone_duration_seconds"),
+    /** Mail from a sender pending review: on the case for employees, kept from the customer portal until released. */
+    heldForReview: boolean("held_for_review").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     bodyTsv: tsvector("body_tsv").generatedAlwaysAs(sql`to_tsvector('english', left(body_text, 200000))`),
   },

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type {
   TCase,
   TCaseDetail,
@@ -15,7 +16,7 @@ import type { DeactivationStep } from "../../platform/deactivation";
 import { AppError, invalid, invariant, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { findContact, findOrCreateContactByEmail } from "../contacts/contacts.service";
 import { applyCustomFields } from "../custom-fields/custom-fields.service";
@@ -210,7 +211,7 @@ export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string):
     repo.extrasOf(db, id),
   ]);
   const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
-  const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v.c]));
+  const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v]));
   return {
     ...presentCase(actor, view),
     followerIds,
@@ -223,7 +224,15 @@ export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string):
               id: l.id,
               kind: l.kind,
               direction: l.caseId === id ? ("outgoing" as const) : ("incoming" as const),
-              otherCase: { id: other.id, number: other.number, subject: other.subject, status: other.status },
+              otherCase: casesPolicy.can(actor, "read", accessOf(other))
+                ? {
+                    readable: true as const,
+                    id: other.c.id,
+                    number: other.c.number,
+                    subject: other.c.subject,
+                    status: other.c.status,
+                  }
+                : { readable: false as const, number: other.c.number },
               createdAt: l.createdAt,
             },
           ]
@@ -245,12 +254,26 @@ const filterOf = (actor: Actor, q: TCaseListQuery): repo.CaseFilter => ({
   dueBefore: q.dueBefore,
 });
 
+const instant = cursorValues.timestamp.transform((d) => d.toISOString());
+
+/** What each sort writes into a cursor, as the SQL cast of repo.list takes it. */
+const CASE_CURSORS = {
+  next_step_due_at: cursorSchema(z.union([instant, z.literal("infinity")])),
+  created_at: cursorSchema(instant),
+  updated_at: cursorSchema(instant),
+  number: cursorSchema(cursorValues.bigint),
+  priority: cursorSchema(cursorValues.int),
+} as const;
+
+const caseCursorOf = (sort: TCaseListQuery["sort"]) =>
+  CASE_CURSORS[sort.replace(/^-/, "") as keyof typeof CASE_CURSORS];
+
 export const listCases = async (
   ctx: ServiceContext,
   actor: Actor,
   q: TCaseListQuery,
 ): Promise<{ items: TCase[]; nextCursor: string | null }> => {
-  const after = q.cursor ? decodeCursor(q.cursor) : null;
+  const after = q.cursor ? decodeCursor(q.cursor, caseCursorOf(q.sort)) : null;
   const rows = await repo.list(ctx.db, actor.id, caseScope(actor), filterOf(actor, q), q.sort, after, q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);

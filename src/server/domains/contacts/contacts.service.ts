@@ -4,7 +4,7 @@ import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { organizationForEmail, organizationsForEmails } from "../organizations/organizations.service";
 import { contactsPolicy } from "./contacts.policy";
@@ -138,17 +138,19 @@ export const findContactsByEmails = async (db: DbOrTx, emails: string[]): Promis
     ]),
   );
 
+const CONTACT_CURSOR = cursorSchema(cursorValues.name);
+
 export const listContacts = async (
   ctx: ServiceContext,
   actor: AnyActor,
   q: { q?: string | undefined; organizationId?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ items: TContact[]; nextCursor: string | null }> => {
   ensureAllowed(contactsPolicy.can(actor, "read", null), "Not allowed");
-  const c = q.cursor ? decodeCursor(q.cursor) : null;
+  const c = q.cursor ? decodeCursor(q.cursor, CONTACT_CURSOR) : null;
   const rows = await repo.list(ctx.db, {
     q: q.q,
     organizationId: q.organizationId,
-    after: c ? { name: String(c.v), id: c.id } : null,
+    after: c ? { name: c.v, id: c.id } : null,
     limit: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);

@@ -17,10 +17,11 @@ import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { lockCaseFor, visibleCaseView } from "../cases/cases.access";
 import { caseForEmail } from "../cases/cases.service";
+import { releaseHeldMail } from "../messages/messages.service";
 import { mailboxEvent, supportAddressEvent } from "./email.events";
 import { emailKeys, encryptSecret } from "./email.keys";
 import { emailAdminPolicy } from "./email.policy";
@@ -338,10 +339,12 @@ export const deleteMailbox = async (ctx: ServiceContext, actor: AnyActor, id: st
 
 /* Quarantine and delivery failures */
 
+const MAIL_CURSOR = cursorSchema(cursorValues.timestamp);
+
 const afterOf = (cursor: string | undefined) => {
   if (!cursor) return null;
-  const c = decodeCursor(cursor);
-  return { at: String(c.v), id: c.id };
+  const c = decodeCursor(cursor, MAIL_CURSOR);
+  return { at: c.v.toISOString(), id: c.id };
 };
 
 export const listInboundEmails = async (
@@ -535,6 +538,7 @@ export const approveParticipant = async (
   await inTransaction(ctx, async (tx) => {
     await lockCaseFor(tx, actor, caseId, "update");
     if (!(await repo.approveParticipant(tx, caseId, contactId))) throw notFound("Participant");
+    await releaseHeldMail(tx, caseId, contactId);
     await recordEvents(tx, actor, [
       {
         type: "email_participant.approved",

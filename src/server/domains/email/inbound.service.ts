@@ -542,6 +542,8 @@ const deskFor = (tx: Tx, batch: IntakeBatch, address: repo.SupportAddressRow): P
 interface MailNature {
   automatic: string | null;
   auth: MailAuthResult | null;
+  /** From a sender pending review: kept out of the customer portal until an employee accepts the sender. */
+  held?: boolean;
 }
 
 /**
@@ -569,7 +571,7 @@ const mailContent = (
   stored: readonly { id: string }[],
   authorContactId: string | null,
   supportAddressId: string | null,
-  { automatic, auth }: MailNature,
+  { automatic, auth, held }: MailNature,
 ) => {
   const cidMap: Record<string, string> = {};
   parsed.attachments.forEach((a, index) => {
@@ -587,6 +589,7 @@ const mailContent = (
       bodyText: split.visible,
       bodyHtml: sanitized && sanitized.html.trim().length > 0 ? sanitized.html : null,
       attachmentIds: stored.map((f) => f.id),
+      heldForReview: held ?? false,
     },
     details: (messageId: string, caseId: string) => ({
       messageId,
@@ -1109,7 +1112,7 @@ const intake = async (
       parsed,
       contact.id,
       supportAddress?.id ?? null,
-      { automatic: null, auth },
+      { automatic: null, auth, held: !known },
     );
     if (known) await addCopiedParticipants(tx, batch, thread.c.id, thread.c.requesterId, parsed, exclude, inbound.id);
     else {

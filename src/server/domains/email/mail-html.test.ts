@@ -160,6 +160,28 @@ describe("sanitizeEmailHtml", () => {
     expect(style).not.toMatch(/position|url|expression|background/);
   });
 
+  it("drops styles that would move content outside its message (positioning, negative margins and indents)", () => {
+    const output = clean(
+      '<div style="position: fixed; top: 0; left: 0; z-index: 9999; inset: 0; margin: -5000px 0 0 -5000px; margin-top: -999em; margin-left: -.5px; text-indent: -9999px; transform: translate(-100vw); float: left; color: red">x</div>',
+    );
+    const style = tagsOf(output)[0]?.attribs.style ?? "";
+    expect(style).toBe("color:red");
+    const kept = tagsOf(clean('<p style="margin: 0 auto 12px 0; margin-left: 2em; text-indent: 1em">y</p>'))[0];
+    expect(kept?.attribs.style).toBe("margin:0 auto 12px 0;margin-left:2em;text-indent:1em");
+    fc.assert(
+      fc.property(
+        fc.constantFrom("margin", "margin-top", "margin-right", "margin-bottom", "margin-left", "text-indent"),
+        fc.array(fc.oneof(fc.integer({ min: -99999, max: 99999 }), fc.constant(0)), { minLength: 1, maxLength: 4 }),
+        fc.constantFrom("px", "em", "%", "vw", "pt", ""),
+        (property, numbers, unit) => {
+          const value = numbers.map((n) => `${n}${unit}`).join(" ");
+          const style = tagsOf(clean(`<p style="${property}: ${value}">z</p>`))[0]?.attribs.style ?? "";
+          expect(style.replace(/^[a-z-]+:/, "")).not.toContain("-");
+        },
+      ),
+    );
+  });
+
   it("removes id, name and class so mail cannot clobber the page's DOM", () => {
     const output = clean('<p id="app" class="btn" name="x">x</p><a name="top">y</a>');
     expect(output).toBe("<p>x</p><a>y</a>");

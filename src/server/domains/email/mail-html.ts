@@ -110,9 +110,20 @@ const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   ins: ["cite", "datetime"],
 };
 
-const CSS_TOKEN =
-  "(?:-?\\d{0,10}\\.?\\d{1,10}(?:px|em|rem|pt|pc|ex|ch|%|vh|vw|cm|mm|in)?|#[0-9a-f]{3,8}|[a-z][a-z-]{0,30}|rgba?\\(\\s*\\d[\\d.\\s,%]{0,40}\\))";
-const CSS_VALUE = new RegExp(`^${CSS_TOKEN}(?:\\s+${CSS_TOKEN}){0,5}$`, "i");
+const cssToken = (sign: string) =>
+  `(?:${sign}\\d{0,10}\\.?\\d{1,10}(?:px|em|rem|pt|pc|ex|ch|%|vh|vw|cm|mm|in)?|#[0-9a-f]{3,8}|[a-z][a-z-]{0,30}|rgba?\\(\\s*\\d[\\d.\\s,%]{0,40}\\))`;
+const cssValue = (token: string) => new RegExp(`^${token}(?:\\s+${token}){0,5}$`, "i");
+const CSS_VALUE = cssValue(cssToken("-?"));
+/** Margins and indents only push outward-in: a negative one would draw the mail over the page around it. */
+const CSS_NON_NEGATIVE = cssValue(cssToken(""));
+const NON_NEGATIVE_PROPERTIES = new Set([
+  "margin",
+  "margin-top",
+  "margin-right",
+  "margin-bottom",
+  "margin-left",
+  "text-indent",
+]);
 const CSS_FONT_FAMILY = /^[\w\s,"'-]{1,200}$/;
 
 const STYLE_PROPERTIES = [
@@ -162,7 +173,12 @@ const STYLE_PROPERTIES = [
 
 const ALLOWED_STYLES: Record<string, Record<string, RegExp[]>> = {
   "*": {
-    ...Object.fromEntries(STYLE_PROPERTIES.map((property) => [property, [CSS_VALUE]])),
+    ...Object.fromEntries(
+      STYLE_PROPERTIES.map((property) => [
+        property,
+        [NON_NEGATIVE_PROPERTIES.has(property) ? CSS_NON_NEGATIVE : CSS_VALUE],
+      ]),
+    ),
     "font-family": [CSS_FONT_FAMILY],
   },
 };

@@ -69,6 +69,18 @@ export const listByCase = async (db: DbOrTx, caseId: string, includeInternal: bo
       : and(eq(messages.caseId, caseId), inArray(messages.kind, ["reply", "phone", "event"])),
   );
 
+/** Releases the mail a sender wrote on a case while pending review; answers how many messages. */
+export const releaseHeld = async (db: DbOrTx, caseId: string, contactId: string): Promise<number> =>
+  (
+    await db
+      .update(messages)
+      .set({ heldForReview: false })
+      .where(
+        and(eq(messages.caseId, caseId), eq(messages.authorContactId, contactId), eq(messages.heldForReview, true)),
+      )
+      .returning({ id: messages.id })
+  ).length;
+
 export type ThreadRow = Awaited<ReturnType<typeof threadRows>>[number];
 
 /** One message as its thread shows it. */

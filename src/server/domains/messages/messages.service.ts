@@ -64,6 +64,7 @@ const presentMessage = (
     ? { direction: m.phoneDirection, number: m.phoneNumber, durationSeconds: m.phoneDurationSeconds }
     : null,
   attachments: files.map(presentAttachment),
+  heldForReview: m.heldForReview,
   createdAt: m.createdAt,
 });
 
@@ -262,6 +263,8 @@ export interface EmailMessageInput {
   bodyText: string;
   bodyHtml: string | null;
   attachmentIds: string[];
+  /** From a sender pending review: kept out of the customer portal until `releaseHeldMail`. */
+  heldForReview?: boolean;
 }
 
 export const addEmailMessage = async (
@@ -283,6 +286,7 @@ export const addEmailMessage = async (
     authorContactId: input.authorContactId,
     bodyText: input.bodyText,
     bodyHtml: input.bodyHtml,
+    heldForReview: input.heldForReview ?? false,
   });
   await repo.attachToMessage(tx, input.attachmentIds, m.id);
   await recordEvents(tx, actor, [messageEvent(m, input.attachmentIds)]);
@@ -309,6 +313,7 @@ export const addEmailMessagesToNewCases = async (
       authorContactId: input.authorContactId,
       bodyText: input.bodyText,
       bodyHtml: input.bodyHtml,
+      heldForReview: input.heldForReview ?? false,
     })),
   );
   const added = rows.map((m, index) => ({ m, item: items[index] as (typeof items)[number] }));
@@ -376,7 +381,7 @@ export interface PublicMessage {
   createdAt: Date;
 }
 
-/** The replies of a case, oldest first: what its customers may read (never notes, calls or system lines). */
+/** The replies of a case, oldest first: what its customers may read (never notes, calls, system lines or held mail). */
 const presentPublic = ({ m, userName, contactName, files }: repo.ThreadRow): PublicMessage => ({
   id: m.id,
   authorUserId: m.authorUserId,
@@ -388,13 +393,20 @@ const presentPublic = ({ m, userName, contactName, files }: repo.ThreadRow): Pub
   createdAt: m.createdAt,
 });
 
+const isPublic = (r: { m: { kind: string; heldForReview: boolean } }): boolean =>
+  r.m.kind === "reply" && !r.m.heldForReview;
+
 export const publicThread = async (db: DbOrTx, caseId: string): Promise<PublicMessage[]> =>
-  (await repo.listByCase(db, caseId, false)).filter((r) => r.m.kind === "reply").map(presentPublic);
+  (await repo.listByCase(db, caseId, false)).filter(isPublic).map(presentPublic);
+
+/** The sender of mail held for review was accepted: their messages on the case reach its customers. */
+export const releaseHeldMail = async (tx: Tx, caseId: string, contactId: string): Promise<number> =>
+  await repo.releaseHeld(tx, caseId, contactId);
 
 /** One public reply as `publicThread` shows it (null for any other message). */
 export const publicMessage = async (db: DbOrTx, id: string): Promise<PublicMessage | null> => {
   const row = await repo.findInThread(db, id);
-  return row?.m.kind === "reply" ? presentPublic(row) : null;
+  return row && isPublic(row) ? presentPublic(row) : null;
 };
 
 /** A file of a case's public reply, with the case it belongs to (the portal authorizes the case); else null. */
@@ -405,7 +417,7 @@ export const publicAttachment = async (
 ): Promise<{ caseId: string; file: EmailFile } | null> => {
   const row = await repo.findAttachment(db, id);
   const message = row?.messageId ? await repo.findWithAuthor(db, row.messageId) : null;
-  if (!row || message?.m.kind !== "reply") return null;
+  if (!row || !message || !isPublic(message)) return null;
   const data = await ctx.blobs.get(db, row.blobId);
   if (!data) return null;
   return {

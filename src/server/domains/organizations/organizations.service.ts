@@ -8,7 +8,7 @@ import type { AnyActor } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
 import { isActiveUser } from "../users/directory.service";
 import { organizationsPolicy } from "./organizations.policy";
@@ -69,16 +69,18 @@ export const organizationsForEmails = async (db: DbOrTx, emails: string[]): Prom
   return found;
 };
 
+const ORGANIZATION_CURSOR = cursorSchema(cursorValues.name);
+
 export const listOrganizations = async (
   ctx: ServiceContext,
   actor: AnyActor,
   q: { q?: string | undefined; limit: number; cursor?: string | undefined },
 ): Promise<{ items: TOrganization[]; nextCursor: string | null }> => {
   ensureAllowed(organizationsPolicy.can(actor, "read", null), "Not allowed");
-  const c = q.cursor ? decodeCursor(q.cursor) : null;
+  const c = q.cursor ? decodeCursor(q.cursor, ORGANIZATION_CURSOR) : null;
   const rows = await repo.list(ctx.db, {
     q: q.q,
-    after: c ? { name: String(c.v), id: c.id } : null,
+    after: c ? { name: c.v, id: c.id } : null,
     limit: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);

@@ -14,7 +14,7 @@ import { type CustomerActor, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, notFound } from "../../platform/errors";
 import { escapeHtml } from "../../platform/html";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { randomToken, sha256 } from "../../platform/secrets";
 import { getBranding } from "../branding/branding.service";
 import {
@@ -238,6 +238,8 @@ const ensureCan = (ctx: ServiceContext, customer: CustomerActor, action: PortalA
   }
 };
 
+const PORTAL_CASES_CURSOR = cursorSchema(cursorValues.timestamp);
+
 export const listPortalCases = async (
   ctx: ServiceContext,
   customer: CustomerActor,
@@ -246,8 +248,8 @@ export const listPortalCases = async (
   if (q.scope === "organization" && !canListOrganization(customer)) {
     throw new AppError("FORBIDDEN", "Only your organization's managers see all of its cases", "scope");
   }
-  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-  const after = cursor ? { updatedAt: new Date(String(cursor.v)), id: cursor.id } : null;
+  const cursor = q.cursor ? decodeCursor(q.cursor, PORTAL_CASES_CURSOR) : null;
+  const after = cursor ? { updatedAt: cursor.v, id: cursor.id } : null;
   const filter =
     q.scope === "organization" && customer.organizationId
       ? { organizationId: customer.organizationId }

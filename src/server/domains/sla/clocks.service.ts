@@ -18,7 +18,7 @@ import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError } from "../../platform/errors";
 import { recordEvents, type StoredEvent } from "../../platform/events";
 import type { KeyedJob } from "../../platform/jobs";
-import { decodeCursor, encodeCursor } from "../../platform/pagination";
+import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { visibleCaseView } from "../cases/cases.access";
 import { type CaseRecord, canSeeCase, findCaseRecords, updateCaseInTransaction } from "../cases/cases.service";
 import { addEventMessage } from "../messages/messages.service";
@@ -741,20 +741,22 @@ export const listCaseSlas = async (
  * Breached clocks first (by when they breached, whatever their target is now), then running clocks due soonest —
  * "breaching in the next hour" — across the cases the caller can see.
  */
+const BREACHING_CURSOR = cursorSchema(cursorValues.timestamp);
+
 export const listBreaching = async (
   ctx: ServiceContext,
   actor: Actor,
   q: TBreachingQuery,
   now = new Date(),
 ): Promise<{ items: TBreachingItem[]; nextCursor: string | null }> => {
-  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  const cursor = q.cursor ? decodeCursor(q.cursor, BREACHING_CURSOR) : null;
   const filter: repo.BreachingFilter = {
     dueBefore: q.withinMinutes === undefined ? undefined : new Date(now.getTime() + q.withinMinutes * 60_000),
     metric: q.metric,
     teamIds: q.teamId === "mine" ? actor.teamIds : q.teamId ? [q.teamId] : undefined,
     ownerId: q.ownerId === "me" ? actor.id : q.ownerId,
     includeBreached: q.includeBreached,
-    after: cursor && typeof cursor.v === "string" ? { key: new Date(cursor.v), id: cursor.id } : null,
+    after: cursor ? { key: cursor.v, id: cursor.id } : null,
     limit: q.limit + 1,
   };
   const rows: repo.BreachingRow[] = [];

@@ -7,9 +7,18 @@ import { escapeHtml as e } from "../../platform/html";
 
 export const WEBFORM_ACTION = "/api/v1/webform/submissions";
 
-/** Inline styles only and no inline script: the pages' Content-Security-Policy allows nothing else. */
-export const WEBFORM_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors *";
+/**
+ * Inline styles only and no inline script: the pages' Content-Security-Policy allows nothing else. Which sites
+ * may frame them is configured (EXTRAMILE_WEBFORM_FRAME_ANCESTORS).
+ */
+export const WEBFORM_CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  styleSrc: ["'unsafe-inline'"],
+  imgSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  formAction: ["'self'"],
+  baseUri: ["'none'"],
+};
 
 const styles = (b: TBranding): string => {
   const accent = readableOnWhite(b.primaryColor);

@@ -14,7 +14,7 @@ beforeAll(async () => {
   sink = await startSmtpSink();
   t = await startIsolatedTestApp({
     ...outboundMailTo(sink.port, "form@desk.example"),
-    webform: { perIpPerHour: 4, perEmailPerHour: 2 },
+    webform: { perIpPerHour: 4, perEmailPerHour: 2, frameAncestors: ["*"] },
   });
   await makeDesk(t.app);
   admin = await makeUser(t.app, { role: "admin" });

@@ -11,9 +11,10 @@ import {
 import { AppError, httpStatusOf } from "../../platform/errors";
 import { requireActor } from "../../platform/http";
 import { parseFields, readMultipart } from "../../platform/multipart";
+import { embeddableHelmet } from "../../platform/security-headers";
 import { getBranding } from "../branding/branding.service";
 import { publicExecutiveLetter } from "../executive/executive.service";
-import { embedScript, FRAME_SCRIPT, renderFormPage, renderSentPage, WEBFORM_CSP } from "./webform.html";
+import { embedScript, FRAME_SCRIPT, renderFormPage, renderSentPage, WEBFORM_CSP_DIRECTIVES } from "./webform.html";
 import {
   getWebformSettings,
   submitWebform,
@@ -38,12 +39,7 @@ const fromForm = (fields: Record<string, string>): Record<string, unknown> => {
 };
 
 const html = (reply: FastifyReply, status: number, body: string): FastifyReply =>
-  reply
-    .status(status)
-    .type("text/html; charset=utf-8")
-    .header("content-security-policy", WEBFORM_CSP)
-    .header("cache-control", "no-store")
-    .send(body);
+  reply.status(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(body);
 
 const wantsHtml = (req: FastifyRequest): boolean => (req.headers.accept ?? "").includes("text/html");
 
@@ -51,6 +47,7 @@ export const webformRoutes = async (app: FastifyInstance): Promise<void> => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ["web form"];
   const maxFileMb = Math.floor(webformFileBytes(app.ctx) / 1024 / 1024);
+  const embeddable = embeddableHelmet(app.ctx.config, WEBFORM_CSP_DIRECTIVES);
 
   const formPage = async (embed: boolean, values: Record<string, string>, error: AppError | null) =>
     renderFormPage(
@@ -63,6 +60,7 @@ export const webformRoutes = async (app: FastifyInstance): Promise<void> => {
   r.post(
     "/api/v1/webform/submissions",
     {
+      ...embeddable,
       config: { access: "public" },
       bodyLimit: WEBFORM_LIMITS.files * webformFileBytes(app.ctx) + 1024 * 1024,
       schema: {
@@ -113,10 +111,10 @@ export const webformRoutes = async (app: FastifyInstance): Promise<void> => {
     async (req) => await updateWebformSettings(app.ctx, requireActor(req), req.body),
   );
 
-  r.get("/form", { schema: { hide: true, querystring: zEmbedQuery } }, async (req, reply) =>
+  r.get("/form", { ...embeddable, schema: { hide: true, querystring: zEmbedQuery } }, async (req, reply) =>
     html(reply, 200, await formPage(req.query.embed === "1", {}, null)),
   );
-  r.get("/form/sent", { schema: { hide: true, querystring: zSentQuery } }, async (req, reply) =>
+  r.get("/form/sent", { ...embeddable, schema: { hide: true, querystring: zSentQuery } }, async (req, reply) =>
     html(
       reply,
       200,

@@ -60,7 +60,7 @@ const Changes = ({ entry }: { entry: AuditEntry }) => {
   return (
     <Stack gap={2}>
       {rows.map((r) => (
-        <Text key={r.key} size="xs" style={{ wordBreak: "break-word" }}>
+        <Text key={r.key} component="div" size="xs" style={{ wordBreak: "break-word" }}>
           <Badge size="xs" variant="light" color={KIND_COLOR[r.kind]} tt="none" mr={4}>
             {r.key}
           </Badge>

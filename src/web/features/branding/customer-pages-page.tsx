@@ -261,9 +261,9 @@ export const CustomerPagesPage = () => {
           <Loading />
         ) : (
           <>
-            {branding.data && <BrandingForm key={branding.data.version} branding={branding.data} />}
+            {branding.data && <BrandingForm key={`branding-${branding.data.version}`} branding={branding.data} />}
             {settings.data && <WebformForm settings={settings.data} />}
-            {letters.data && <ExecutiveLetterForm key={letters.data.version} settings={letters.data} />}
+            {letters.data && <ExecutiveLetterForm key={`letters-${letters.data.version}`} settings={letters.data} />}
           </>
         )}
       </Stack>

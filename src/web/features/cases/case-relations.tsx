@@ -256,7 +256,13 @@ export const LinksSection = ({ c }: { c: CaseDetail }) => {
                 : `${l.kind === "duplicate" ? "Has duplicate" : "Causes"}`}
           </Badge>
           <div style={{ flex: 1, minWidth: 0 }}>
-            <CaseLinkRow c={l.otherCase} />
+            {l.otherCase.readable ? (
+              <CaseLinkRow c={l.otherCase} />
+            ) : (
+              <Text size="sm" c="dimmed">
+                #{l.otherCase.number} (no access)
+              </Text>
+            )}
           </div>
           {c.abilities.link ? (
             <CloseButton

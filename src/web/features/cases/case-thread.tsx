@@ -110,6 +110,11 @@ const MessageItem = memo(function MessageItem({ m, now, mail }: { m: Message; no
         {when}
       </div>
       <Body m={m} />
+      {m.heldForReview ? (
+        <p className="message-auth" data-verdict="held">
+          Held for review: the customer does not see this in the portal until you approve the sender.
+        </p>
+      ) : null}
       {mail ? <MailFacts mail={mail} /> : null}
       {m.attachments.length > 0 ? (
         <div className="message-files">
