@@ -19,6 +19,7 @@ import {
   zUpdateKbArticleInput,
   zUpdateKbCategoryInput,
 } from "../../../shared/contracts/knowledge";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { AppError } from "../../platform/errors";
 import { requireActor } from "../../platform/http";
 import {
@@ -108,9 +109,20 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
     "/api/v1/kb/categories/:id",
     {
       config: { access: "user" },
-      schema: { tags, params: zIdParams, body: zUpdateKbCategoryInput, response: { 200: zKbCategory } },
+      schema: {
+        tags,
+        description: ifMatchDescription("category"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateKbCategoryInput,
+        response: { 200: zKbCategory },
+      },
     },
-    async (req) => await updateKbCategory(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "category");
+      const updated = await updateKbCategory(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.get(
     "/api/v1/kb/articles",
@@ -128,12 +140,18 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
   r.post(
     "/api/v1/kb/articles",
     { config: { access: "user" }, schema: { tags, body: zCreateKbArticleInput, response: { 201: zKbArticle } } },
-    async (req, reply) => reply.status(201).send(await createKbArticle(app.ctx, requireActor(req), req.body)),
+    async (req, reply) => {
+      const created = await createKbArticle(app.ctx, requireActor(req), req.body);
+      return reply.status(201).header("etag", etagOf(created.version)).send(created);
+    },
   );
   r.get(
     "/api/v1/kb/articles/:id",
     { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zKbArticle } } },
-    async (req) => await getKbArticle(app.ctx, requireActor(req), req.params.id),
+    async (req, reply) => {
+      const found = await getKbArticle(app.ctx, requireActor(req), req.params.id);
+      return reply.header("etag", etagOf(found.version)).send(found);
+    },
   );
   r.patch(
     "/api/v1/kb/articles/:id",
@@ -141,13 +159,18 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
       config: { access: "user" },
       schema: {
         tags,
-        description: "Edits the draft; customers keep reading the published version until it is published again.",
+        description: `Edits the draft; customers keep reading the published version until it is published again. ${ifMatchDescription("article")}`,
         params: zIdParams,
+        headers: zIfMatchHeaders,
         body: zUpdateKbArticleInput,
         response: { 200: zKbArticle },
       },
     },
-    async (req) => await updateKbArticle(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "article");
+      const updated = await updateKbArticle(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.post(
     "/api/v1/kb/articles/:id/publish",
