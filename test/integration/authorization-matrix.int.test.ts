@@ -274,7 +274,11 @@ const MATRIX: Record<string, Entry> = {
         url: "/api/v1/organizations",
         payload: { name: uniq("Org") },
       });
-      return { url: `/api/v1/organizations/${res.json().id}`, payload: { notes: "VIP" } };
+      return {
+        url: `/api/v1/organizations/${res.json().id}`,
+        headers: { "if-match": '"1"' },
+        payload: { notes: "VIP" },
+      };
     },
     expect: { default: "denied", admin: "ok", supervisor: "ok", agent: "ok" },
   },
@@ -290,6 +294,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/contacts/:id": {
     prepare: async () => ({
       url: `/api/v1/contacts/${(await caseOfAgent()).requester.id}`,
+      headers: { "if-match": '"1"' },
       payload: { phones: ["+49 30 1234"] },
     }),
     expect: { default: staff },
@@ -518,7 +523,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/sla/calendars/:id": {
-    prepare: async () => ({ url: `/api/v1/sla/calendars/${(await slaCalendar()).id}`, payload: { name: uniq("cal") } }),
+    prepare: async () => ({
+      url: `/api/v1/sla/calendars/${(await slaCalendar()).id}`,
+      headers: { "if-match": '"1"' },
+      payload: { name: uniq("cal") },
+    }),
     expect: adminOnly,
   },
   "DELETE /api/v1/sla/calendars/:id": {
@@ -542,7 +551,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/sla/policies/:id": {
-    prepare: async () => ({ url: `/api/v1/sla/policies/${(await slaPolicy()).id}`, payload: { name: uniq("policy") } }),
+    prepare: async () => ({
+      url: `/api/v1/sla/policies/${(await slaPolicy()).id}`,
+      headers: { "if-match": '"1"' },
+      payload: { name: uniq("policy") },
+    }),
     expect: adminOnly,
   },
   "DELETE /api/v1/sla/policies/:id": {
@@ -691,7 +704,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: "denied", admin: "ok", supervisor: "ok" },
   },
   "PATCH /api/v1/kb/categories/:id": {
-    prepare: async () => ({ url: `/api/v1/kb/categories/${(await kbArticle()).categoryId}`, payload: { position: 3 } }),
+    prepare: async () => ({
+      url: `/api/v1/kb/categories/${(await kbArticle()).categoryId}`,
+      headers: { "if-match": '"1"' },
+      payload: { position: 3 },
+    }),
     expect: { default: "denied", admin: "ok", supervisor: "ok" },
   },
   "GET /api/v1/kb/articles": { prepare: async () => ({}), expect: { default: staff } },
@@ -704,7 +721,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/kb/articles/:id": {
-    prepare: async () => ({ url: `/api/v1/kb/articles/${(await kbArticle()).id}`, payload: { summary: "Short" } }),
+    prepare: async () => ({
+      url: `/api/v1/kb/articles/${(await kbArticle()).id}`,
+      headers: { "if-match": '"1"' },
+      payload: { summary: "Short" },
+    }),
     expect: kbWriters,
   },
   "POST /api/v1/kb/articles/:id/publish": {

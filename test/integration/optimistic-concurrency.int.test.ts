@@ -133,12 +133,23 @@ describe.each(EDITABLES)("$name", (e) => {
     const editor = e.editor();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        editor.call({ method: "PATCH", url: made.url, headers: { "if-match": `"${made.version}"` }, payload: e.edit(i) }),
+        editor.call({
+          method: "PATCH",
+          url: made.url,
+          headers: { "if-match": `"${made.version}"` },
+          payload: e.edit(i),
+        }),
       ),
     );
     const statuses = answers.map((a) => a.statusCode);
-    expect(statuses.filter((s) => s === 200), statuses.join(",")).toHaveLength(1);
-    expect(statuses.filter((s) => s === 409), statuses.join(",")).toHaveLength(9);
+    expect(
+      statuses.filter((s) => s === 200),
+      statuses.join(","),
+    ).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 409),
+      statuses.join(","),
+    ).toHaveLength(9);
     const winner = statuses.indexOf(200);
     const saved = answers[winner];
     expect(saved?.json().version).toBe(made.version + 1);
