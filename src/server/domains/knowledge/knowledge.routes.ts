@@ -67,6 +67,10 @@ const CONTACT_PATH = "/form";
 const zSlugParams = z.strictObject({ slug: zSlug });
 const zFeedbackForm = z.object({ helpful: z.enum(["yes", "no"]), comment: z.string().max(2000).default("") });
 
+/** Publishing acts on the draft as it is; an editor sends If-Match to publish only the version it saw. */
+const optionalVersion = (header: string | undefined): number | undefined =>
+  header === undefined ? undefined : versionFromIfMatch(header, "article");
+
 export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
   acceptForms(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -174,13 +178,40 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
   );
   r.post(
     "/api/v1/kb/articles/:id/publish",
-    { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zKbArticle } } },
-    async (req) => await publishKbArticle(app.ctx, requireActor(req), req.params.id),
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description: `Publishes the draft as it is now; with \`If-Match\`, only the version the editor saw (else 409).`,
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        response: { 200: zKbArticle },
+      },
+    },
+    async (req, reply) => {
+      const version = optionalVersion(req.headers["if-match"]);
+      const published = await publishKbArticle(app.ctx, requireActor(req), req.params.id, version);
+      return reply.header("etag", etagOf(published.version)).send(published);
+    },
   );
   r.post(
     "/api/v1/kb/articles/:id/unpublish",
-    { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zKbArticle } } },
-    async (req) => await unpublishKbArticle(app.ctx, requireActor(req), req.params.id),
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description:
+          "Takes the article off the help center; with `If-Match`, only the version the editor saw (else 409).",
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        response: { 200: zKbArticle },
+      },
+    },
+    async (req, reply) => {
+      const version = optionalVersion(req.headers["if-match"]);
+      const unpublished = await unpublishKbArticle(app.ctx, requireActor(req), req.params.id, version);
+      return reply.header("etag", etagOf(unpublished.version)).send(unpublished);
+    },
   );
   r.post(
     "/api/v1/cases/:id/kb-article",

@@ -268,11 +268,17 @@ export const updateKbArticle = async (
 };
 
 /** The draft becomes what customers read (and search), as a new version. */
-export const publishKbArticle = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TKbArticle> => {
+export const publishKbArticle = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  expectedVersion?: number,
+): Promise<TKbArticle> => {
   ensureAllowed(knowledgePolicy.can(actor, "publish", null), "Not allowed to publish articles");
   return await inTransaction(ctx, async (tx) => {
     const before = await repo.lockArticle(tx, id);
     if (!before) throw notFound("Article");
+    if (expectedVersion !== undefined) ensureVersion("article", before, expectedVersion);
     if (!htmlToPlainText(before.draftBodyHtml).trim())
       throw invalid("bodyHtml", "Write the article before publishing it");
     const now = new Date();
@@ -300,10 +306,17 @@ export const publishKbArticle = async (ctx: ServiceContext, actor: AnyActor, id:
   });
 };
 
-export const unpublishKbArticle = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TKbArticle> => {
+export const unpublishKbArticle = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  expectedVersion?: number,
+): Promise<TKbArticle> => {
   ensureAllowed(knowledgePolicy.can(actor, "publish", null), "Not allowed to publish articles");
   return await inTransaction(ctx, async (tx) => {
-    if (!(await repo.lockArticle(tx, id))) throw notFound("Article");
+    const before = await repo.lockArticle(tx, id);
+    if (!before) throw notFound("Article");
+    if (expectedVersion !== undefined) ensureVersion("article", before, expectedVersion);
     const row = await repo.updateArticle(tx, id, {
       publishedTitle: null,
       publishedSummary: null,

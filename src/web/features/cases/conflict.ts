@@ -1,4 +1,3 @@
-import { ApiError } from "../../app/api-client";
 import type { Case, UpdateCaseInput } from "../../app/wire";
 
 export type EditField = keyof UpdateCaseInput;
@@ -105,6 +104,3 @@ export const rebaseEdit = (edit: UpdateCaseInput, latest: Case): UpdateCaseInput
   }
   return Object.keys(next).length > 0 ? (next as UpdateCaseInput) : null;
 };
-
-export const isVersionConflict = (err: unknown): err is ApiError =>
-  err instanceof ApiError && err.code === "VERSION_CONFLICT";
