@@ -73,7 +73,7 @@ export const ContactPage = () => {
       <Group justify="space-between">
         <Stack gap={0}>
           <Text size="xs" c="dimmed">
-            <Anchor size="xs" renderRoot={(props) => <Link {...props} to="/contacts" />}>
+            <Anchor size="xs" underline="always" renderRoot={(props) => <Link {...props} to="/contacts" />}>
               Contacts
             </Anchor>{" "}
             / contact
@@ -144,7 +144,12 @@ export const ContactPage = () => {
         </SimpleGrid>
       </Paper>
       <CustomerCases params={{ requesterId: c.id }} title={`Cases of ${c.name}`} />
-      <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${c.name}`}>
+      <Modal
+        opened={editing}
+        onClose={() => setEditing(false)}
+        closeButtonProps={{ "aria-label": "Close" }}
+        title={`Edit ${c.name}`}
+      >
         {editing ? (
           <EditContact
             contact={c}

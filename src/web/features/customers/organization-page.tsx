@@ -63,7 +63,7 @@ export const OrganizationPage = () => {
       <Group justify="space-between">
         <Stack gap={0}>
           <Text size="xs" c="dimmed">
-            <Anchor size="xs" renderRoot={(props) => <Link {...props} to="/organizations" />}>
+            <Anchor size="xs" underline="always" renderRoot={(props) => <Link {...props} to="/organizations" />}>
               Organizations
             </Anchor>{" "}
             / organization
@@ -122,7 +122,12 @@ export const OrganizationPage = () => {
           <CustomerCases params={{ organizationId: o.id }} title={`Cases of ${o.name}`} />
         </Grid.Col>
       </Grid>
-      <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${o.name}`}>
+      <Modal
+        opened={editing}
+        onClose={() => setEditing(false)}
+        closeButtonProps={{ "aria-label": "Close" }}
+        title={`Edit ${o.name}`}
+      >
         {editing ? (
           <EditOrganization
             organization={o}
