@@ -235,6 +235,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/departments/:id": {
     prepare: async () => ({
       url: `/api/v1/departments/${(await makeDepartment(t.app)).id}`,
+      headers: { "if-match": '"1"' },
       payload: { hourlyCostMinor: 7000 },
     }),
     expect: adminOnly,
@@ -247,7 +248,11 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/teams/:id": {
     prepare: async () => {
       const res = await who.admin.call({ method: "POST", url: "/api/v1/teams", payload: { name: uniq("team") } });
-      return { url: `/api/v1/teams/${res.json().id}`, payload: { name: uniq("renamed") } };
+      return {
+        url: `/api/v1/teams/${res.json().id}`,
+        headers: { "if-match": '"1"' },
+        payload: { name: uniq("renamed") },
+      };
     },
     expect: { default: "denied", admin: "ok", supervisor: "ok" },
   },
@@ -311,7 +316,11 @@ const MATRIX: Record<string, Entry> = {
         url: "/api/v1/custom-fields",
         payload: { key: `f_${uniq("").replace(/-/g, "")}`, label: "Serial", type: "text" },
       });
-      return { url: `/api/v1/custom-fields/${res.json().id}`, payload: { label: "Serial number" } };
+      return {
+        url: `/api/v1/custom-fields/${res.json().id}`,
+        headers: { "if-match": '"1"' },
+        payload: { label: "Serial number" },
+      };
     },
     expect: adminOnly,
   },
@@ -800,6 +809,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/authority-limits/:id": {
     prepare: async () => ({
       url: `/api/v1/authority-limits/${await authorityLimit()}`,
+      headers: { "if-match": '"1"' },
       payload: { perRemedyMinor: 1 },
     }),
     expect: adminOnly,
@@ -816,6 +826,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/root-cause-categories/:id": {
     prepare: async () => ({
       url: `/api/v1/root-cause-categories/${await rootCauseCategory()}`,
+      headers: { "if-match": '"1"' },
       payload: { description: "Renamed" },
     }),
     expect: adminOnly,

@@ -59,6 +59,12 @@ const calendar = async () =>
 
 const suffix = uniq("");
 
+/** The object with this id in a list answer (`{ items: [...] }`). */
+const listed = async (who: TestUser, listUrl: string, made: Made) => {
+  const items = (await read(who, listUrl)).json().items as ({ id: string } & Record<string, unknown>)[];
+  return items.find((item) => made.url.endsWith(item.id));
+};
+
 const EDITABLES: Editable[] = [
   {
     name: "contact",
@@ -124,6 +130,56 @@ const EDITABLES: Editable[] = [
     edit: (i) => ({ targets: { resolution: { normal: 100 + i } } }),
     stored: async (m) => (await read(admin, m.url)).json().targets.resolution.normal,
     expected: (i) => 100 + i,
+  },
+  {
+    name: "department",
+    editor: () => admin,
+    make: async () => await post(admin, "/api/v1/departments", { name: uniq("dept") }),
+    edit: (i) => ({ hourlyCostMinor: 1000 + i }),
+    stored: async (m) => (await listed(admin, "/api/v1/departments", m))?.hourlyCostMinor,
+    expected: (i) => 1000 + i,
+  },
+  {
+    name: "team",
+    editor: () => supervisor,
+    make: async () => await post(supervisor, "/api/v1/teams", { name: uniq("team") }),
+    edit: (i) => ({ name: `Team ${suffix} ${i}` }),
+    stored: async (m) => (await listed(supervisor, "/api/v1/teams", m))?.name,
+    expected: (i) => `Team ${suffix} ${i}`,
+  },
+  {
+    name: "custom field",
+    editor: () => admin,
+    make: async () =>
+      await post(admin, "/api/v1/custom-fields", {
+        key: `f_${uniq("").replace(/-/g, "")}`,
+        label: "Serial",
+        type: "text",
+      }),
+    edit: (i) => ({ label: `Serial number ${i}` }),
+    stored: async (m) => (await listed(admin, "/api/v1/custom-fields", m))?.label,
+    expected: (i) => `Serial number ${i}`,
+  },
+  {
+    name: "authority limit",
+    editor: () => admin,
+    make: async () =>
+      await post(admin, "/api/v1/authority-limits", {
+        userId: (await makeUser(t.app, { role: "agent" })).user.id,
+        perRemedyMinor: 5000,
+        per30DaysMinor: 20_000,
+      }),
+    edit: (i) => ({ perRemedyMinor: 100 + i }),
+    stored: async (m) => (await listed(admin, "/api/v1/authority-limits", m))?.perRemedyMinor,
+    expected: (i) => 100 + i,
+  },
+  {
+    name: "root cause category",
+    editor: () => admin,
+    make: async () => await post(admin, "/api/v1/root-cause-categories", { name: uniq("Packaging") }),
+    edit: (i) => ({ description: `Boxes crushed in transit ${i}` }),
+    stored: async (m) => (await listed(admin, "/api/v1/root-cause-categories", m))?.description,
+    expected: (i) => `Boxes crushed in transit ${i}`,
   },
 ];
 
