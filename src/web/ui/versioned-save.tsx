@@ -1,7 +1,8 @@
 import { Alert, Button, Group, Stack, Text } from "@mantine/core";
 import { IconGitCompare } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ApiError } from "../app/api-client";
+import { ApiError, api } from "../app/api-client";
 
 /** The header an edit sends: the version of the object it started from. */
 export const ifMatch = (version: number): Record<string, string> => ({ "if-match": `"${version}"` });
@@ -134,3 +135,13 @@ export const EditConflictAlert = ({
       </Stack>
     </Alert>
   ) : null;
+
+/** For objects edited from a list: reads the list again and answers the object with this id (undefined if gone). */
+export const useRefreshFromList = <T extends { id: string }>(path: string, queryKey: readonly unknown[]) => {
+  const queryClient = useQueryClient();
+  return async (id: string): Promise<T | undefined> => {
+    const { items } = await api<{ items: T[] }>(path);
+    void queryClient.invalidateQueries({ queryKey });
+    return items.find((item) => item.id === id);
+  };
+};
