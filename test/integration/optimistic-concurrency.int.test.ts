@@ -33,11 +33,11 @@ interface Editable {
   editor: () => TestUser;
   make: () => Promise<Made>;
   /** The i-th concurrent editor's change; each one different, so the stored value names the winner. */
-  edit: (i: number) => Record<string, unknown>;
+  edit: (i: number, made: Made) => Record<string, unknown>;
   /** What the stored object says about the edited field. */
   stored: (made: Made) => Promise<unknown>;
   /** The value edit(i) stores. */
-  expected: (i: number) => unknown;
+  expected: (i: number, made: Made) => unknown;
 }
 
 const post = async (who: TestUser, url: string, payload: Record<string, unknown>): Promise<Made & { id: string }> => {
@@ -56,8 +56,6 @@ const read = async (who: TestUser, url: string) => {
 const kbCategory = async () => await post(supervisor, "/api/v1/kb/categories", { name: uniq("Billing") });
 const calendar = async () =>
   await post(admin, "/api/v1/sla/calendars", { name: uniq("cal"), timeZone: "Europe/Berlin", alwaysOpen: true });
-
-const suffix = uniq("");
 
 /** The object with this id in a list answer (`{ items: [...] }`). */
 const listed = async (who: TestUser, listUrl: string, made: Made) => {
@@ -113,9 +111,9 @@ const EDITABLES: Editable[] = [
     name: "SLA calendar",
     editor: () => admin,
     make: calendar,
-    edit: (i) => ({ name: `Office ${suffix} ${i}` }),
+    edit: (i, m) => ({ name: `Office ${i} ${m.url.slice(-12)}` }),
     stored: async (m) => (await read(admin, m.url)).json().name,
-    expected: (i) => `Office ${suffix} ${i}`,
+    expected: (i, m) => `Office ${i} ${m.url.slice(-12)}`,
   },
   {
     name: "SLA policy",
@@ -143,9 +141,9 @@ const EDITABLES: Editable[] = [
     name: "team",
     editor: () => supervisor,
     make: async () => await post(supervisor, "/api/v1/teams", { name: uniq("team") }),
-    edit: (i) => ({ name: `Team ${suffix} ${i}` }),
+    edit: (i, m) => ({ name: `Team ${i} ${m.url.slice(-12)}` }),
     stored: async (m) => (await listed(supervisor, "/api/v1/teams", m))?.name,
-    expected: (i) => `Team ${suffix} ${i}`,
+    expected: (i, m) => `Team ${i} ${m.url.slice(-12)}`,
   },
   {
     name: "custom field",
@@ -193,7 +191,7 @@ describe.each(EDITABLES)("$name", (e) => {
           method: "PATCH",
           url: made.url,
           headers: { "if-match": `"${made.version}"` },
-          payload: e.edit(i),
+          payload: e.edit(i, made),
         }),
       ),
     );
@@ -217,20 +215,20 @@ describe.each(EDITABLES)("$name", (e) => {
         currentVersion: made.version + 1,
       });
     }
-    expect(await e.stored(made)).toEqual(e.expected(winner));
+    expect(await e.stored(made)).toEqual(e.expected(winner, made));
   });
 
   it("refuses an edit without If-Match (428) or with a stale one (409), and saves one with the current version", async () => {
     const made = await e.make();
     const editor = e.editor();
-    const missing = await editor.call({ method: "PATCH", url: made.url, payload: e.edit(1) });
+    const missing = await editor.call({ method: "PATCH", url: made.url, payload: e.edit(1, made) });
     expect(missing.statusCode).toBe(428);
     expect(missing.json().error).toMatchObject({ code: "PRECONDITION_REQUIRED", field: "If-Match" });
     const malformed = await editor.call({
       method: "PATCH",
       url: made.url,
       headers: { "if-match": "yesterday" },
-      payload: e.edit(1),
+      payload: e.edit(1, made),
     });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.field).toBe("If-Match");
@@ -239,27 +237,27 @@ describe.each(EDITABLES)("$name", (e) => {
       method: "PATCH",
       url: made.url,
       headers: { "if-match": `"${made.version}"` },
-      payload: e.edit(2),
+      payload: e.edit(2, made),
     });
     expect(first.statusCode, first.body).toBe(200);
     const stale = await editor.call({
       method: "PATCH",
       url: made.url,
       headers: { "if-match": `"${made.version}"` },
-      payload: e.edit(3),
+      payload: e.edit(3, made),
     });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.currentVersion).toBe(made.version + 1);
-    expect(await e.stored(made)).toEqual(e.expected(2));
+    expect(await e.stored(made)).toEqual(e.expected(2, made));
 
     const weak = await editor.call({
       method: "PATCH",
       url: made.url,
       headers: { "if-match": `W/"${made.version + 1}"` },
-      payload: e.edit(4),
+      payload: e.edit(4, made),
     });
     expect(weak.statusCode, weak.body).toBe(200);
-    expect(await e.stored(made)).toEqual(e.expected(4));
+    expect(await e.stored(made)).toEqual(e.expected(4, made));
   });
 });
 
