@@ -7,7 +7,7 @@ import { createTeam } from "../src/server/domains/teams/teams.service";
 import { createUser, loadActor } from "../src/server/domains/users/users.service";
 import { SYSTEM } from "../src/server/platform/actor";
 import type { TCase } from "../src/shared/contracts/cases";
-import type { TUser } from "../src/shared/contracts/people";
+import type { TDepartment, TUser } from "../src/shared/contracts/people";
 import type { UserRole } from "../src/shared/domain";
 import { asBearer, type Caller } from "./app";
 
@@ -46,7 +46,7 @@ export const makeUser = async (
 export const makeDepartment = async (
   app: FastifyInstance,
   kind: "service" | "operations" = "service",
-): Promise<{ id: string; name: string }> =>
+): Promise<TDepartment> =>
   await createDepartment(app.ctx, SYSTEM, { name: uniq("dept"), kind, hourlyCostMinor: 6000, currency: "EUR" });
 
 export const makeTeam = async (

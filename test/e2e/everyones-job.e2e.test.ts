@@ -50,7 +50,7 @@ describe("everyone's job", () => {
     director: { email: "", name: `Dora Director ${tag}` },
     admin: { email: "", name: `Ada Admin ${tag}` },
   };
-  let logistics = { id: "", name: "" };
+  let logistics = { id: "", name: "", version: 0 };
   const category = `Transport damage ${tag}`;
 
   const pageAs = async (who: keyof typeof people, viewport = { width: 1280, height: 800 }): Promise<Page> => {
@@ -90,7 +90,7 @@ describe("everyone's job", () => {
       name: people.director.name,
     });
     const admin = await makeUser(app, { role: "admin", password: PASSWORD, name: people.admin.name });
-    await updateDepartment(app.ctx, SYSTEM, logistics.id, { directorId: director.user.id });
+    await updateDepartment(app.ctx, SYSTEM, logistics.id, logistics.version, { directorId: director.user.id });
     people.executive.email = executive.user.email;
     people.owner.email = owner.user.email;
     people.supervisor.email = supervisor.user.email;

@@ -235,6 +235,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/departments/:id": {
     prepare: async () => ({
       url: `/api/v1/departments/${(await makeDepartment(t.app)).id}`,
+      headers: { "if-match": '"1"' },
       payload: { hourlyCostMinor: 7000 },
     }),
     expect: adminOnly,
@@ -247,7 +248,11 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/teams/:id": {
     prepare: async () => {
       const res = await who.admin.call({ method: "POST", url: "/api/v1/teams", payload: { name: uniq("team") } });
-      return { url: `/api/v1/teams/${res.json().id}`, payload: { name: uniq("renamed") } };
+      return {
+        url: `/api/v1/teams/${res.json().id}`,
+        headers: { "if-match": '"1"' },
+        payload: { name: uniq("renamed") },
+      };
     },
     expect: { default: "denied", admin: "ok", supervisor: "ok" },
   },
@@ -274,7 +279,11 @@ const MATRIX: Record<string, Entry> = {
         url: "/api/v1/organizations",
         payload: { name: uniq("Org") },
       });
-      return { url: `/api/v1/organizations/${res.json().id}`, payload: { notes: "VIP" } };
+      return {
+        url: `/api/v1/organizations/${res.json().id}`,
+        headers: { "if-match": '"1"' },
+        payload: { notes: "VIP" },
+      };
     },
     expect: { default: "denied", admin: "ok", supervisor: "ok", agent: "ok" },
   },
@@ -290,6 +299,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/contacts/:id": {
     prepare: async () => ({
       url: `/api/v1/contacts/${(await caseOfAgent()).requester.id}`,
+      headers: { "if-match": '"1"' },
       payload: { phones: ["+49 30 1234"] },
     }),
     expect: { default: staff },
@@ -306,7 +316,11 @@ const MATRIX: Record<string, Entry> = {
         url: "/api/v1/custom-fields",
         payload: { key: `f_${uniq("").replace(/-/g, "")}`, label: "Serial", type: "text" },
       });
-      return { url: `/api/v1/custom-fields/${res.json().id}`, payload: { label: "Serial number" } };
+      return {
+        url: `/api/v1/custom-fields/${res.json().id}`,
+        headers: { "if-match": '"1"' },
+        payload: { label: "Serial number" },
+      };
     },
     expect: adminOnly,
   },
@@ -522,7 +536,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/sla/calendars/:id": {
-    prepare: async () => ({ url: `/api/v1/sla/calendars/${(await slaCalendar()).id}`, payload: { name: uniq("cal") } }),
+    prepare: async () => ({
+      url: `/api/v1/sla/calendars/${(await slaCalendar()).id}`,
+      headers: { "if-match": '"1"' },
+      payload: { name: uniq("cal") },
+    }),
     expect: adminOnly,
   },
   "DELETE /api/v1/sla/calendars/:id": {
@@ -546,7 +564,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/sla/policies/:id": {
-    prepare: async () => ({ url: `/api/v1/sla/policies/${(await slaPolicy()).id}`, payload: { name: uniq("policy") } }),
+    prepare: async () => ({
+      url: `/api/v1/sla/policies/${(await slaPolicy()).id}`,
+      headers: { "if-match": '"1"' },
+      payload: { name: uniq("policy") },
+    }),
     expect: adminOnly,
   },
   "DELETE /api/v1/sla/policies/:id": {
@@ -695,7 +717,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: "denied", admin: "ok", supervisor: "ok" },
   },
   "PATCH /api/v1/kb/categories/:id": {
-    prepare: async () => ({ url: `/api/v1/kb/categories/${(await kbArticle()).categoryId}`, payload: { position: 3 } }),
+    prepare: async () => ({
+      url: `/api/v1/kb/categories/${(await kbArticle()).categoryId}`,
+      headers: { "if-match": '"1"' },
+      payload: { position: 3 },
+    }),
     expect: { default: "denied", admin: "ok", supervisor: "ok" },
   },
   "GET /api/v1/kb/articles": { prepare: async () => ({}), expect: { default: staff } },
@@ -708,7 +734,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/kb/articles/:id": {
-    prepare: async () => ({ url: `/api/v1/kb/articles/${(await kbArticle()).id}`, payload: { summary: "Short" } }),
+    prepare: async () => ({
+      url: `/api/v1/kb/articles/${(await kbArticle()).id}`,
+      headers: { "if-match": '"1"' },
+      payload: { summary: "Short" },
+    }),
     expect: kbWriters,
   },
   "POST /api/v1/kb/articles/:id/publish": {
@@ -783,6 +813,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/authority-limits/:id": {
     prepare: async () => ({
       url: `/api/v1/authority-limits/${await authorityLimit()}`,
+      headers: { "if-match": '"1"' },
       payload: { perRemedyMinor: 1 },
     }),
     expect: adminOnly,
@@ -799,6 +830,7 @@ const MATRIX: Record<string, Entry> = {
   "PATCH /api/v1/root-cause-categories/:id": {
     prepare: async () => ({
       url: `/api/v1/root-cause-categories/${await rootCauseCategory()}`,
+      headers: { "if-match": '"1"' },
       payload: { description: "Renamed" },
     }),
     expect: adminOnly,

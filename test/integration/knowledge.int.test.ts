@@ -64,7 +64,7 @@ describe("help center", () => {
     expect((await t.app.inject({ method: "GET", url: `/api/v1/help/search?q=${term}` })).json().items).toEqual([]);
     expect((await t.app.inject({ method: "GET", url: cat.url })).statusCode).toBe(404);
 
-    await publish(a.id);
+    const published = await publish(a.id);
     const page = await t.app.inject({ method: "GET", url: `/help/articles/${a.slug}` });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(`Change your ${term} plan`);
@@ -72,6 +72,7 @@ describe("help center", () => {
     const edited = await agent.call({
       method: "PATCH",
       url: `/api/v1/kb/articles/${a.id}`,
+      headers: { "if-match": `"${published.version}"` },
       payload: { title: `Upgrade your ${term} plan` },
     });
     expect(edited.json()).toMatchObject({

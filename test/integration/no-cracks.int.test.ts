@@ -293,7 +293,13 @@ describe("no cracks under races with deactivation", { timeout: 120_000 }, () => 
       const [off, named] = await together(
         i,
         () => deactivate(leaver.user.id, taker.user.id),
-        () => admin.call({ method: "PATCH", url: `/api/v1/teams/${team.id}`, payload: { leadId: leaver.user.id } }),
+        () =>
+          admin.call({
+            method: "PATCH",
+            url: `/api/v1/teams/${team.id}`,
+            headers: { "if-match": `"${team.version}"` },
+            payload: { leadId: leaver.user.id },
+          }),
       );
       expect(off.statusCode).toBe(200);
       expect([200, 400]).toContain(named?.statusCode);

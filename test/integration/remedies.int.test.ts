@@ -128,6 +128,7 @@ describe("delegated authority", () => {
     const changed = await admin.call({
       method: "PATCH",
       url: `/api/v1/authority-limits/${created.id}`,
+      headers: { "if-match": `"${created.version}"` },
       payload: { per30DaysMinor: 20_000 },
     });
     expect(changed.json()).toMatchObject({ role: "agent", perRemedyMinor: 5000, per30DaysMinor: 20_000 });
@@ -151,7 +152,7 @@ describe("after-the-fact review", () => {
   it("supervisors and the granter's director review flagged remedies; discussing never takes the remedy back", async () => {
     const dept = await makeDepartment(t.app, "service");
     const director = await makeUser(t.app, { role: "employee", departmentId: dept.id });
-    await updateDepartment(t.app.ctx, SYSTEM, dept.id, { directorId: director.user.id });
+    await updateDepartment(t.app.ctx, SYSTEM, dept.id, dept.version, { directorId: director.user.id });
     const agent = await makeUser(t.app, { role: "agent", departmentId: dept.id });
     const c = await makeCase(t.app, agent.user.id);
     const flagged = (await grant(agent, c.id, refund(30_000, "EUR", "Lost a production day"))).json().remedy;
@@ -214,7 +215,7 @@ describe("the remedy ledger", () => {
     const deptA = await makeDepartment(t.app, "service");
     const deptB = await makeDepartment(t.app, "service");
     const director = await makeUser(t.app, { role: "employee", departmentId: deptA.id });
-    await updateDepartment(t.app.ctx, SYSTEM, deptA.id, { directorId: director.user.id });
+    await updateDepartment(t.app.ctx, SYSTEM, deptA.id, deptA.version, { directorId: director.user.id });
     const ann = await makeUser(t.app, { role: "agent", departmentId: deptA.id, name: `Ann ${uniq()}` });
     const bob = await makeUser(t.app, { role: "agent", departmentId: deptB.id, name: `Bob ${uniq()}` });
     const org = (

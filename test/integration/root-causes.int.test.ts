@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => await t.close());
 
-const category = async (name = uniq("Packaging")): Promise<{ id: string; name: string }> => {
+const category = async (name = uniq("Packaging")): Promise<{ id: string; name: string; version: number }> => {
   const res = await admin.call({ method: "POST", url: "/api/v1/root-cause-categories", payload: { name } });
   expect(res.statusCode).toBe(201);
   return res.json();
@@ -59,6 +59,7 @@ describe("root cause categories", () => {
     const retired = await admin.call({
       method: "PATCH",
       url: `/api/v1/root-cause-categories/${made.id}`,
+      headers: { "if-match": `"${made.version}"` },
       payload: { active: false },
     });
     expect(retired.json().active).toBe(false);
@@ -100,11 +101,13 @@ describe("solving needs a root cause for complaints and incidents", () => {
     });
     expect(customerWithDepartment.json().error.field).toBe("departmentId");
     const retired = await category();
-    await admin.call({
+    const retiring = await admin.call({
       method: "PATCH",
       url: `/api/v1/root-cause-categories/${retired.id}`,
+      headers: { "if-match": `"${retired.version}"` },
       payload: { active: false },
     });
+    expect(retiring.statusCode).toBe(200);
     const inactive = await recordRootCause(agent, c.id, {
       origin: "department",
       departmentId: ops.id,
@@ -182,7 +185,7 @@ describe("cost of failure", () => {
       totals: [{ handlingMinutes: 55, handlingMinor: 5500, totalMinor: 10_500 }],
     });
 
-    await updateDepartment(t.app.ctx, SYSTEM, service.id, { hourlyCostMinor: 12_000 });
+    await updateDepartment(t.app.ctx, SYSTEM, service.id, service.version, { hourlyCostMinor: 12_000 });
     await t.app.ctx.events.drain();
     const repriced = (await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/root-cause` })).json();
     expect(repriced.cost.totals[0]).toMatchObject({ handlingMinor: 11_000, totalMinor: 16_000 });
@@ -201,7 +204,7 @@ describe("charged upstream", () => {
   const setUp = async () => {
     const ops = await makeDepartment(t.app, "operations");
     const director = await makeUser(t.app, { role: "employee", departmentId: ops.id });
-    await updateDepartment(t.app.ctx, SYSTEM, ops.id, { directorId: director.user.id });
+    await updateDepartment(t.app.ctx, SYSTEM, ops.id, ops.version, { directorId: director.user.id });
     const worker = await makeUser(t.app, { role: "employee", departmentId: ops.id });
     const service = await makeDepartment(t.app, "service");
     const agent = await makeUser(t.app, { role: "agent", departmentId: service.id });

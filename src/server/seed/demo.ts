@@ -220,9 +220,9 @@ export const seedDemo = async (ctx: ServiceContext): Promise<string> => {
     if (actor) actors.set(e.key, actor);
   }
   const who = (key: string): Actor => actors.get(key) as Actor;
-  await updateDepartment(ctx, SYSTEM, service.id, { directorId: who("dana").id });
-  await updateDepartment(ctx, SYSTEM, manufacturing.id, { directorId: who("mira").id });
-  await updateDepartment(ctx, SYSTEM, logistics.id, { directorId: who("tomas").id });
+  await updateDepartment(ctx, SYSTEM, service.id, service.version, { directorId: who("dana").id });
+  await updateDepartment(ctx, SYSTEM, manufacturing.id, manufacturing.version, { directorId: who("mira").id });
+  await updateDepartment(ctx, SYSTEM, logistics.id, logistics.version, { directorId: who("tomas").id });
   const support = await createTeam(ctx, SYSTEM, {
     name: "Support",
     departmentId: service.id,

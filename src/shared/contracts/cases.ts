@@ -229,6 +229,8 @@ export const zCustomField = z.object({
   required: z.boolean(),
   active: z.boolean(),
   position: z.number().int(),
+  /** Grows on every change; edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TCustomField = z.output<typeof zCustomField>;
 

@@ -16,6 +16,8 @@ export const zKbCategory = z.object({
   position: z.number().int(),
   publishedArticles: z.number().int(),
   url: z.string(),
+  /** Grows on every change; edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TKbCategory = z.output<typeof zKbCategory>;
 
@@ -61,6 +63,8 @@ export const zKbArticle = zKbArticleSummary.extend({
     .nullable(),
   sourceCaseId: zId.nullable(),
   abilities: z.object({ edit: z.boolean(), publish: z.boolean() }),
+  /** Grows on every change of the article (edit, publish, unpublish); edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TKbArticle = z.output<typeof zKbArticle>;
 

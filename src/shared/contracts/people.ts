@@ -72,6 +72,8 @@ export const zDepartment = z.object({
   hourlyCostMinor: z.number().int(),
   currency: z.string(),
   createdAt: zTimestamp,
+  /** Grows on every change; edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TDepartment = z.output<typeof zDepartment>;
 
@@ -108,6 +110,8 @@ export const zTeam = z.object({
   leadId: zId.nullable(),
   memberIds: z.array(zId),
   createdAt: zTimestamp,
+  /** Grows on every change; edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TTeam = z.output<typeof zTeam>;
 

@@ -127,6 +127,8 @@ export const zAuthorityLimit = z.object({
   perRemedyMinor: z.number().int(),
   per30DaysMinor: z.number().int(),
   updatedAt: zTimestamp,
+  /** Grows on every change; edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TAuthorityLimit = z.output<typeof zAuthorityLimit>;
 

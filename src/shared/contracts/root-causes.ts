@@ -20,6 +20,8 @@ export const zRootCauseCategory = z.object({
   description: z.string(),
   active: z.boolean(),
   position: z.number().int(),
+  /** Grows on every change; edits send it as If-Match. */
+  version: z.number().int(),
 });
 export type TRootCauseCategory = z.output<typeof zRootCauseCategory>;
 

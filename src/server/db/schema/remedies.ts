@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { cases } from "./cases";
 import { organizations } from "./customers";
 import { departments, users } from "./people";
@@ -58,6 +58,7 @@ export const authorityLimits = pgTable(
     currency: text("currency").notNull(),
     perRemedyMinor: bigint("per_remedy_minor", { mode: "number" }).notNull(),
     per30DaysMinor: bigint("per_30_days_minor", { mode: "number" }).notNull(),
+    version: integer("version").notNull().default(1),
     updatedById: uuid("updated_by_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

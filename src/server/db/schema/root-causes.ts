@@ -26,6 +26,7 @@ export const rootCauseCategories = pgTable(
     description: text("description").notNull().default(""),
     active: boolean("active").notNull().default(true),
     position: integer("position").notNull().default(0),
+    version: integer("version").notNull().default(1),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -16,6 +16,7 @@ import {
   upstreamReports,
   users,
 } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type CategoryRow = typeof rootCauseCategories.$inferSelect;
 export type RootCauseRow = typeof caseRootCauses.$inferSelect;
@@ -33,6 +34,10 @@ export const listCategories = async (db: DbOrTx): Promise<CategoryRow[]> =>
 export const findCategory = async (db: DbOrTx, id: string): Promise<CategoryRow | undefined> =>
   (await db.select().from(rootCauseCategories).where(eq(rootCauseCategories.id, id)))[0];
 
+/** The category, its row locked until the transaction ends (edits check its version on it). */
+export const lockCategory = async (db: DbOrTx, id: string): Promise<CategoryRow | undefined> =>
+  (await db.select().from(rootCauseCategories).where(eq(rootCauseCategories.id, id)).for("update"))[0];
+
 export const insertCategory = async (db: DbOrTx, values: typeof rootCauseCategories.$inferInsert) => {
   const [row] = await db.insert(rootCauseCategories).values(values).returning();
   if (!row) throw new Error("category insert returned nothing");
@@ -47,7 +52,7 @@ export const updateCategory = async (
   (
     await db
       .update(rootCauseCategories)
-      .set({ ...values, updatedAt: new Date() })
+      .set({ ...values, updatedAt: new Date(), version: nextVersion(rootCauseCategories.version) })
       .where(eq(rootCauseCategories.id, id))
       .returning()
   )[0];

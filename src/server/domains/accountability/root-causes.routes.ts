@@ -18,6 +18,7 @@ import {
   zUpstreamReportQuery,
   zUpstreamView,
 } from "../../../shared/contracts/root-causes";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import {
   correctCaseCost,
@@ -59,9 +60,20 @@ export const rootCausesRoutes = async (app: FastifyInstance): Promise<void> => {
     "/api/v1/root-cause-categories/:id",
     {
       config: { access: "user", scope: "admin" },
-      schema: { tags, params: zIdParams, body: zUpdateRootCauseCategoryInput, response: { 200: zRootCauseCategory } },
+      schema: {
+        tags,
+        description: ifMatchDescription("root cause category"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateRootCauseCategoryInput,
+        response: { 200: zRootCauseCategory },
+      },
     },
-    async (req) => await updateRootCauseCategory(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "root cause category");
+      const updated = await updateRootCauseCategory(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.get(
     "/api/v1/cases/:id/root-cause",

@@ -14,6 +14,7 @@ import type { EventType } from "../../../shared/events";
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type AnyActor, actorId } from "../../platform/actor";
 import type { CaseGuard } from "../../platform/case-guards";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, invariant, notFound } from "../../platform/errors";
 import { type EventProcessor, recordEvents, type StoredEvent } from "../../platform/events";
@@ -34,6 +35,7 @@ const presentCategory = (c: repo.CategoryRow): TRootCauseCategory => ({
   description: c.description,
   active: c.active,
   position: c.position,
+  version: c.version,
 });
 
 export const listRootCauseCategories = async (ctx: ServiceContext): Promise<TRootCauseCategory[]> =>
@@ -56,12 +58,14 @@ export const updateRootCauseCategory = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateRootCauseCategoryInput,
 ): Promise<TRootCauseCategory> => {
   ensureAllowed(rootCauseCategoriesPolicy.can(actor, "manage", null), "Only admins manage root cause categories");
   return await inTransaction(ctx, async (tx) => {
-    const before = await repo.findCategory(tx, id);
+    const before = await repo.lockCategory(tx, id);
     if (!before) throw notFound("Root cause category");
+    ensureVersion("root cause category", before, expectedVersion);
     const after = await repo.updateCategory(tx, id, input);
     if (!after) throw notFound("Root cause category");
     await recordEvents(tx, actor, [categoryEvent("root_cause_category.updated", before, after)]);

@@ -18,7 +18,7 @@ import {
   zUpdateCaseInput,
 } from "../../../shared/contracts/cases";
 import { zIdParams, zPage } from "../../../shared/contracts/common";
-import { AppError } from "../../platform/errors";
+import { etagOf, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import {
   addFollower,
@@ -34,18 +34,6 @@ import {
   updateCase,
 } from "./cases.service";
 import { caseHistory } from "./history.service";
-
-const zIfMatch = z.object({ "if-match": z.string().max(40).optional() });
-
-/** `If-Match: 3`, `"3"` or `W/"3"` -> 3. */
-const versionFrom = (header: string | undefined): number => {
-  if (header === undefined) {
-    throw new AppError("PRECONDITION_REQUIRED", "Send If-Match with the case version you edited", "If-Match");
-  }
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m?.[1]) throw new AppError("VALIDATION_FAILED", 'If-Match must be the case version, e.g. "3"', "If-Match");
-  return Number(m[1]);
-};
 
 export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -72,7 +60,7 @@ export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
     { config: { access: "user" }, schema: { tags, body: zCreateCaseInput, response: { 201: zCase } } },
     async (req, reply) => {
       const created = await openCase(app.ctx, requireActor(req), req.body);
-      return reply.status(201).header("etag", `"${created.version}"`).send(created);
+      return reply.status(201).header("etag", etagOf(created.version)).send(created);
     },
   );
   r.get(
@@ -80,7 +68,7 @@ export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
     { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zCaseDetail } } },
     async (req, reply) => {
       const found = await getCase(app.ctx, requireActor(req), req.params.id);
-      return reply.header("etag", `"${found.version}"`).send(found);
+      return reply.header("etag", etagOf(found.version)).send(found);
     },
   );
   r.get(
@@ -104,7 +92,7 @@ export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
         tags,
         description: "Requires `If-Match: <version>`; a stale version is answered 409 with the current version.",
         params: zIdParams,
-        headers: zIfMatch,
+        headers: zIfMatchHeaders,
         body: zUpdateCaseInput,
         response: { 200: zCase },
       },
@@ -114,10 +102,10 @@ export const casesRoutes = async (app: FastifyInstance): Promise<void> => {
         app.ctx,
         requireActor(req),
         req.params.id,
-        versionFrom(req.headers["if-match"]),
+        versionFromIfMatch(req.headers["if-match"], "case"),
         req.body,
       );
-      return reply.header("etag", `"${updated.version}"`).send(updated);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
     },
   );
   r.post(

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, getTableColumns, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { contactEmails, contacts, organizations } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type ContactRow = typeof contacts.$inferSelect & { emails: string[] };
 
@@ -15,6 +16,10 @@ const contactWithEmails = {
 
 export const findById = async (db: DbOrTx, id: string): Promise<ContactRow | undefined> =>
   (await db.select(contactWithEmails).from(contacts).where(eq(contacts.id, id)))[0];
+
+/** The contact, its row locked until the transaction ends (edits check its version on it). */
+export const lockById = async (db: DbOrTx, id: string): Promise<ContactRow | undefined> =>
+  (await db.select(contactWithEmails).from(contacts).where(eq(contacts.id, id)).for("update", { of: contacts }))[0];
 
 export const findByEmail = async (db: DbOrTx, email: string): Promise<ContactRow | undefined> =>
   (
@@ -124,7 +129,7 @@ const insertEmails = async (db: DbOrTx, contactId: string, emails: string[]): Pr
 export const update = async (db: DbOrTx, id: string, values: Partial<typeof contacts.$inferInsert>): Promise<void> => {
   await db
     .update(contacts)
-    .set({ ...values, updatedAt: new Date(), version: sql`${contacts.version} + 1` })
+    .set({ ...values, updatedAt: new Date(), version: nextVersion(contacts.version) })
     .where(eq(contacts.id, id));
 };
 

@@ -7,6 +7,7 @@ import {
   zCustomerListQuery,
   zUpdateContactInput,
 } from "../../../shared/contracts/customers";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import { createContact, getContact, listContacts, updateContact } from "./contacts.service";
 
@@ -24,19 +25,36 @@ export const contactsRoutes = async (app: FastifyInstance): Promise<void> => {
   r.post(
     "/api/v1/contacts",
     { config: { access: "user" }, schema: { tags, body: zCreateContactInput, response: { 201: zContact } } },
-    async (req, reply) => reply.status(201).send(await createContact(app.ctx, requireActor(req), req.body)),
+    async (req, reply) => {
+      const created = await createContact(app.ctx, requireActor(req), req.body);
+      return reply.status(201).header("etag", etagOf(created.version)).send(created);
+    },
   );
   r.get(
     "/api/v1/contacts/:id",
     { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zContact } } },
-    async (req) => await getContact(app.ctx, requireActor(req), req.params.id),
+    async (req, reply) => {
+      const found = await getContact(app.ctx, requireActor(req), req.params.id);
+      return reply.header("etag", etagOf(found.version)).send(found);
+    },
   );
   r.patch(
     "/api/v1/contacts/:id",
     {
       config: { access: "user" },
-      schema: { tags, params: zIdParams, body: zUpdateContactInput, response: { 200: zContact } },
+      schema: {
+        tags,
+        description: ifMatchDescription("contact"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateContactInput,
+        response: { 200: zContact },
+      },
     },
-    async (req) => await updateContact(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "contact");
+      const updated = await updateContact(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
 };

@@ -1,6 +1,7 @@
 import type { TContact, TCreateContactInput, TUpdateContactInput } from "../../../shared/contracts/customers";
 import type { DbOrTx, Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
@@ -180,12 +181,14 @@ export const updateContact = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateContactInput,
 ): Promise<TContact> =>
   await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("Contact");
     ensureAllowed(contactsPolicy.can(actor, "update", null), "Not allowed to edit contacts");
+    ensureVersion("contact", before, expectedVersion);
     await ensureOrganization(tx, input.organizationId);
     const { emails, ...fields } = input;
     if (emails) {

@@ -1,6 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { customFields } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type CustomFieldRow = typeof customFields.$inferSelect;
 
@@ -9,6 +10,10 @@ export const list = async (db: DbOrTx): Promise<CustomFieldRow[]> =>
 
 export const findById = async (db: DbOrTx, id: string): Promise<CustomFieldRow | undefined> =>
   (await db.select().from(customFields).where(eq(customFields.id, id)))[0];
+
+/** The field, its row locked until the transaction ends (edits check its version on it). */
+export const lockById = async (db: DbOrTx, id: string): Promise<CustomFieldRow | undefined> =>
+  (await db.select().from(customFields).where(eq(customFields.id, id)).for("update"))[0];
 
 export const insert = async (db: DbOrTx, values: typeof customFields.$inferInsert): Promise<CustomFieldRow> => {
   const [row] = await db.insert(customFields).values(values).returning();
@@ -21,4 +26,10 @@ export const update = async (
   id: string,
   values: Partial<typeof customFields.$inferInsert>,
 ): Promise<CustomFieldRow | undefined> =>
-  (await db.update(customFields).set(values).where(eq(customFields.id, id)).returning())[0];
+  (
+    await db
+      .update(customFields)
+      .set({ ...values, version: nextVersion(customFields.version) })
+      .where(eq(customFields.id, id))
+      .returning()
+  )[0];

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { zCreateCustomFieldInput, zCustomField, zUpdateCustomFieldInput } from "../../../shared/contracts/cases";
 import { zIdParams } from "../../../shared/contracts/common";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import { createCustomField, listCustomFields, updateCustomField } from "./custom-fields.service";
 
@@ -26,8 +27,19 @@ export const customFieldsRoutes = async (app: FastifyInstance): Promise<void> =>
     "/api/v1/custom-fields/:id",
     {
       config: { access: "user", scope: "admin" },
-      schema: { tags, params: zIdParams, body: zUpdateCustomFieldInput, response: { 200: zCustomField } },
+      schema: {
+        tags,
+        description: ifMatchDescription("custom field"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateCustomFieldInput,
+        response: { 200: zCustomField },
+      },
     },
-    async (req) => await updateCustomField(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "custom field");
+      const updated = await updateCustomField(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
 };

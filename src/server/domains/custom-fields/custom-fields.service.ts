@@ -1,6 +1,7 @@
 import type { TCreateCustomFieldInput, TCustomField, TUpdateCustomFieldInput } from "../../../shared/contracts/cases";
 import type { DbOrTx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
@@ -18,6 +19,7 @@ const present = (f: repo.CustomFieldRow): TCustomField => ({
   required: f.required,
   active: f.active,
   position: f.position,
+  version: f.version,
 });
 
 const event = (
@@ -66,12 +68,14 @@ export const updateCustomField = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateCustomFieldInput,
 ): Promise<TCustomField> => {
   ensureAllowed(customFieldsPolicy.can(actor, "manage", null), "Only admins define custom fields");
   return await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("Custom field");
+    ensureVersion("custom field", before, expectedVersion);
     if (before.type === "select" && input.options?.length === 0)
       throw invalid("options", "A select field needs options");
     const after = await repo.update(tx, id, input);

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { zIdParams } from "../../../shared/contracts/common";
 import { zCreateDepartmentInput, zDepartment, zUpdateDepartmentInput } from "../../../shared/contracts/people";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import { createDepartment, listDepartments, updateDepartment } from "./departments.service";
 
@@ -26,8 +27,19 @@ export const departmentsRoutes = async (app: FastifyInstance): Promise<void> => 
     "/api/v1/departments/:id",
     {
       config: { access: "user", scope: "admin" },
-      schema: { tags, params: zIdParams, body: zUpdateDepartmentInput, response: { 200: zDepartment } },
+      schema: {
+        tags,
+        description: ifMatchDescription("department"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateDepartmentInput,
+        response: { 200: zDepartment },
+      },
     },
-    async (req) => await updateDepartment(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "department");
+      const updated = await updateDepartment(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
 };

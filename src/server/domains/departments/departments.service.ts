@@ -1,6 +1,7 @@
 import type { TCreateDepartmentInput, TDepartment, TUpdateDepartmentInput } from "../../../shared/contracts/people";
 import type { DbOrTx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
@@ -17,6 +18,7 @@ const present = (d: repo.DepartmentRow): TDepartment => ({
   hourlyCostMinor: d.hourlyCostMinor,
   currency: d.currency,
   createdAt: d.createdAt,
+  version: d.version,
 });
 
 const auditable = (d: repo.DepartmentRow) => ({
@@ -72,12 +74,14 @@ export const updateDepartment = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateDepartmentInput,
 ): Promise<TDepartment> => {
   ensureAllowed(departmentsPolicy.can(actor, "manage", null), "Only admins manage departments");
   return await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("Department");
+    ensureVersion("department", before, expectedVersion);
     await ensureDirector(tx, input.directorId);
     const after = await repo.update(tx, id, input);
     if (!after) throw notFound("Department");

@@ -10,6 +10,7 @@ import {
   kbSearches,
   kbVisits,
 } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type CategoryRow = typeof kbCategories.$inferSelect;
 export type ArticleRow = typeof kbArticles.$inferSelect;
@@ -26,6 +27,10 @@ export const listCategories = async (db: DbOrTx) =>
 export const findCategory = async (db: DbOrTx, id: string): Promise<CategoryRow | undefined> =>
   (await db.select().from(kbCategories).where(eq(kbCategories.id, id)))[0];
 
+/** The category, its row locked until the transaction ends (edits check its version on it). */
+export const lockCategory = async (db: DbOrTx, id: string): Promise<CategoryRow | undefined> =>
+  (await db.select().from(kbCategories).where(eq(kbCategories.id, id)).for("update"))[0];
+
 export const findCategoryBySlug = async (db: DbOrTx, slug: string): Promise<CategoryRow | undefined> =>
   (await db.select().from(kbCategories).where(eq(kbCategories.slug, slug)))[0];
 
@@ -39,7 +44,7 @@ export const updateCategory = async (db: DbOrTx, id: string, values: Partial<typ
   (
     await db
       .update(kbCategories)
-      .set({ ...values, updatedAt: new Date() })
+      .set({ ...values, updatedAt: new Date(), version: nextVersion(kbCategories.version) })
       .where(eq(kbCategories.id, id))
       .returning()
   )[0];
@@ -112,7 +117,11 @@ export const insertArticle = async (db: DbOrTx, values: typeof kbArticles.$infer
 };
 
 export const updateArticle = async (db: DbOrTx, id: string, values: Partial<typeof kbArticles.$inferInsert>) => {
-  const [row] = await db.update(kbArticles).set(values).where(eq(kbArticles.id, id)).returning();
+  const [row] = await db
+    .update(kbArticles)
+    .set({ ...values, version: nextVersion(kbArticles.version) })
+    .where(eq(kbArticles.id, id))
+    .returning();
   if (!row) throw new Error("article vanished");
   return row;
 };

@@ -19,6 +19,7 @@ import {
   zUpdateKbArticleInput,
   zUpdateKbCategoryInput,
 } from "../../../shared/contracts/knowledge";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { AppError } from "../../platform/errors";
 import { requireActor } from "../../platform/http";
 import {
@@ -66,6 +67,10 @@ const CONTACT_PATH = "/form";
 const zSlugParams = z.strictObject({ slug: zSlug });
 const zFeedbackForm = z.object({ helpful: z.enum(["yes", "no"]), comment: z.string().max(2000).default("") });
 
+/** Publishing acts on the draft as it is; an editor sends If-Match to publish only the version it saw. */
+const optionalVersion = (header: string | undefined): number | undefined =>
+  header === undefined ? undefined : versionFromIfMatch(header, "article");
+
 export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
   acceptForms(app);
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -108,9 +113,20 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
     "/api/v1/kb/categories/:id",
     {
       config: { access: "user" },
-      schema: { tags, params: zIdParams, body: zUpdateKbCategoryInput, response: { 200: zKbCategory } },
+      schema: {
+        tags,
+        description: ifMatchDescription("category"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateKbCategoryInput,
+        response: { 200: zKbCategory },
+      },
     },
-    async (req) => await updateKbCategory(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "category");
+      const updated = await updateKbCategory(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.get(
     "/api/v1/kb/articles",
@@ -128,12 +144,18 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
   r.post(
     "/api/v1/kb/articles",
     { config: { access: "user" }, schema: { tags, body: zCreateKbArticleInput, response: { 201: zKbArticle } } },
-    async (req, reply) => reply.status(201).send(await createKbArticle(app.ctx, requireActor(req), req.body)),
+    async (req, reply) => {
+      const created = await createKbArticle(app.ctx, requireActor(req), req.body);
+      return reply.status(201).header("etag", etagOf(created.version)).send(created);
+    },
   );
   r.get(
     "/api/v1/kb/articles/:id",
     { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zKbArticle } } },
-    async (req) => await getKbArticle(app.ctx, requireActor(req), req.params.id),
+    async (req, reply) => {
+      const found = await getKbArticle(app.ctx, requireActor(req), req.params.id);
+      return reply.header("etag", etagOf(found.version)).send(found);
+    },
   );
   r.patch(
     "/api/v1/kb/articles/:id",
@@ -141,23 +163,55 @@ export const knowledgeRoutes = async (app: FastifyInstance): Promise<void> => {
       config: { access: "user" },
       schema: {
         tags,
-        description: "Edits the draft; customers keep reading the published version until it is published again.",
+        description: `Edits the draft; customers keep reading the published version until it is published again. ${ifMatchDescription("article")}`,
         params: zIdParams,
+        headers: zIfMatchHeaders,
         body: zUpdateKbArticleInput,
         response: { 200: zKbArticle },
       },
     },
-    async (req) => await updateKbArticle(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "article");
+      const updated = await updateKbArticle(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.post(
     "/api/v1/kb/articles/:id/publish",
-    { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zKbArticle } } },
-    async (req) => await publishKbArticle(app.ctx, requireActor(req), req.params.id),
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description: `Publishes the draft as it is now; with \`If-Match\`, only the version the editor saw (else 409).`,
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        response: { 200: zKbArticle },
+      },
+    },
+    async (req, reply) => {
+      const version = optionalVersion(req.headers["if-match"]);
+      const published = await publishKbArticle(app.ctx, requireActor(req), req.params.id, version);
+      return reply.header("etag", etagOf(published.version)).send(published);
+    },
   );
   r.post(
     "/api/v1/kb/articles/:id/unpublish",
-    { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zKbArticle } } },
-    async (req) => await unpublishKbArticle(app.ctx, requireActor(req), req.params.id),
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description:
+          "Takes the article off the help center; with `If-Match`, only the version the editor saw (else 409).",
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        response: { 200: zKbArticle },
+      },
+    },
+    async (req, reply) => {
+      const version = optionalVersion(req.headers["if-match"]);
+      const unpublished = await unpublishKbArticle(app.ctx, requireActor(req), req.params.id, version);
+      return reply.header("etag", etagOf(unpublished.version)).send(unpublished);
+    },
   );
   r.post(
     "/api/v1/cases/:id/kb-article",

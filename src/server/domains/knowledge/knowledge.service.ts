@@ -14,6 +14,7 @@ import type {
 } from "../../../shared/contracts/knowledge";
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, actorId } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { type DomainEvent, recordEvents } from "../../platform/events";
@@ -63,6 +64,7 @@ const presentCategory = (c: repo.CategoryRow, published: number): TKbCategory =>
   position: c.position,
   publishedArticles: published,
   url: categoryPath(c.slug),
+  version: c.version,
 });
 
 const stateOf = (a: repo.ArticleRow): TKbArticleSummary["state"] => {
@@ -101,6 +103,7 @@ const presentArticle = (actor: AnyActor, v: repo.ArticleView): TKbArticle => ({
     : null,
   sourceCaseId: v.a.sourceCaseId,
   abilities: { edit: knowledgePolicy.can(actor, "write", null), publish: knowledgePolicy.can(actor, "publish", null) },
+  version: v.a.version,
 });
 
 const articleEvent = (
@@ -149,11 +152,14 @@ export const updateKbCategory = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateKbCategoryInput,
 ): Promise<TKbCategory> => {
   ensureAllowed(knowledgePolicy.can(actor, "manageCategories", null), "Not allowed to arrange the help center");
   return await inTransaction(ctx, async (tx) => {
-    if (!(await repo.findCategory(tx, id))) throw notFound("Category");
+    const before = await repo.lockCategory(tx, id);
+    if (!before) throw notFound("Category");
+    ensureVersion("category", before, expectedVersion);
     if (input.slug) await ensureCategorySlugFree(tx, input.slug, id);
     const row = await repo.updateCategory(tx, id, input);
     if (!row) throw notFound("Category");
@@ -235,12 +241,14 @@ export const updateKbArticle = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateKbArticleInput,
 ): Promise<TKbArticle> => {
   ensureAllowed(knowledgePolicy.can(actor, "write", null), "Not allowed to write articles");
   return await inTransaction(ctx, async (tx) => {
     const before = await repo.lockArticle(tx, id);
     if (!before) throw notFound("Article");
+    ensureVersion("article", before, expectedVersion);
     if (input.categoryId) await ensureCategory(tx, input.categoryId);
     if (input.slug && (await repo.slugTaken(tx, input.slug, id))) {
       throw new AppError("CONFLICT", `The address ${input.slug} is taken`, "slug");
@@ -260,11 +268,17 @@ export const updateKbArticle = async (
 };
 
 /** The draft becomes what customers read (and search), as a new version. */
-export const publishKbArticle = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TKbArticle> => {
+export const publishKbArticle = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  expectedVersion?: number,
+): Promise<TKbArticle> => {
   ensureAllowed(knowledgePolicy.can(actor, "publish", null), "Not allowed to publish articles");
   return await inTransaction(ctx, async (tx) => {
     const before = await repo.lockArticle(tx, id);
     if (!before) throw notFound("Article");
+    if (expectedVersion !== undefined) ensureVersion("article", before, expectedVersion);
     if (!htmlToPlainText(before.draftBodyHtml).trim())
       throw invalid("bodyHtml", "Write the article before publishing it");
     const now = new Date();
@@ -292,10 +306,17 @@ export const publishKbArticle = async (ctx: ServiceContext, actor: AnyActor, id:
   });
 };
 
-export const unpublishKbArticle = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TKbArticle> => {
+export const unpublishKbArticle = async (
+  ctx: ServiceContext,
+  actor: AnyActor,
+  id: string,
+  expectedVersion?: number,
+): Promise<TKbArticle> => {
   ensureAllowed(knowledgePolicy.can(actor, "publish", null), "Not allowed to publish articles");
   return await inTransaction(ctx, async (tx) => {
-    if (!(await repo.lockArticle(tx, id))) throw notFound("Article");
+    const before = await repo.lockArticle(tx, id);
+    if (!before) throw notFound("Article");
+    if (expectedVersion !== undefined) ensureVersion("article", before, expectedVersion);
     const row = await repo.updateArticle(tx, id, {
       publishedTitle: null,
       publishedSummary: null,

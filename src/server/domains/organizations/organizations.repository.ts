@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { organizations } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 
@@ -8,6 +9,10 @@ export const findById = async (db: DbOrTx, id: string): Promise<OrganizationRow 
   const [row] = await db.select().from(organizations).where(eq(organizations.id, id));
   return row;
 };
+
+/** The organization, its row locked until the transaction ends (edits check its version on it). */
+export const lockById = async (db: DbOrTx, id: string): Promise<OrganizationRow | undefined> =>
+  (await db.select().from(organizations).where(eq(organizations.id, id)).for("update"))[0];
 
 /** For each of these (lower-case) domains that an organization has, the oldest such organization. */
 export const findByDomains = async (db: DbOrTx, domains: string[]): Promise<Map<string, OrganizationRow>> => {
@@ -64,7 +69,7 @@ export const update = async (
 ): Promise<OrganizationRow | undefined> => {
   const [row] = await db
     .update(organizations)
-    .set({ ...values, updatedAt: new Date(), version: sql`${organizations.version} + 1` })
+    .set({ ...values, updatedAt: new Date(), version: nextVersion(organizations.version) })
     .where(eq(organizations.id, id))
     .returning();
   return row;

@@ -5,6 +5,7 @@ import type {
 } from "../../../shared/contracts/customers";
 import type { DbOrTx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
@@ -120,12 +121,14 @@ export const updateOrganization = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateOrganizationInput,
 ): Promise<TOrganization> =>
   await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("Organization");
     ensureAllowed(organizationsPolicy.can(actor, "update", before), "Not allowed to edit this organization");
+    ensureVersion("organization", before, expectedVersion);
     await ensureOwner(tx, input.accountOwnerId);
     const after = await repo.update(tx, id, {
       ...input,

@@ -13,6 +13,7 @@ import {
   rootCauseCategories,
   users,
 } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type RemedyRow = typeof remedies.$inferSelect;
 export type AuthorityLimitRow = typeof authorityLimits.$inferSelect;
@@ -136,6 +137,17 @@ export const findLimit = async (db: DbOrTx, id: string) =>
       .where(eq(authorityLimits.id, id))
   )[0];
 
+/** The limit (with its person's name), its row locked until the transaction ends (edits check its version). */
+export const lockLimit = async (db: DbOrTx, id: string) =>
+  (
+    await db
+      .select({ l: authorityLimits, userName: users.name })
+      .from(authorityLimits)
+      .leftJoin(users, eq(users.id, authorityLimits.userId))
+      .where(eq(authorityLimits.id, id))
+      .for("update", { of: authorityLimits })
+  )[0];
+
 export const insertLimit = async (db: DbOrTx, values: typeof authorityLimits.$inferInsert) => {
   const [row] = await db.insert(authorityLimits).values(values).returning();
   if (!row) throw new Error("authority limit insert returned nothing");
@@ -146,7 +158,7 @@ export const updateLimit = async (db: DbOrTx, id: string, values: Partial<typeof
   (
     await db
       .update(authorityLimits)
-      .set({ ...values, updatedAt: new Date() })
+      .set({ ...values, updatedAt: new Date(), version: nextVersion(authorityLimits.version) })
       .where(eq(authorityLimits.id, id))
       .returning()
   )[0];

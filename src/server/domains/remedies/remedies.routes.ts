@@ -18,6 +18,7 @@ import {
   zReviewQuery,
   zUpdateAuthorityLimitInput,
 } from "../../../shared/contracts/remedies";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import {
   createAuthorityLimit,
@@ -141,9 +142,20 @@ export const remediesRoutes = async (app: FastifyInstance): Promise<void> => {
     "/api/v1/authority-limits/:id",
     {
       config: { access: "user", scope: "admin" },
-      schema: { tags, params: zIdParams, body: zUpdateAuthorityLimitInput, response: { 200: zAuthorityLimit } },
+      schema: {
+        tags,
+        description: ifMatchDescription("authority limit"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateAuthorityLimitInput,
+        response: { 200: zAuthorityLimit },
+      },
     },
-    async (req) => await updateAuthorityLimit(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "authority limit");
+      const updated = await updateAuthorityLimit(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.delete(
     "/api/v1/authority-limits/:id",

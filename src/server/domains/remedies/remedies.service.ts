@@ -16,6 +16,7 @@ import type {
 import type { UserRole } from "../../../shared/domain";
 import type { DbOrTx } from "../../db/connection";
 import type { Actor, AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, invariant, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
@@ -351,6 +352,7 @@ const presentLimit = (l: repo.AuthorityLimitRow, userName: string | null): TAuth
   perRemedyMinor: l.perRemedyMinor,
   per30DaysMinor: l.per30DaysMinor,
   updatedAt: l.updatedAt,
+  version: l.version,
 });
 
 export const listAuthorityLimits = async (ctx: ServiceContext, actor: AnyActor): Promise<TAuthorityLimit[]> => {
@@ -387,12 +389,14 @@ export const updateAuthorityLimit = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateAuthorityLimitInput,
 ): Promise<TAuthorityLimit> => {
   ensureAllowed(authorityLimitsPolicy.can(actor, "manage", null), "Only admins manage authority limits");
   return await inTransaction(ctx, async (tx) => {
-    const before = await repo.findLimit(tx, id);
+    const before = await repo.lockLimit(tx, id);
     if (!before) throw notFound("Authority limit");
+    ensureVersion("authority limit", before.l, expectedVersion);
     const after = await repo.updateLimit(tx, id, {
       ...input,
       updatedById: actor.type === "user" ? actor.id : null,

@@ -198,6 +198,7 @@ describe("SLA clocks on a case", () => {
     const changed = await admin.call({
       method: "PATCH",
       url: `/api/v1/sla/policies/${policy.id}`,
+      headers: { "if-match": `"${policy.version}"` },
       payload: { targets: { first_response: { normal: 45 }, resolution: { normal: 240 } } },
     });
     expect(changed.statusCode).toBe(200);
@@ -242,6 +243,7 @@ describe("SLA clocks on a case", () => {
     const res = await admin.call({
       method: "PATCH",
       url: `/api/v1/sla/calendars/${calendar.id}`,
+      headers: { "if-match": `"${calendar.version}"` },
       payload: { alwaysOpen: false, weeklyHours: officeHours.weeklyHours, timeZone: "Europe/Berlin" },
     });
     expect(res.statusCode).toBe(200);
@@ -602,7 +604,13 @@ describe("admin API for calendars and policies", () => {
     const refused = await admin.call({ method: "DELETE", url: `/api/v1/sla/policies/${policy.id}` });
     expect(refused.statusCode).toBe(409);
     expect((await admin.call({ method: "DELETE", url: `/api/v1/sla/calendars/${calendar.id}` })).statusCode).toBe(409);
-    await admin.call({ method: "PATCH", url: `/api/v1/sla/policies/${policy.id}`, payload: { active: false } });
+    const deactivated = await admin.call({
+      method: "PATCH",
+      url: `/api/v1/sla/policies/${policy.id}`,
+      headers: { "if-match": `"${policy.version}"` },
+      payload: { active: false },
+    });
+    expect(deactivated.statusCode).toBe(200);
     expect(await slaOf(c.id)).toMatchObject({ policy: null, clocks: [] });
     expect((await admin.call({ method: "DELETE", url: `/api/v1/sla/policies/${policy.id}` })).statusCode).toBe(200);
     expect((await admin.call({ method: "DELETE", url: `/api/v1/sla/calendars/${calendar.id}` })).statusCode).toBe(200);

@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { SlaMetric, TSlaBreachRecord, TSlaConditions, TSlaPauseSpan } from "../../../shared/contracts/sla";
 import type { DbOrTx } from "../../db/connection";
 import { businessCalendars, cases, departments, slaClocks, slaPolicies, teams, users } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 import type { Clock } from "./sla.planner";
 
 export type CalendarRow = typeof businessCalendars.$inferSelect;
@@ -38,7 +39,7 @@ export const updateCalendar = async (
   (
     await db
       .update(businessCalendars)
-      .set({ ...values, version: sql`${businessCalendars.version} + 1`, updatedAt: new Date() })
+      .set({ ...values, version: nextVersion(businessCalendars.version), updatedAt: new Date() })
       .where(eq(businessCalendars.id, id))
       .returning()
   )[0];
@@ -57,6 +58,10 @@ export const listPolicies = async (db: DbOrTx): Promise<PolicyRow[]> =>
 
 export const findPolicy = async (db: DbOrTx, id: string): Promise<PolicyRow | undefined> =>
   (await db.select().from(slaPolicies).where(eq(slaPolicies.id, id)))[0];
+
+/** The policy, its row locked until the transaction ends (edits check its version on it). */
+export const lockPolicy = async (db: DbOrTx, id: string): Promise<PolicyRow | undefined> =>
+  (await db.select().from(slaPolicies).where(eq(slaPolicies.id, id)).for("update"))[0];
 
 export const policyIdsUsingCalendar = async (db: DbOrTx, calendarId: string): Promise<string[]> =>
   (await db.select({ id: slaPolicies.id }).from(slaPolicies).where(eq(slaPolicies.calendarId, calendarId))).map(
@@ -91,7 +96,7 @@ export const updatePolicy = async (
   (
     await db
       .update(slaPolicies)
-      .set({ ...values, version: sql`${slaPolicies.version} + 1`, updatedAt: new Date() })
+      .set({ ...values, version: nextVersion(slaPolicies.version), updatedAt: new Date() })
       .where(eq(slaPolicies.id, id))
       .returning()
   )[0];

@@ -14,6 +14,7 @@ import {
   zUpdateBusinessCalendarInput,
   zUpdateSlaPolicyInput,
 } from "../../../shared/contracts/sla";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import { getCaseSla, listBreaching, listCaseSlas } from "./clocks.service";
 import {
@@ -45,12 +46,18 @@ export const slaRoutes = async (app: FastifyInstance): Promise<void> => {
   r.post(
     "/api/v1/sla/calendars",
     { config: admin, schema: { tags, body: zCreateBusinessCalendarInput, response: { 201: zBusinessCalendar } } },
-    async (req, reply) => reply.status(201).send(await createCalendar(app.ctx, requireActor(req), req.body)),
+    async (req, reply) => {
+      const created = await createCalendar(app.ctx, requireActor(req), req.body);
+      return reply.status(201).header("etag", etagOf(created.version)).send(created);
+    },
   );
   r.get(
     "/api/v1/sla/calendars/:id",
     { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zBusinessCalendar } } },
-    async (req) => await getCalendar(app.ctx, requireActor(req), req.params.id),
+    async (req, reply) => {
+      const found = await getCalendar(app.ctx, requireActor(req), req.params.id);
+      return reply.header("etag", etagOf(found.version)).send(found);
+    },
   );
   r.patch(
     "/api/v1/sla/calendars/:id",
@@ -58,13 +65,18 @@ export const slaRoutes = async (app: FastifyInstance): Promise<void> => {
       config: admin,
       schema: {
         tags,
-        description: "Changing hours, holidays, the time zone or 24/7 re-plans every running clock on the calendar.",
+        description: `Changing hours, holidays, the time zone or 24/7 re-plans every running clock on the calendar. ${ifMatchDescription("calendar")}`,
         params: zIdParams,
+        headers: zIfMatchHeaders,
         body: zUpdateBusinessCalendarInput,
         response: { 200: zBusinessCalendar },
       },
     },
-    async (req) => await updateCalendar(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "calendar");
+      const updated = await updateCalendar(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.delete(
     "/api/v1/sla/calendars/:id",
@@ -90,20 +102,37 @@ export const slaRoutes = async (app: FastifyInstance): Promise<void> => {
   r.post(
     "/api/v1/sla/policies",
     { config: admin, schema: { tags, body: zCreateSlaPolicyInput, response: { 201: zSlaPolicy } } },
-    async (req, reply) => reply.status(201).send(await createPolicy(app.ctx, requireActor(req), req.body)),
+    async (req, reply) => {
+      const created = await createPolicy(app.ctx, requireActor(req), req.body);
+      return reply.status(201).header("etag", etagOf(created.version)).send(created);
+    },
   );
   r.get(
     "/api/v1/sla/policies/:id",
     { config: { access: "user" }, schema: { tags, params: zIdParams, response: { 200: zSlaPolicy } } },
-    async (req) => await getPolicy(app.ctx, requireActor(req), req.params.id),
+    async (req, reply) => {
+      const found = await getPolicy(app.ctx, requireActor(req), req.params.id);
+      return reply.header("etag", etagOf(found.version)).send(found);
+    },
   );
   r.patch(
     "/api/v1/sla/policies/:id",
     {
       config: admin,
-      schema: { tags, params: zIdParams, body: zUpdateSlaPolicyInput, response: { 200: zSlaPolicy } },
+      schema: {
+        tags,
+        description: ifMatchDescription("SLA policy"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateSlaPolicyInput,
+        response: { 200: zSlaPolicy },
+      },
     },
-    async (req) => await updatePolicy(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "SLA policy");
+      const updated = await updatePolicy(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
   r.delete(
     "/api/v1/sla/policies/:id",

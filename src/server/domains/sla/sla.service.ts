@@ -9,6 +9,7 @@ import type {
 } from "../../../shared/contracts/sla";
 import type { Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
@@ -133,12 +134,14 @@ export const updateCalendar = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateBusinessCalendarInput,
 ): Promise<TBusinessCalendarDto> => {
   ensureManager(actor);
   return await replanAfter(ctx, async (tx) => {
     const before = await repo.lockCalendar(tx, id);
     if (!before) throw notFound("Business calendar");
+    ensureVersion("calendar", before, expectedVersion);
     validateCalendar({
       timeZone: input.timeZone ?? before.timeZone,
       weeklyHours: input.weeklyHours ?? before.weeklyHours,
@@ -233,12 +236,14 @@ export const updatePolicy = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateSlaPolicyInput,
 ): Promise<TSlaPolicy> => {
   ensureManager(actor);
   return await replanAfter(ctx, async (tx) => {
-    const before = await repo.findPolicy(tx, id);
+    const before = await repo.lockPolicy(tx, id);
     if (!before) throw notFound("SLA policy");
+    ensureVersion("SLA policy", before, expectedVersion);
     await validatePolicy(tx, input, id);
     const after = await repo.updatePolicy(tx, id, input);
     if (!after) throw notFound("SLA policy");

@@ -1,6 +1,7 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { teamMembers, teams } from "../../db/schema/index";
+import { nextVersion } from "../../platform/concurrency";
 
 export type TeamRow = typeof teams.$inferSelect & { memberIds: string[] };
 
@@ -29,6 +30,10 @@ export const findById = async (db: DbOrTx, id: string): Promise<TeamRow | undefi
   return (await withMembers(db, rows))[0];
 };
 
+/** The team, its row locked until the transaction ends (edits check its version on it). */
+export const lockById = async (db: DbOrTx, id: string): Promise<TeamRow | undefined> =>
+  (await withMembers(db, await db.select().from(teams).where(eq(teams.id, id)).for("update")))[0];
+
 /** The teams this person leads, locked. */
 export const lockLedBy = async (db: DbOrTx, userId: string): Promise<TeamRow[]> =>
   await withMembers(
@@ -48,7 +53,7 @@ export const insert = async (db: DbOrTx, values: typeof teams.$inferInsert): Pro
 export const update = async (db: DbOrTx, id: string, values: Partial<typeof teams.$inferInsert>): Promise<void> => {
   await db
     .update(teams)
-    .set({ ...values, updatedAt: new Date() })
+    .set({ ...values, updatedAt: new Date(), version: nextVersion(teams.version) })
     .where(eq(teams.id, id));
 };
 

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { zIdParams } from "../../../shared/contracts/common";
 import { zCreateTeamInput, zTeam, zUpdateTeamInput } from "../../../shared/contracts/people";
+import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
 import { createTeam, listTeams, updateTeam } from "./teams.service";
 
@@ -23,8 +24,19 @@ export const teamsRoutes = async (app: FastifyInstance): Promise<void> => {
     "/api/v1/teams/:id",
     {
       config: { access: "user" },
-      schema: { tags, params: zIdParams, body: zUpdateTeamInput, response: { 200: zTeam } },
+      schema: {
+        tags,
+        description: ifMatchDescription("team"),
+        params: zIdParams,
+        headers: zIfMatchHeaders,
+        body: zUpdateTeamInput,
+        response: { 200: zTeam },
+      },
     },
-    async (req) => await updateTeam(app.ctx, requireActor(req), req.params.id, req.body),
+    async (req, reply) => {
+      const version = versionFromIfMatch(req.headers["if-match"], "team");
+      const updated = await updateTeam(app.ctx, requireActor(req), req.params.id, version, req.body);
+      return reply.header("etag", etagOf(updated.version)).send(updated);
+    },
   );
 };

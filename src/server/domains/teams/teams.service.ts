@@ -1,6 +1,7 @@
 import type { TCreateTeamInput, TTeam, TUpdateTeamInput } from "../../../shared/contracts/people";
 import type { DbOrTx, Tx } from "../../db/connection";
 import type { AnyActor } from "../../platform/actor";
+import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import type { DeactivationStep } from "../../platform/deactivation";
 import { invalid, notFound } from "../../platform/errors";
@@ -18,6 +19,7 @@ const present = (t: repo.TeamRow): TTeam => ({
   leadId: t.leadId,
   memberIds: t.memberIds,
   createdAt: t.createdAt,
+  version: t.version,
 });
 
 const auditable = (t: repo.TeamRow) => ({
@@ -95,15 +97,17 @@ export const updateTeam = async (
   ctx: ServiceContext,
   actor: AnyActor,
   id: string,
+  expectedVersion: number,
   input: TUpdateTeamInput,
 ): Promise<TTeam> => {
   ensureAllowed(teamsPolicy.can(actor, "manage", null), "Only admins and supervisors manage teams");
   return await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("Team");
+    ensureVersion("team", before, expectedVersion);
     await validate(tx, input);
     const { memberIds, ...fields } = input;
-    if (Object.keys(fields).length > 0) await repo.update(tx, id, fields);
+    await repo.update(tx, id, fields);
     const leadId = input.leadId === undefined ? before.leadId : input.leadId;
     if (memberIds || (leadId && !before.memberIds.includes(leadId))) {
       await repo.replaceMembers(tx, id, [

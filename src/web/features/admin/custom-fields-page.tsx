@@ -23,6 +23,7 @@ import { errorMessage, fieldError, fieldErrorUnder } from "../../app/api-client"
 import { useCustomFields } from "../../app/directory";
 import type { CustomField } from "../../app/wire";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
+import { EditConflictAlert, useRefreshFromList, useVersionedSave, type VersionedSave } from "../../ui/versioned-save";
 import { useSaveResource } from "./admin.queries";
 import { AdminOnly } from "./admin-only";
 
@@ -34,7 +35,27 @@ const TYPE_LABEL: Record<CustomFieldType, string> = {
   checkbox: "Checkbox",
 };
 
+/** Opens the form on the version shown; a reload after a conflict shows the latest one. */
 const FieldModal = ({ field, onClose }: { field: CustomField | null; onClose: () => void }) => {
+  const refresh = useRefreshFromList<CustomField>("/custom-fields", ["custom-fields"]);
+  const [shown, setShown] = useState(field);
+  const edit = useVersionedSave<CustomField>({
+    version: field?.version ?? 0,
+    refresh: async () => (field ? await refresh(field.id) : undefined),
+    onReloaded: setShown,
+  });
+  return <FieldForm key={edit.formKey} field={shown} edit={edit} onClose={onClose} />;
+};
+
+const FieldForm = ({
+  field,
+  edit,
+  onClose,
+}: {
+  field: CustomField | null;
+  edit: VersionedSave<CustomField>;
+  onClose: () => void;
+}) => {
   const save = useSaveResource<CustomField>("custom-fields");
   const [label, setLabel] = useState(field?.label ?? "");
   const [key, setKey] = useState(field?.key ?? "");
@@ -43,7 +64,7 @@ const FieldModal = ({ field, onClose }: { field: CustomField | null; onClose: ()
   const [required, setRequired] = useState(field?.required ?? false);
   const [active, setActive] = useState(field?.active ?? true);
   const [position, setPosition] = useState<number | string>(field?.position ?? 0);
-  const err = save.error;
+  const err = edit.error;
   const suggestKey = (l: string) =>
     l
       .toLowerCase()
@@ -56,15 +77,24 @@ const FieldModal = ({ field, onClose }: { field: CustomField | null; onClose: ()
         onSubmit={(e) => {
           e.preventDefault();
           const common = { label: label.trim(), options: fieldOptions, required, position: Number(position) || 0 };
-          save.mutate(field ? { id: field.id, body: { ...common, active } } : { body: { ...common, key, type } }, {
-            onSuccess: () => {
-              notifications.show({ color: "green", message: `Field “${label}” saved.` });
-              onClose();
-            },
-          });
+          void edit
+            .run(
+              async (headers) =>
+                await save.mutateAsync({
+                  ...(field ? { id: field.id, body: { ...common, active } } : { body: { ...common, key, type } }),
+                  headers,
+                }),
+            )
+            .then((saved) => {
+              if (saved) {
+                notifications.show({ color: "green", message: `Field “${label}” saved.` });
+                onClose();
+              }
+            });
         }}
       >
         <Stack gap="sm">
+          <EditConflictAlert what="custom field" edit={edit} />
           {err && !["label", "key", "options"].some((f) => fieldErrorUnder(err, f)) ? (
             <Alert color="red">{errorMessage(err)}</Alert>
           ) : null}
@@ -135,7 +165,7 @@ const FieldModal = ({ field, onClose }: { field: CustomField | null; onClose: ()
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending}>
+            <Button type="submit" loading={edit.busy}>
               Save
             </Button>
           </Group>

@@ -20,12 +20,33 @@ import { errorMessage, fieldError } from "../../app/api-client";
 import { useDepartments, useEmployeeOptions } from "../../app/directory";
 import type { Department } from "../../app/wire";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
+import { EditConflictAlert, useRefreshFromList, useVersionedSave, type VersionedSave } from "../../ui/versioned-save";
 import { useSaveResource } from "./admin.queries";
 import { AdminOnly } from "./admin-only";
 
 const KIND_LABEL: Record<DepartmentKind, string> = { service: "Customer service", operations: "Operations" };
 
+/** Opens the form on the version shown; a reload after a conflict shows the latest one. */
 const DepartmentModal = ({ department, onClose }: { department: Department | null; onClose: () => void }) => {
+  const refresh = useRefreshFromList<Department>("/departments", ["departments"]);
+  const [shown, setShown] = useState(department);
+  const edit = useVersionedSave<Department>({
+    version: department?.version ?? 0,
+    refresh: async () => (department ? await refresh(department.id) : undefined),
+    onReloaded: setShown,
+  });
+  return <DepartmentForm key={edit.formKey} department={shown} edit={edit} onClose={onClose} />;
+};
+
+const DepartmentForm = ({
+  department,
+  edit,
+  onClose,
+}: {
+  department: Department | null;
+  edit: VersionedSave<Department>;
+  onClose: () => void;
+}) => {
   const employees = useEmployeeOptions();
   const save = useSaveResource<Department>("departments");
   const [name, setName] = useState(department?.name ?? "");
@@ -33,33 +54,39 @@ const DepartmentModal = ({ department, onClose }: { department: Department | nul
   const [directorId, setDirectorId] = useState<string | null>(department?.directorId ?? null);
   const [cost, setCost] = useState<number | string>(department ? department.hourlyCostMinor / 100 : 0);
   const [currency, setCurrency] = useState(department?.currency ?? "EUR");
-  const err = save.error;
+  const err = edit.error;
   return (
     <Modal opened onClose={onClose} title={department ? `Edit ${department.name}` : "New department"}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate(
-            {
-              id: department?.id,
-              body: {
-                name: name.trim(),
-                kind,
-                directorId,
-                hourlyCostMinor: Math.round(Number(cost || 0) * 100),
-                currency,
-              },
-            },
-            {
-              onSuccess: () => {
+          void edit
+            .run(
+              async (headers) =>
+                await save.mutateAsync({
+                  ...{
+                    id: department?.id,
+                    body: {
+                      name: name.trim(),
+                      kind,
+                      directorId,
+                      hourlyCostMinor: Math.round(Number(cost || 0) * 100),
+                      currency,
+                    },
+                  },
+                  headers,
+                }),
+            )
+            .then((saved) => {
+              if (saved) {
                 notifications.show({ color: "green", message: `Department ${name} saved.` });
                 onClose();
-              },
-            },
-          );
+              }
+            });
         }}
       >
         <Stack gap="sm">
+          <EditConflictAlert what="department" edit={edit} />
           {err && !["name", "currency", "hourlyCostMinor"].some((f) => fieldError(err, f)) ? (
             <Alert color="red">{errorMessage(err)}</Alert>
           ) : null}
@@ -108,7 +135,7 @@ const DepartmentModal = ({ department, onClose }: { department: Department | nul
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending}>
+            <Button type="submit" loading={edit.busy}>
               Save
             </Button>
           </Group>

@@ -19,10 +19,23 @@ import { errorMessage, fieldError } from "../../app/api-client";
 import { useDepartments, useEmployeeOptions, useTeams } from "../../app/directory";
 import type { Team } from "../../app/wire";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
+import { EditConflictAlert, useRefreshFromList, useVersionedSave, type VersionedSave } from "../../ui/versioned-save";
 import { useSaveResource } from "./admin.queries";
 import { AdminOnly } from "./admin-only";
 
+/** Opens the form on the version shown; a reload after a conflict shows the latest one. */
 const TeamModal = ({ team, onClose }: { team: Team | null; onClose: () => void }) => {
+  const refresh = useRefreshFromList<Team>("/teams", ["teams"]);
+  const [shown, setShown] = useState(team);
+  const edit = useVersionedSave<Team>({
+    version: team?.version ?? 0,
+    refresh: async () => (team ? await refresh(team.id) : undefined),
+    onReloaded: setShown,
+  });
+  return <TeamForm key={edit.formKey} team={shown} edit={edit} onClose={onClose} />;
+};
+
+const TeamForm = ({ team, edit, onClose }: { team: Team | null; edit: VersionedSave<Team>; onClose: () => void }) => {
   const employees = useEmployeeOptions();
   const departments = useDepartments();
   const save = useSaveResource<Team>("teams");
@@ -30,24 +43,30 @@ const TeamModal = ({ team, onClose }: { team: Team | null; onClose: () => void }
   const [departmentId, setDepartmentId] = useState<string | null>(team?.departmentId ?? null);
   const [leadId, setLeadId] = useState<string | null>(team?.leadId ?? null);
   const [memberIds, setMemberIds] = useState<string[]>(team?.memberIds ?? []);
-  const err = save.error;
+  const err = edit.error;
   return (
     <Modal opened onClose={onClose} title={team ? `Edit ${team.name}` : "New team"} size="lg">
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate(
-            { id: team?.id, body: { name: name.trim(), departmentId, leadId, memberIds } },
-            {
-              onSuccess: () => {
+          void edit
+            .run(
+              async (headers) =>
+                await save.mutateAsync({
+                  ...{ id: team?.id, body: { name: name.trim(), departmentId, leadId, memberIds } },
+                  headers,
+                }),
+            )
+            .then((saved) => {
+              if (saved) {
                 notifications.show({ color: "green", message: `Team ${name} saved.` });
                 onClose();
-              },
-            },
-          );
+              }
+            });
         }}
       >
         <Stack gap="sm">
+          <EditConflictAlert what="team" edit={edit} />
           {err && !["name", "leadId", "memberIds"].some((f) => fieldError(err, f)) ? (
             <Alert color="red">{errorMessage(err)}</Alert>
           ) : null}
@@ -91,7 +110,7 @@ const TeamModal = ({ team, onClose }: { team: Team | null; onClose: () => void }
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending}>
+            <Button type="submit" loading={edit.busy}>
               Save
             </Button>
           </Group>

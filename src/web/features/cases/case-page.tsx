@@ -14,6 +14,7 @@ import { describeAgo, formatAbsolute } from "../../ui/due-time";
 import { PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
 import { ErrorAlert, Loading, NotFound } from "../../ui/states";
 import { useNow } from "../../ui/use-now";
+import { isVersionConflict } from "../../ui/versioned-save";
 import { CommitmentsSection } from "../commitments/commitments-section";
 import { ExecutiveSection } from "../everyones-job/executive-section";
 import { RemedyPanel } from "../everyones-job/remedy-panel";
@@ -34,7 +35,7 @@ import {
   useMessages,
 } from "./cases.queries";
 import { Composer, type ComposerHandle } from "./composer";
-import { type EditField, type EditValue, isVersionConflict, rebaseEdit } from "./conflict";
+import { type EditField, type EditValue, rebaseEdit } from "./conflict";
 import { ConflictBanner, type PendingConflict } from "./conflict-banner";
 import { commandForKey, isTypingTarget } from "./keyboard-nav";
 import { describePresence, usePresence } from "./presence";

@@ -4,6 +4,7 @@ import type { CaseSort } from "../../../shared/contracts/cases";
 import { api, queryString } from "../../app/api-client";
 import { caseQuery, messagesQuery } from "../../app/case-data";
 import type { Case, CaseDetail, CaseEmail, CaseHistoryEntry, Page, UpdateCaseInput, View } from "../../app/wire";
+import { ifMatch } from "../../ui/versioned-save";
 import { type CaseListParams, sortViews } from "./views";
 
 export const caseKey = (id: string) => ["case", id] as const;
@@ -88,7 +89,7 @@ export const mergeIntoDetail = (queryClient: QueryClient, updated: Case | CaseDe
 };
 
 export const patchCase = async (id: string, version: number, patch: UpdateCaseInput): Promise<Case> =>
-  await api<Case>(`/cases/${id}`, { method: "PATCH", body: patch, headers: { "if-match": `"${version}"` } });
+  await api<Case>(`/cases/${id}`, { method: "PATCH", body: patch, headers: ifMatch(version) });
 
 export interface CaseEdit {
   patch: UpdateCaseInput;

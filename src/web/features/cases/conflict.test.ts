@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../app/api-client";
 import type { Case } from "../../app/wire";
-import { currentValue, isVersionConflict, rebaseEdit, reviewConflict, sameValue } from "./conflict";
+import { isVersionConflict } from "../../ui/versioned-save";
+import { currentValue, rebaseEdit, reviewConflict, sameValue } from "./conflict";
 
 const base: Case = {
   id: "c0a80101-0000-4000-8000-000000000001",

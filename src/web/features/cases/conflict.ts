@@ -1,4 +1,3 @@
-import { ApiError } from "../../app/api-client";
 import type { Case, UpdateCaseInput } from "../../app/wire";
 
 /** The case fields a person edits; keepFollowing travels with an owner change, it is not a field of the case. */
@@ -106,6 +105,3 @@ export const rebaseEdit = (edit: UpdateCaseInput, latest: Case): UpdateCaseInput
   }
   return Object.keys(next).length > 0 ? (next as UpdateCaseInput) : null;
 };
-
-export const isVersionConflict = (err: unknown): err is ApiError =>
-  err instanceof ApiError && err.code === "VERSION_CONFLICT";

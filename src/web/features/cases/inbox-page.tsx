@@ -23,9 +23,9 @@ import { prefetchCase } from "../../app/case-data";
 import type { Case, View } from "../../app/wire";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
 import { useNow } from "../../ui/use-now";
+import { isVersionConflict } from "../../ui/versioned-save";
 import { CaseTable } from "./case-table";
 import { invalidateCaseLists, patchCase, useCaseCount, useCaseList, useViews } from "./cases.queries";
-import { isVersionConflict } from "./conflict";
 import { commandForKey, initialNav, isTypingTarget, navReducer } from "./keyboard-nav";
 import { type CaseListParams, describeFilters, toggleSort, viewParams } from "./views";
 

@@ -4,6 +4,14 @@ import { errorMessage, fieldError, fieldErrorUnder } from "../../app/api-client"
 import type { Contact } from "../../app/wire";
 import { OrganizationPicker } from "./organization-picker";
 
+export interface ContactFormValues {
+  name: string;
+  emails: string[];
+  phones: string[];
+  organizationId: string | null;
+  organizationManager: boolean;
+}
+
 export const ContactForm = ({
   contact,
   organizationName,
@@ -17,13 +25,7 @@ export const ContactForm = ({
   organizationName?: string | null;
   busy: boolean;
   error: unknown;
-  onSubmit: (body: {
-    name: string;
-    emails: string[];
-    phones: string[];
-    organizationId: string | null;
-    organizationManager: boolean;
-  }) => void;
+  onSubmit: (body: ContactFormValues) => void;
   onCancel: () => void;
   submitLabel: string;
 }) => {

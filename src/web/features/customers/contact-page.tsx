@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ApiError } from "../../app/api-client";
 import type { Contact } from "../../app/wire";
 import { ErrorAlert, Loading, NotFound } from "../../ui/states";
+import { EditConflictAlert, useVersionedSave } from "../../ui/versioned-save";
 import { ContactForm } from "./contact-form";
 import { CustomerCases } from "./customer-cases";
 import { useContact, useOrganization, useSaveCustomer } from "./customers.queries";
@@ -19,11 +20,48 @@ const Field = ({ label, children }: { label: string; children: React.ReactNode }
   </Stack>
 );
 
+/** The edit form of a contact, saved against the version it opened with (a conflict is shown, never overwritten). */
+const EditContact = ({
+  contact,
+  organizationName,
+  refresh,
+  onDone,
+}: {
+  contact: Contact;
+  organizationName: string | null;
+  refresh: () => Promise<Contact | undefined>;
+  onDone: () => void;
+}) => {
+  const save = useSaveCustomer<Contact>("contacts");
+  const edit = useVersionedSave<Contact>({
+    version: contact.version,
+    refresh,
+    onSaved: () => {
+      onDone();
+      notifications.show({ color: "green", message: "Contact saved." });
+    },
+  });
+  return (
+    <Stack gap="sm">
+      <EditConflictAlert what="contact" edit={edit} />
+      <ContactForm
+        key={edit.formKey}
+        contact={contact}
+        organizationName={organizationName}
+        busy={edit.busy}
+        error={edit.error}
+        submitLabel="Save"
+        onCancel={onDone}
+        onSubmit={(body) => void edit.run(async (headers) => await save.mutateAsync({ id: contact.id, body, headers }))}
+      />
+    </Stack>
+  );
+};
+
 export const ContactPage = () => {
   const { contactId } = useParams({ from: "/app/contacts/$contactId" });
   const contact = useContact(contactId);
   const org = useOrganization(contact.data?.organizationId);
-  const save = useSaveCustomer<Contact>("contacts");
   const [editing, setEditing] = useState(false);
   if (contact.isLoading) return <Loading label="Loading the contact…" />;
   if (contact.error instanceof ApiError && contact.error.status === 404) return <NotFound />;
@@ -35,7 +73,7 @@ export const ContactPage = () => {
       <Group justify="space-between">
         <Stack gap={0}>
           <Text size="xs" c="dimmed">
-            <Anchor size="xs" renderRoot={(props) => <Link {...props} to="/contacts" />}>
+            <Anchor size="xs" underline="always" renderRoot={(props) => <Link {...props} to="/contacts" />}>
               Contacts
             </Anchor>{" "}
             / contact
@@ -106,26 +144,18 @@ export const ContactPage = () => {
         </SimpleGrid>
       </Paper>
       <CustomerCases params={{ requesterId: c.id }} title={`Cases of ${c.name}`} />
-      <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${c.name}`}>
+      <Modal
+        opened={editing}
+        onClose={() => setEditing(false)}
+        closeButtonProps={{ "aria-label": "Close" }}
+        title={`Edit ${c.name}`}
+      >
         {editing ? (
-          <ContactForm
+          <EditContact
             contact={c}
             organizationName={org.data?.name ?? null}
-            busy={save.isPending}
-            error={save.error}
-            submitLabel="Save"
-            onCancel={() => setEditing(false)}
-            onSubmit={(body) =>
-              save.mutate(
-                { id: c.id, body },
-                {
-                  onSuccess: () => {
-                    setEditing(false);
-                    notifications.show({ color: "green", message: "Contact saved." });
-                  },
-                },
-              )
-            }
+            refresh={async () => (await contact.refetch()).data}
+            onDone={() => setEditing(false)}
           />
         ) : null}
       </Modal>

@@ -35,8 +35,21 @@ export const useOrganization = (id: string | null | undefined) =>
 export const useSaveCustomer = <T extends { id: string }>(kind: "contacts" | "organizations") => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, body }: { id?: string; body: Record<string, unknown> }) =>
-      await api<T>(id ? `/${kind}/${id}` : `/${kind}`, { method: id ? "PATCH" : "POST", body }),
+    mutationFn: async ({
+      id,
+      body,
+      headers,
+    }: {
+      id?: string;
+      body: object;
+      /** If-Match of the version an edit started from. */
+      headers?: Record<string, string>;
+    }) =>
+      await api<T>(id ? `/${kind}/${id}` : `/${kind}`, {
+        method: id ? "PATCH" : "POST",
+        body,
+        ...(headers ? { headers } : {}),
+      }),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: [kind] });
       queryClient.setQueryData([kind === "contacts" ? "contact" : "organization", saved.id], saved);

@@ -3,6 +3,12 @@ import { useState } from "react";
 import { errorMessage, fieldError, fieldErrorUnder } from "../../app/api-client";
 import type { Organization } from "../../app/wire";
 
+export interface OrganizationFormValues {
+  name: string;
+  domains: string[];
+  notes: string;
+}
+
 export const OrganizationForm = ({
   organization,
   busy,
@@ -14,7 +20,7 @@ export const OrganizationForm = ({
   organization?: Organization;
   busy: boolean;
   error: unknown;
-  onSubmit: (body: { name: string; domains: string[]; notes: string }) => void;
+  onSubmit: (body: OrganizationFormValues) => void;
   onCancel: () => void;
   submitLabel: string;
 }) => {

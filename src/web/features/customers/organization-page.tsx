@@ -6,15 +6,52 @@ import { useState } from "react";
 import { ApiError } from "../../app/api-client";
 import type { Organization } from "../../app/wire";
 import { Empty, ErrorAlert, Loading, NotFound } from "../../ui/states";
+import { EditConflictAlert, useVersionedSave } from "../../ui/versioned-save";
 import { CustomerCases } from "./customer-cases";
 import { useContactList, useOrganization, useSaveCustomer } from "./customers.queries";
 import { OrganizationForm } from "./organization-form";
+
+/** The edit form of an organization, saved against the version it opened with (a conflict is shown). */
+const EditOrganization = ({
+  organization,
+  refresh,
+  onDone,
+}: {
+  organization: Organization;
+  refresh: () => Promise<Organization | undefined>;
+  onDone: () => void;
+}) => {
+  const save = useSaveCustomer<Organization>("organizations");
+  const edit = useVersionedSave<Organization>({
+    version: organization.version,
+    refresh,
+    onSaved: () => {
+      onDone();
+      notifications.show({ color: "green", message: "Organization saved." });
+    },
+  });
+  return (
+    <Stack gap="sm">
+      <EditConflictAlert what="organization" edit={edit} />
+      <OrganizationForm
+        key={edit.formKey}
+        organization={organization}
+        busy={edit.busy}
+        error={edit.error}
+        submitLabel="Save"
+        onCancel={onDone}
+        onSubmit={(body) =>
+          void edit.run(async (headers) => await save.mutateAsync({ id: organization.id, body, headers }))
+        }
+      />
+    </Stack>
+  );
+};
 
 export const OrganizationPage = () => {
   const { organizationId } = useParams({ from: "/app/organizations/$organizationId" });
   const org = useOrganization(organizationId);
   const contacts = useContactList("", organizationId);
-  const save = useSaveCustomer<Organization>("organizations");
   const [editing, setEditing] = useState(false);
   if (org.isLoading) return <Loading label="Loading the organization…" />;
   if (org.error instanceof ApiError && org.error.status === 404) return <NotFound />;
@@ -26,7 +63,7 @@ export const OrganizationPage = () => {
       <Group justify="space-between">
         <Stack gap={0}>
           <Text size="xs" c="dimmed">
-            <Anchor size="xs" renderRoot={(props) => <Link {...props} to="/organizations" />}>
+            <Anchor size="xs" underline="always" renderRoot={(props) => <Link {...props} to="/organizations" />}>
               Organizations
             </Anchor>{" "}
             / organization
@@ -85,25 +122,17 @@ export const OrganizationPage = () => {
           <CustomerCases params={{ organizationId: o.id }} title={`Cases of ${o.name}`} />
         </Grid.Col>
       </Grid>
-      <Modal opened={editing} onClose={() => setEditing(false)} title={`Edit ${o.name}`}>
+      <Modal
+        opened={editing}
+        onClose={() => setEditing(false)}
+        closeButtonProps={{ "aria-label": "Close" }}
+        title={`Edit ${o.name}`}
+      >
         {editing ? (
-          <OrganizationForm
+          <EditOrganization
             organization={o}
-            busy={save.isPending}
-            error={save.error}
-            submitLabel="Save"
-            onCancel={() => setEditing(false)}
-            onSubmit={(body) =>
-              save.mutate(
-                { id: o.id, body },
-                {
-                  onSuccess: () => {
-                    setEditing(false);
-                    notifications.show({ color: "green", message: "Organization saved." });
-                  },
-                },
-              )
-            }
+            refresh={async () => (await org.refetch()).data}
+            onDone={() => setEditing(false)}
           />
         ) : null}
       </Modal>

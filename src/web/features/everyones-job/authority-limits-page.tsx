@@ -21,6 +21,7 @@ import { api, errorMessage, fieldError } from "../../app/api-client";
 import { useEmployeeOptions } from "../../app/directory";
 import { formatAbsolute } from "../../ui/due-time";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
+import { EditConflictAlert, useRefreshFromList, useVersionedSave, type VersionedSave } from "../../ui/versioned-save";
 import { AdminOnly } from "../admin/admin-only";
 import { useAuthorityLimits } from "./everyones-job.queries";
 import { CURRENCIES, formatMoney, parseMoney, toDecimalInput } from "./money";
@@ -37,16 +38,46 @@ const ROLE_LABEL: Record<UserRole, string> = {
 const useSaveLimit = () => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, body }: { id?: string; body: Record<string, unknown> }) =>
+    mutationFn: async ({
+      id,
+      body,
+      headers,
+    }: {
+      id?: string;
+      body: Record<string, unknown>;
+      /** If-Match of the version an edit started from (sent with PATCH only). */
+      headers: Record<string, string>;
+    }) =>
       await api<AuthorityLimit>(id ? `/authority-limits/${id}` : "/authority-limits", {
         method: id ? "PATCH" : "POST",
         body,
+        ...(id ? { headers } : {}),
       }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["authority-limits"] }),
   });
 };
 
+/** Opens the form on the version shown; a reload after a conflict shows the latest one. */
 const LimitModal = ({ limit, onClose }: { limit: AuthorityLimit | null; onClose: () => void }) => {
+  const refresh = useRefreshFromList<AuthorityLimit>("/authority-limits", ["authority-limits"]);
+  const [shown, setShown] = useState(limit);
+  const edit = useVersionedSave<AuthorityLimit>({
+    version: limit?.version ?? 0,
+    refresh: async () => (limit ? await refresh(limit.id) : undefined),
+    onReloaded: setShown,
+  });
+  return <LimitForm key={edit.formKey} limit={shown} edit={edit} onClose={onClose} />;
+};
+
+const LimitForm = ({
+  limit,
+  edit,
+  onClose,
+}: {
+  limit: AuthorityLimit | null;
+  edit: VersionedSave<AuthorityLimit>;
+  onClose: () => void;
+}) => {
   const employees = useEmployeeOptions();
   const save = useSaveLimit();
   const [scope, setScope] = useState<"role" | "user">("role");
@@ -57,7 +88,7 @@ const LimitModal = ({ limit, onClose }: { limit: AuthorityLimit | null; onClose:
   const [per30, setPer30] = useState(limit ? toDecimalInput(limit.per30DaysMinor, limit.currency) : "");
   const perRemedyMinor = parseMoney(perRemedy, currency);
   const per30DaysMinor = parseMoney(per30, currency);
-  const err = save.error;
+  const err = edit.error;
   const fields = ["role", "userId", "currency", "perRemedyMinor", "per30DaysMinor"];
   const who = limit ? (limit.user?.name ?? (limit.role ? ROLE_LABEL[limit.role] : "")) : null;
   return (
@@ -66,22 +97,28 @@ const LimitModal = ({ limit, onClose }: { limit: AuthorityLimit | null; onClose:
         onSubmit={(e) => {
           e.preventDefault();
           const amounts = { perRemedyMinor, per30DaysMinor };
-          save.mutate(
-            limit
-              ? { id: limit.id, body: amounts }
-              : {
-                  body: { ...(scope === "role" ? { role } : { userId }), currency, ...amounts },
-                },
-            {
-              onSuccess: () => {
+          void edit
+            .run(
+              async (headers) =>
+                await save.mutateAsync({
+                  ...(limit
+                    ? { id: limit.id, body: amounts }
+                    : {
+                        body: { ...(scope === "role" ? { role } : { userId }), currency, ...amounts },
+                      }),
+                  headers,
+                }),
+            )
+            .then((saved) => {
+              if (saved) {
                 notifications.show({ color: "green", message: "Authority limit saved." });
                 onClose();
-              },
-            },
-          );
+              }
+            });
         }}
       >
         <Stack gap="sm">
+          <EditConflictAlert what="authority limit" edit={edit} />
           {err && !fields.some((f) => fieldError(err, f)) ? <Alert color="red">{errorMessage(err)}</Alert> : null}
           {limit ? null : (
             <>
@@ -153,7 +190,7 @@ const LimitModal = ({ limit, onClose }: { limit: AuthorityLimit | null; onClose:
             </Button>
             <Button
               type="submit"
-              loading={save.isPending}
+              loading={edit.busy}
               disabled={perRemedyMinor === null || per30DaysMinor === null || (!limit && scope === "user" && !userId)}
             >
               Save

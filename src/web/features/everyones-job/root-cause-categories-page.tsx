@@ -20,47 +20,91 @@ import { useState } from "react";
 import { api, errorMessage, fieldError } from "../../app/api-client";
 import type { RootCauseCategory } from "../../app/wire";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
+import {
+  EditConflictAlert,
+  ifMatch,
+  isVersionConflict,
+  useRefreshFromList,
+  useVersionedSave,
+  type VersionedSave,
+} from "../../ui/versioned-save";
 import { AdminOnly } from "../admin/admin-only";
 import { useRootCauseCategories } from "./everyones-job.queries";
 
 const useSaveCategory = () => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, body }: { id?: string; body: Record<string, unknown> }) =>
+    mutationFn: async ({
+      id,
+      body,
+      headers,
+    }: {
+      id?: string;
+      body: Record<string, unknown>;
+      /** If-Match of the version an edit started from (sent with PATCH only). */
+      headers: Record<string, string>;
+    }) =>
       await api<RootCauseCategory>(id ? `/root-cause-categories/${id}` : "/root-cause-categories", {
         method: id ? "PATCH" : "POST",
         body,
+        ...(id ? { headers } : {}),
       }),
-    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["root-cause-categories"] }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: ["root-cause-categories"] }),
   });
 };
 
+/** Opens the form on the version shown; a reload after a conflict shows the latest one. */
 const CategoryModal = ({ category, onClose }: { category: RootCauseCategory | null; onClose: () => void }) => {
+  const refresh = useRefreshFromList<RootCauseCategory>("/root-cause-categories", ["root-cause-categories"]);
+  const [shown, setShown] = useState(category);
+  const edit = useVersionedSave<RootCauseCategory>({
+    version: category?.version ?? 0,
+    refresh: async () => (category ? await refresh(category.id) : undefined),
+    onReloaded: setShown,
+  });
+  return <CategoryForm key={edit.formKey} category={shown} edit={edit} onClose={onClose} />;
+};
+
+const CategoryForm = ({
+  category,
+  edit,
+  onClose,
+}: {
+  category: RootCauseCategory | null;
+  edit: VersionedSave<RootCauseCategory>;
+  onClose: () => void;
+}) => {
   const save = useSaveCategory();
   const [name, setName] = useState(category?.name ?? "");
   const [description, setDescription] = useState(category?.description ?? "");
   const [position, setPosition] = useState<number | string>(category?.position ?? 0);
-  const err = save.error;
+  const err = edit.error;
   return (
     <Modal opened onClose={onClose} title={category ? `Edit ${category.name}` : "New root-cause category"}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate(
-            {
-              ...(category ? { id: category.id } : {}),
-              body: { name: name.trim(), description: description.trim(), position: Number(position) || 0 },
-            },
-            {
-              onSuccess: () => {
+          void edit
+            .run(
+              async (headers) =>
+                await save.mutateAsync({
+                  ...{
+                    ...(category ? { id: category.id } : {}),
+                    body: { name: name.trim(), description: description.trim(), position: Number(position) || 0 },
+                  },
+                  headers,
+                }),
+            )
+            .then((saved) => {
+              if (saved) {
                 notifications.show({ color: "green", message: `Category ${name.trim()} saved.` });
                 onClose();
-              },
-            },
-          );
+              }
+            });
         }}
       >
         <Stack gap="sm">
+          <EditConflictAlert what="root-cause category" edit={edit} />
           {err && !["name", "description", "position"].some((f) => fieldError(err, f)) ? (
             <Alert color="red">{errorMessage(err)}</Alert>
           ) : null}
@@ -92,7 +136,7 @@ const CategoryModal = ({ category, onClose }: { category: RootCauseCategory | nu
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending} disabled={!name.trim()}>
+            <Button type="submit" loading={edit.busy} disabled={!name.trim()}>
               Save
             </Button>
           </Group>
@@ -113,7 +157,7 @@ const ActiveToggle = ({ category }: { category: RootCauseCategory }) => {
       aria-label={`${category.active ? "Retire" : "Reactivate"} ${category.name}`}
       onClick={() =>
         save.mutate(
-          { id: category.id, body: { active: !category.active } },
+          { id: category.id, body: { active: !category.active }, headers: ifMatch(category.version) },
           {
             onSuccess: (saved) =>
               notifications.show({
@@ -121,7 +165,14 @@ const ActiveToggle = ({ category }: { category: RootCauseCategory }) => {
                   ? `${saved.name} can be chosen again.`
                   : `${saved.name} is retired: old cases keep it, new ones cannot choose it.`,
               }),
-            onError: (err) => notifications.show({ color: "red", title: "Not saved", message: errorMessage(err) }),
+            onError: (err) =>
+              notifications.show({
+                color: "red",
+                title: "Not saved",
+                message: isVersionConflict(err)
+                  ? `Someone changed ${category.name} meanwhile; the list now shows it as it is. Try again if still needed.`
+                  : errorMessage(err),
+              }),
           },
         )
       }

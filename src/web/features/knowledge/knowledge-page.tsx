@@ -16,10 +16,11 @@ import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { EditorContent, useEditor } from "@tiptap/react";
 import StarterKit from "@tiptap/starter-kit";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, errorMessage, fieldError } from "../../app/api-client";
 import { useSession } from "../../app/session";
 import { ErrorAlert, Loading } from "../../ui/states";
+import { EditConflictAlert, useVersionedSave } from "../../ui/versioned-save";
 import type { KbArticle, KbArticleSummary, KbCategory } from "./wire";
 
 const STATE_LABEL: Record<KbArticleSummary["state"], { label: string; color: string }> = {
@@ -93,48 +94,67 @@ const BodyEditor = ({ html, onChange }: { html: string; onChange: (html: string)
   );
 };
 
+type ArticleDraft = { title: string; summary: string; bodyHtml: string; categoryId: string };
+
+const draftOf = (a: KbArticle): ArticleDraft => ({ ...a.draft, categoryId: a.categoryId });
+
 const ArticleEditor = ({ id, categories, onClose }: { id: string; categories: KbCategory[]; onClose: () => void }) => {
-  const qc = useQueryClient();
   const article = useQuery({
     queryKey: ["kb-article", id],
     queryFn: async () => await api<KbArticle>(`/kb/articles/${id}`),
   });
-  const [draft, setDraft] = useState<{ title: string; summary: string; bodyHtml: string; categoryId: string } | null>(
-    null,
-  );
-  useEffect(() => {
-    if (article.data) setDraft({ ...article.data.draft, categoryId: article.data.categoryId });
-  }, [article.data]);
-  const refresh = async (a: KbArticle) => {
-    qc.setQueryData(["kb-article", id], a);
-    await qc.invalidateQueries({ queryKey: ["kb-articles"] });
-    await qc.invalidateQueries({ queryKey: ["kb-categories"] });
-  };
-  const save = useMutation({
-    mutationFn: async () => await api<KbArticle>(`/kb/articles/${id}`, { method: "PATCH", body: draft }),
-    onSuccess: async (a) => {
-      await refresh(a);
-      notifications.show({ message: "Draft saved", color: "green" });
-    },
-  });
-  const publish = useMutation({
-    mutationFn: async () => {
-      await api<KbArticle>(`/kb/articles/${id}`, { method: "PATCH", body: draft });
-      return await api<KbArticle>(`/kb/articles/${id}/publish`, { method: "POST" });
-    },
-    onSuccess: async (a) => {
-      await refresh(a);
-      notifications.show({ message: "Published", color: "green" });
-    },
-  });
-  const unpublish = useMutation({
-    mutationFn: async () => await api<KbArticle>(`/kb/articles/${id}/unpublish`, { method: "POST" }),
-    onSuccess: refresh,
-  });
-  if (article.isPending || !draft) return <Loading />;
+  if (article.isPending) return <Loading />;
   if (article.isError) return <ErrorAlert error={article.error} />;
-  const a = article.data;
-  const error = save.error ?? publish.error ?? unpublish.error;
+  return (
+    <ArticleForm
+      key={id}
+      article={article.data}
+      categories={categories}
+      onClose={onClose}
+      refresh={async () => (await article.refetch()).data}
+    />
+  );
+};
+
+/**
+ * The draft is the editor's own from the moment it opens: a refresh of the article (another tab saved, the window
+ * regained focus) never replaces it; saving it over someone else's save shows the conflict instead.
+ */
+const ArticleForm = ({
+  article: a,
+  categories,
+  onClose,
+  refresh,
+}: {
+  article: KbArticle;
+  categories: KbCategory[];
+  onClose: () => void;
+  refresh: () => Promise<KbArticle | undefined>;
+}) => {
+  const qc = useQueryClient();
+  const [draft, setDraft] = useState<ArticleDraft>(() => draftOf(a));
+  const edit = useVersionedSave<KbArticle>({
+    version: a.version,
+    refresh,
+    onSaved: (saved) => {
+      qc.setQueryData(["kb-article", saved.id], saved);
+      void qc.invalidateQueries({ queryKey: ["kb-articles"] });
+      void qc.invalidateQueries({ queryKey: ["kb-categories"] });
+    },
+    onReloaded: (fresh) => setDraft(draftOf(fresh)),
+  });
+  const patch = (headers: Record<string, string>) =>
+    api<KbArticle>(`/kb/articles/${a.id}`, { method: "PATCH", body: draft, headers });
+  const action = (what: "publish" | "unpublish") => (headers: Record<string, string>) =>
+    api<KbArticle>(`/kb/articles/${a.id}/${what}`, { method: "POST", headers });
+  const saveDraft = async () => {
+    if (await edit.run(patch)) notifications.show({ message: "Draft saved", color: "green" });
+  };
+  const publish = async () => {
+    if ((await edit.run(patch)) && (await edit.run(action("publish")))) {
+      notifications.show({ message: "Published", color: "green" });
+    }
+  };
   return (
     <Stack gap="sm" aria-label="Article editor">
       <Group justify="space-between">
@@ -150,11 +170,12 @@ const ArticleEditor = ({ id, categories, onClose }: { id: string; categories: Kb
           )}
         </Group>
       </Group>
+      <EditConflictAlert what="article" edit={edit} />
       <TextInput
         label="Title"
         value={draft.title}
         onChange={(e) => setDraft({ ...draft, title: e.currentTarget.value })}
-        error={fieldError(error, "title")}
+        error={fieldError(edit.error, "title")}
       />
       <Select
         label="Category"
@@ -174,24 +195,24 @@ const ArticleEditor = ({ id, categories, onClose }: { id: string; categories: Kb
         Body
       </Text>
       <BodyEditor
-        key={id}
+        key={edit.formKey}
         html={draft.bodyHtml}
-        onChange={(bodyHtml) => setDraft((d) => (d ? { ...d, bodyHtml } : d))}
+        onChange={(bodyHtml) => setDraft((d) => ({ ...d, bodyHtml }))}
       />
-      {error && <ErrorAlert error={error} />}
+      {edit.error ? <ErrorAlert error={edit.error} /> : null}
       <Group gap="xs">
         {a.abilities.edit && (
-          <Button variant="default" onClick={() => save.mutate()} loading={save.isPending}>
+          <Button variant="default" onClick={() => void saveDraft()} loading={edit.busy}>
             Save draft
           </Button>
         )}
         {a.abilities.publish && (
-          <Button onClick={() => publish.mutate()} loading={publish.isPending}>
+          <Button onClick={() => void publish()} loading={edit.busy}>
             Publish
           </Button>
         )}
         {a.abilities.publish && a.published && (
-          <Button variant="subtle" color="red" onClick={() => unpublish.mutate()} loading={unpublish.isPending}>
+          <Button variant="subtle" color="red" onClick={() => void edit.run(action("unpublish"))} loading={edit.busy}>
             Unpublish
           </Button>
         )}

@@ -18,6 +18,7 @@ import { IconPlus, IconTrash } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import type { THoliday } from "../../../shared/contracts/sla";
 import { errorMessage, fieldError, fieldErrorUnder } from "../../app/api-client";
+import { EditConflictAlert, useVersionedSave, type VersionedSave } from "../../ui/versioned-save";
 import {
   holidayErrors,
   type Interval,
@@ -29,7 +30,7 @@ import {
   weeklyFrom,
   weeklyMinutes,
 } from "./opening-hours";
-import { type Calendar, useSaveSla } from "./sla.queries";
+import { type Calendar, useRefreshSla, useSaveSla } from "./sla.queries";
 
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -210,6 +211,36 @@ const HolidayRows = ({
 
 /** Creates or edits a business calendar: time zone, weekly hours with several intervals a day, holidays, 24/7. */
 export const CalendarModal = ({ calendar, onClose }: { calendar: Calendar | null; onClose: () => void }) => {
+  const refresh = useRefreshSla<Calendar>("calendars");
+  const [shown, setShown] = useState(calendar);
+  const edit = useVersionedSave<Calendar>({
+    version: calendar?.version ?? 0,
+    refresh: async () => (calendar ? await refresh(calendar.id) : undefined),
+    onReloaded: setShown,
+  });
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      closeButtonProps={{ "aria-label": "Close" }}
+      title={calendar ? `Edit ${calendar.name}` : "New business calendar"}
+      size="xl"
+    >
+      <CalendarForm key={edit.formKey} calendar={shown} edit={edit} onClose={onClose} />
+    </Modal>
+  );
+};
+
+/** The calendar's fields; an edit is saved against the version the modal opened with. */
+const CalendarForm = ({
+  calendar,
+  edit,
+  onClose,
+}: {
+  calendar: Calendar | null;
+  edit: VersionedSave<Calendar>;
+  onClose: () => void;
+}) => {
   const save = useSaveSla<Calendar>("calendars");
   const zones = useMemo(() => timeZones().map((z) => ({ value: z, label: z.replaceAll("_", " ") })), []);
   const [name, setName] = useState(calendar?.name ?? "");
@@ -227,114 +258,102 @@ export const CalendarModal = ({ calendar, onClose }: { calendar: Calendar | null
   const errors = alwaysOpen ? {} : weekErrors(week);
   const holidayProblems = holidayErrors(holidays).some(Boolean);
   const invalid = Object.keys(errors).length > 0 || holidayProblems;
-  const err = save.error;
+  const err = edit.error;
   const hours = Math.round((weeklyMinutes(week) / 60) * 10) / 10;
+  const submit = async () => {
+    const body = { name: name.trim(), timeZone, alwaysOpen, weeklyHours: weeklyFrom(week), holidays };
+    if (await edit.run(async (headers) => await save.mutateAsync({ id: calendar?.id, body, headers }))) {
+      notifications.show({ color: "green", message: `Calendar ${name.trim()} saved.` });
+      onClose();
+    }
+  };
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      closeButtonProps={{ "aria-label": "Close" }}
-      title={calendar ? `Edit ${calendar.name}` : "New business calendar"}
-      size="xl"
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        setTouched(true);
+        if (!invalid) void submit();
+      }}
     >
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          setTouched(true);
-          if (invalid) return;
-          save.mutate(
-            {
-              id: calendar?.id,
-              body: { name: name.trim(), timeZone, alwaysOpen, weeklyHours: weeklyFrom(week), holidays },
-            },
-            {
-              onSuccess: () => {
-                notifications.show({ color: "green", message: `Calendar ${name.trim()} saved.` });
-                onClose();
-              },
-            },
-          );
-        }}
-      >
-        <Stack gap="sm">
-          {err && !["name", "timeZone"].some((f) => fieldError(err, f)) && !fieldErrorUnder(err, "holidays") ? (
-            <Alert color="red" role="alert">
-              {errorMessage(err)}
-            </Alert>
-          ) : null}
-          {touched && invalid ? (
-            <Alert color="red" role="alert">
-              Some opening hours or holidays need fixing before the calendar can be saved.
-            </Alert>
-          ) : null}
-          <Group grow align="flex-start">
-            <TextInput
-              label="Name"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={fieldError(err, "name")}
-              data-autofocus
-            />
-            <Select
-              label="Time zone"
-              description="Hours and holidays are in this zone, daylight saving included"
-              required
-              searchable
-              data={zones}
-              value={timeZone}
-              onChange={setTimeZone}
-              error={fieldError(err, "timeZone")}
-              limit={100}
-              nothingFoundMessage="No such time zone"
-            />
-          </Group>
-          <Switch
-            label="Open 24/7 (clocks run around the clock; hours and holidays are ignored)"
-            checked={alwaysOpen}
-            onChange={(e) => setAlwaysOpen(e.currentTarget.checked)}
+      <Stack gap="sm">
+        <EditConflictAlert what="calendar" edit={edit} />
+        {err && !["name", "timeZone"].some((f) => fieldError(err, f)) && !fieldErrorUnder(err, "holidays") ? (
+          <Alert color="red" role="alert">
+            {errorMessage(err)}
+          </Alert>
+        ) : null}
+        {touched && invalid ? (
+          <Alert color="red" role="alert">
+            Some opening hours or holidays need fixing before the calendar can be saved.
+          </Alert>
+        ) : null}
+        <Group grow align="flex-start">
+          <TextInput
+            label="Name"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={fieldError(err, "name")}
+            data-autofocus
           />
-          {alwaysOpen ? null : (
-            <>
-              <Divider />
-              <Group justify="space-between">
-                <Title order={3} fz="sm">
-                  Weekly opening hours
-                </Title>
-                <Text size="xs" c="dimmed">
-                  {hours} h a week · HH:MM, 24:00 for midnight
-                </Text>
-              </Group>
-              <Stack gap={8}>
-                {WEEKDAYS.map((d) => (
-                  <DayRow
-                    key={d.weekday}
-                    weekday={d.weekday}
-                    label={d.label}
-                    intervals={week[d.weekday] ?? []}
-                    errors={errors}
-                    onChange={(next) => setWeek((w) => ({ ...w, [d.weekday]: next }))}
-                  />
-                ))}
-              </Stack>
-              <Divider />
+          <Select
+            label="Time zone"
+            description="Hours and holidays are in this zone, daylight saving included"
+            required
+            searchable
+            data={zones}
+            value={timeZone}
+            onChange={setTimeZone}
+            error={fieldError(err, "timeZone")}
+            limit={100}
+            nothingFoundMessage="No such time zone"
+          />
+        </Group>
+        <Switch
+          label="Open 24/7 (clocks run around the clock; hours and holidays are ignored)"
+          checked={alwaysOpen}
+          onChange={(e) => setAlwaysOpen(e.currentTarget.checked)}
+        />
+        {alwaysOpen ? null : (
+          <>
+            <Divider />
+            <Group justify="space-between">
               <Title order={3} fz="sm">
-                Holidays
+                Weekly opening hours
               </Title>
-              <HolidayRows holidays={holidays} onChange={setHolidays} serverError={fieldErrorUnder(err, "holidays")} />
-            </>
-          )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              Save calendar
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+              <Text size="xs" c="dimmed">
+                {hours} h a week · HH:MM, 24:00 for midnight
+              </Text>
+            </Group>
+            <Stack gap={8}>
+              {WEEKDAYS.map((d) => (
+                <DayRow
+                  key={d.weekday}
+                  weekday={d.weekday}
+                  label={d.label}
+                  intervals={week[d.weekday] ?? []}
+                  errors={errors}
+                  onChange={(next) => setWeek((w) => ({ ...w, [d.weekday]: next }))}
+                />
+              ))}
+            </Stack>
+            <Divider />
+            <Title order={3} fz="sm">
+              Holidays
+            </Title>
+            <HolidayRows holidays={holidays} onChange={setHolidays} serverError={fieldErrorUnder(err, "holidays")} />
+          </>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={edit.busy}>
+            Save calendar
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 };

@@ -24,11 +24,13 @@ import {
   SLA_METRICS,
   SLA_PAUSE_STATUSES,
   type TSlaConditions,
+  type TSlaTargets,
 } from "../../../shared/contracts/sla";
 import { CASE_CHANNELS, CASE_PRIORITIES, CASE_TYPES, type CasePriority } from "../../../shared/domain";
 import { errorMessage, fieldError, fieldErrorUnder } from "../../app/api-client";
 import { useTeams } from "../../app/directory";
 import { options, PRIORITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "../../ui/labels";
+import { EditConflictAlert, useVersionedSave, type VersionedSave } from "../../ui/versioned-save";
 import { useOrganizationList } from "../customers/customers.queries";
 import {
   type ActionForm,
@@ -40,7 +42,7 @@ import {
   targetsFrom,
   targetTexts,
 } from "./policy-form";
-import { type Calendar, type Policy, useSaveSla } from "./sla.queries";
+import { type Calendar, type Policy, useRefreshSla, useSaveSla } from "./sla.queries";
 
 const CHANNEL_OPTIONS = CASE_CHANNELS.map((c) => ({ value: c, label: c.replace("_", " ") }));
 
@@ -160,6 +162,47 @@ export const PolicyModal = ({
   nextPosition: number;
   onClose: () => void;
 }) => {
+  const refresh = useRefreshSla<Policy>("policies");
+  const [shown, setShown] = useState(policy);
+  const edit = useVersionedSave<Policy>({
+    version: policy?.version ?? 0,
+    refresh: async () => (policy ? await refresh(policy.id) : undefined),
+    onReloaded: setShown,
+  });
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      closeButtonProps={{ "aria-label": "Close" }}
+      title={policy ? `Edit ${policy.name}` : "New SLA policy"}
+      size="xl"
+    >
+      <PolicyForm
+        key={edit.formKey}
+        policy={shown}
+        calendars={calendars}
+        nextPosition={nextPosition}
+        edit={edit}
+        onClose={onClose}
+      />
+    </Modal>
+  );
+};
+
+/** The policy's fields; an edit is saved against the version the modal opened with. */
+const PolicyForm = ({
+  policy,
+  calendars,
+  nextPosition,
+  edit,
+  onClose,
+}: {
+  policy: Policy | null;
+  calendars: Calendar[];
+  nextPosition: number;
+  edit: VersionedSave<Policy>;
+  onClose: () => void;
+}) => {
   const save = useSaveSla<Policy>("policies");
   const teams = useTeams();
   const organizations = useOrganizationList("");
@@ -186,7 +229,7 @@ export const PolicyModal = ({
     actionForm(policy?.breachActions ?? [{ type: "notify", recipients: ["owner", "team_lead"] }]),
   );
   const [targetErrors, setTargetErrors] = useState<Record<string, string>>({});
-  const err = save.error;
+  const err = edit.error;
 
   const conditions = (): TSlaConditions => ({
     ...(priorities.length ? { priorities: priorities as TSlaConditions["priorities"] } : {}),
@@ -197,163 +240,152 @@ export const PolicyModal = ({
     ...(tags.length ? { tags } : {}),
   });
 
+  const submit = async (targets: TSlaTargets) => {
+    const body = {
+      name: name.trim(),
+      active,
+      ...(calendarId ? { calendarId } : {}),
+      ...(policy ? {} : { position: nextPosition }),
+      conditions: conditions(),
+      targets,
+      pauseStatuses,
+      warningPercent: warningPercent === "" ? null : Number(warningPercent),
+      warningActions: warningPercent === "" ? [] : actionsFrom(warning),
+      breachActions: actionsFrom(breach),
+    };
+    if (await edit.run(async (headers) => await save.mutateAsync({ id: policy?.id, body, headers }))) {
+      notifications.show({ color: "green", message: `Policy ${name.trim()} saved.` });
+      onClose();
+    }
+  };
+
   return (
-    <Modal
-      opened
-      onClose={onClose}
-      closeButtonProps={{ "aria-label": "Close" }}
-      title={policy ? `Edit ${policy.name}` : "New SLA policy"}
-      size="xl"
+    <form
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const { targets, errors } = targetsFrom(texts);
+        setTargetErrors(errors);
+        if (Object.keys(errors).length === 0) void submit(targets);
+      }}
     >
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          const { targets, errors } = targetsFrom(texts);
-          setTargetErrors(errors);
-          if (Object.keys(errors).length > 0) return;
-          save.mutate(
-            {
-              id: policy?.id,
-              body: {
-                name: name.trim(),
-                active,
-                ...(calendarId ? { calendarId } : {}),
-                ...(policy ? {} : { position: nextPosition }),
-                conditions: conditions(),
-                targets,
-                pauseStatuses,
-                warningPercent: warningPercent === "" ? null : Number(warningPercent),
-                warningActions: warningPercent === "" ? [] : actionsFrom(warning),
-                breachActions: actionsFrom(breach),
-              },
-            },
-            {
-              onSuccess: () => {
-                notifications.show({ color: "green", message: `Policy ${name.trim()} saved.` });
-                onClose();
-              },
-            },
-          );
-        }}
-      >
-        <Stack gap="sm">
-          {err &&
-          !["name", "calendarId", "warningPercent"].some((f) => fieldError(err, f)) &&
-          !fieldErrorUnder(err, "conditions") ? (
-            <Alert color="red" role="alert">
-              {errorMessage(err)}
-            </Alert>
-          ) : null}
-          <Group grow align="flex-start">
-            <TextInput
-              label="Name"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={fieldError(err, "name")}
-              data-autofocus
-            />
-            <Select
-              label="Business calendar"
-              description="Targets count business time on this calendar"
-              required
-              data={calendars.map((cal) => ({ value: cal.id, label: cal.name }))}
-              value={calendarId}
-              onChange={setCalendarId}
-              allowDeselect={false}
-              error={fieldError(err, "calendarId")}
-            />
-          </Group>
-          <Switch
-            label="Active (inactive policies never match)"
-            checked={active}
-            onChange={(e) => setActive(e.currentTarget.checked)}
+      <Stack gap="sm">
+        <EditConflictAlert what="SLA policy" edit={edit} />
+        {err &&
+        !["name", "calendarId", "warningPercent"].some((f) => fieldError(err, f)) &&
+        !fieldErrorUnder(err, "conditions") ? (
+          <Alert color="red" role="alert">
+            {errorMessage(err)}
+          </Alert>
+        ) : null}
+        <Group grow align="flex-start">
+          <TextInput
+            label="Name"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={fieldError(err, "name")}
+            data-autofocus
           />
-          <Divider />
+          <Select
+            label="Business calendar"
+            description="Targets count business time on this calendar"
+            required
+            data={calendars.map((cal) => ({ value: cal.id, label: cal.name }))}
+            value={calendarId}
+            onChange={setCalendarId}
+            allowDeselect={false}
+            error={fieldError(err, "calendarId")}
+          />
+        </Group>
+        <Switch
+          label="Active (inactive policies never match)"
+          checked={active}
+          onChange={(e) => setActive(e.currentTarget.checked)}
+        />
+        <Divider />
+        <Title order={3} fz="sm">
+          Applies to cases matching all of (leave empty for any)
+        </Title>
+        {fieldErrorUnder(err, "conditions") ? (
+          <Text size="xs" c="red" role="alert">
+            {fieldErrorUnder(err, "conditions")}
+          </Text>
+        ) : null}
+        <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+          <MultiSelect
+            label="Priority"
+            placeholder="Any"
+            data={options(PRIORITY_LABEL, CASE_PRIORITIES)}
+            value={priorities}
+            onChange={setPriorities}
+          />
+          <MultiSelect
+            label="Type"
+            placeholder="Any"
+            data={options(TYPE_LABEL, CASE_TYPES)}
+            value={types}
+            onChange={setTypes}
+          />
+          <MultiSelect
+            label="Channel"
+            placeholder="Any"
+            data={CHANNEL_OPTIONS}
+            value={channels}
+            onChange={setChannels}
+          />
+          <MultiSelect label="Team" placeholder="Any" data={teamOptions} value={teamIds} onChange={setTeamIds} />
+          <MultiSelect
+            label="Organization"
+            placeholder="Any"
+            searchable
+            data={orgOptions}
+            value={organizationIds}
+            onChange={setOrganizationIds}
+          />
+          <TagsInput label="Tag" placeholder="Any" value={tags} onChange={setTags} />
+        </SimpleGrid>
+        <Divider />
+        <Group justify="space-between">
           <Title order={3} fz="sm">
-            Applies to cases matching all of (leave empty for any)
+            Targets in business time
           </Title>
-          {fieldErrorUnder(err, "conditions") ? (
-            <Text size="xs" c="red" role="alert">
-              {fieldErrorUnder(err, "conditions")}
-            </Text>
-          ) : null}
-          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-            <MultiSelect
-              label="Priority"
-              placeholder="Any"
-              data={options(PRIORITY_LABEL, CASE_PRIORITIES)}
-              value={priorities}
-              onChange={setPriorities}
-            />
-            <MultiSelect
-              label="Type"
-              placeholder="Any"
-              data={options(TYPE_LABEL, CASE_TYPES)}
-              value={types}
-              onChange={setTypes}
-            />
-            <MultiSelect
-              label="Channel"
-              placeholder="Any"
-              data={CHANNEL_OPTIONS}
-              value={channels}
-              onChange={setChannels}
-            />
-            <MultiSelect label="Team" placeholder="Any" data={teamOptions} value={teamIds} onChange={setTeamIds} />
-            <MultiSelect
-              label="Organization"
-              placeholder="Any"
-              searchable
-              data={orgOptions}
-              value={organizationIds}
-              onChange={setOrganizationIds}
-            />
-            <TagsInput label="Tag" placeholder="Any" value={tags} onChange={setTags} />
-          </SimpleGrid>
-          <Divider />
-          <Group justify="space-between">
-            <Title order={3} fz="sm">
-              Targets in business time
-            </Title>
-            <Text size="xs" c="dimmed">
-              e.g. 45m, 4h, 1h 30m, 2d · empty: no target
-            </Text>
+          <Text size="xs" c="dimmed">
+            e.g. 45m, 4h, 1h 30m, 2d · empty: no target
+          </Text>
+        </Group>
+        <TargetsTable texts={texts} errors={targetErrors} onChange={setTexts} />
+        <Checkbox.Group label="Pause the clocks while the case is" value={pauseStatuses} onChange={setPauseStatuses}>
+          <Group gap="md" mt={4}>
+            {SLA_PAUSE_STATUSES.map((s) => (
+              <Checkbox key={s} value={s} label={STATUS_LABEL[s]} />
+            ))}
           </Group>
-          <TargetsTable texts={texts} errors={targetErrors} onChange={setTexts} />
-          <Checkbox.Group label="Pause the clocks while the case is" value={pauseStatuses} onChange={setPauseStatuses}>
-            <Group gap="md" mt={4}>
-              {SLA_PAUSE_STATUSES.map((s) => (
-                <Checkbox key={s} value={s} label={STATUS_LABEL[s]} />
-              ))}
-            </Group>
-          </Checkbox.Group>
-          <Divider />
-          <NumberInput
-            label="Warn at (% of the target used)"
-            description="Empty: no warning"
-            min={1}
-            max={99}
-            w={260}
-            value={warningPercent}
-            onChange={setWarningPercent}
-            error={fieldError(err, "warningPercent")}
-          />
-          {warningPercent === "" ? null : (
-            <ActionsEditor legend="At warning" value={warning} onChange={setWarning} teams={teamOptions} />
-          )}
-          <ActionsEditor legend="At breach" value={breach} onChange={setBreach} teams={teamOptions} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending} disabled={!calendarId}>
-              Save policy
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </Checkbox.Group>
+        <Divider />
+        <NumberInput
+          label="Warn at (% of the target used)"
+          description="Empty: no warning"
+          min={1}
+          max={99}
+          w={260}
+          value={warningPercent}
+          onChange={setWarningPercent}
+          error={fieldError(err, "warningPercent")}
+        />
+        {warningPercent === "" ? null : (
+          <ActionsEditor legend="At warning" value={warning} onChange={setWarning} teams={teamOptions} />
+        )}
+        <ActionsEditor legend="At breach" value={breach} onChange={setBreach} teams={teamOptions} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={edit.busy} disabled={!calendarId}>
+            Save policy
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 };

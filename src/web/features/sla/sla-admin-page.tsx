@@ -8,6 +8,7 @@ import { errorMessage } from "../../app/api-client";
 import { useTeams } from "../../app/directory";
 import { PRIORITY_LABEL } from "../../ui/labels";
 import { Empty, ErrorAlert, Loading } from "../../ui/states";
+import { isVersionConflict } from "../../ui/versioned-save";
 import { AdminOnly } from "../admin/admin-only";
 import { CalendarModal } from "./calendar-modal";
 import { describeWeek, formatMinutes, moved, positionsFor } from "./opening-hours";
@@ -126,10 +127,21 @@ const Policies = () => {
       from,
       to,
     );
+    const versions = new Map(list.map((p) => [p.id, p.version]));
     const changes = positionsFor(ids, new Map(list.map((p) => [p.id, p.position])));
-    reorder.mutate(changes, {
-      onError: (e) => notifications.show({ color: "red", title: "Order not saved", message: errorMessage(e) }),
-    });
+    reorder.mutate(
+      changes.map((c) => ({ ...c, version: versions.get(c.id) ?? 0 })),
+      {
+        onError: (e) =>
+          notifications.show({
+            color: "red",
+            title: "Order not saved",
+            message: isVersionConflict(e)
+              ? "Someone changed a policy meanwhile. The list now shows the latest order; move it again."
+              : errorMessage(e),
+          }),
+      },
+    );
   };
   const noCalendar = !calendars.isLoading && (calendars.data ?? []).length === 0;
   return (

@@ -10,6 +10,7 @@ import type {
 } from "../../../shared/contracts/sla";
 import { api, queryString } from "../../app/api-client";
 import type { Page } from "../../app/wire";
+import { ifMatch } from "../../ui/versioned-save";
 
 /** JSON as it travels: timestamps are ISO strings. */
 export type Calendar = z.input<typeof zBusinessCalendar>;
@@ -39,10 +40,31 @@ export const usePolicies = () =>
 export const useSaveSla = <T>(kind: "calendars" | "policies") => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, body }: { id?: string | undefined; body: Record<string, unknown> }) =>
-      await api<T>(id ? `/sla/${kind}/${id}` : `/sla/${kind}`, { method: id ? "PATCH" : "POST", body }),
+    mutationFn: async ({
+      id,
+      body,
+      headers,
+    }: {
+      id?: string | undefined;
+      body: Record<string, unknown>;
+      /** If-Match of the version an edit started from (sent with PATCH only). */
+      headers: Record<string, string>;
+    }) =>
+      id
+        ? await api<T>(`/sla/${kind}/${id}`, { method: "PATCH", body, headers })
+        : await api<T>(`/sla/${kind}`, { method: "POST", body }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["sla"] }),
   });
+};
+
+/** Reads one calendar or policy again (after a conflict) and refreshes the lists that show it. */
+export const useRefreshSla = <T>(kind: "calendars" | "policies") => {
+  const queryClient = useQueryClient();
+  return async (id: string): Promise<T> => {
+    const fresh = await api<T>(`/sla/${kind}/${id}`);
+    void queryClient.invalidateQueries({ queryKey: ["sla"] });
+    return fresh;
+  };
 };
 
 export const useDeleteSla = (kind: "calendars" | "policies") => {
@@ -57,9 +79,13 @@ export const useDeleteSla = (kind: "calendars" | "policies") => {
 export const useReorderPolicies = () => {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (changes: { id: string; position: number }[]) => {
+    mutationFn: async (changes: { id: string; version: number; position: number }[]) => {
       for (const c of changes) {
-        await api<Policy>(`/sla/policies/${c.id}`, { method: "PATCH", body: { position: c.position } });
+        await api<Policy>(`/sla/policies/${c.id}`, {
+          method: "PATCH",
+          body: { position: c.position },
+          headers: ifMatch(c.version),
+        });
       }
     },
     onSettled: () => void queryClient.invalidateQueries({ queryKey: POLICIES }),
