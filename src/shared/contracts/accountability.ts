@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { zTimeZone } from "./people";
 import { CASE_PRIORITIES, CASE_STATUSES } from "../domain";
 import { COMMITMENT_KINDS } from "./commitments";
 import { zId, zTimestamp } from "./common";
+import { zTimeZone } from "./people";
 
 /**
  * What slips through the cracks. `waiting_on_other_department`: there is no hand-off record yet, so it means an

@@ -179,9 +179,11 @@ describe("cases API", () => {
     expect(res.statusCode).toBe(200);
     const history = await agent.call({ method: "GET", url: `/api/v1/cases/${c.id}/history` });
     expect(history.statusCode).toBe(200);
-    const changes = history.json().items.flatMap((i: { by: { name: string }; changes: object[] }) =>
-      i.changes.map((ch) => ({ ...ch, by: i.by.name })),
-    );
+    const changes = history
+      .json()
+      .items.flatMap((i: { by: { name: string }; changes: object[] }) =>
+        i.changes.map((ch) => ({ ...ch, by: i.by.name })),
+      );
     expect(changes).toEqual(
       expect.arrayContaining([
         { field: "ownerId", from: agent.user.name, to: colleague.user.name, by: agent.user.name },
