@@ -82,6 +82,8 @@ export const zCaseDetail = zCase.extend({
   followerIds: z.array(zId),
   links: z.array(zCaseLink),
   mergedCaseIds: z.array(zId),
+  /** A letter to the chief executive: GET /api/v1/executive/cases/:id has its stage, delegation and report. */
+  executiveLine: z.boolean(),
 });
 export type TCaseDetail = z.output<typeof zCaseDetail>;
 

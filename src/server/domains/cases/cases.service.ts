@@ -206,9 +206,10 @@ export const insertCasesInTransaction = async (
 /** Plain reads without a transaction (the detail is a snapshot, not a unit of work); extras are read alongside and dropped unless the case is visible. */
 export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string): Promise<TCaseDetail> => {
   const db = ctx.db;
-  const [view, { links, followerIds, mergedCaseIds }] = await Promise.all([
+  const [view, { links, followerIds, mergedCaseIds }, executiveId] = await Promise.all([
     visibleCaseView(db, actor, id),
     repo.extrasOf(db, id),
+    ctx.executiveLine.executiveOfCase(db, id),
   ]);
   const otherIds = links.map((l) => (l.caseId === id ? l.otherCaseId : l.caseId));
   const others = new Map((await repo.findViewsByIds(db, otherIds, actorId(actor))).map((v) => [v.c.id, v]));
@@ -216,6 +217,7 @@ export const getCase = async (ctx: ServiceContext, actor: AnyActor, id: string):
     ...presentCase(actor, view),
     followerIds,
     mergedCaseIds,
+    executiveLine: executiveId !== null,
     links: links.flatMap((l) => {
       const other = others.get(l.caseId === id ? l.otherCaseId : l.caseId);
       return other

@@ -1,6 +1,6 @@
 import { keepPreviousData, type QueryClient, useQuery } from "@tanstack/react-query";
 import type { LedgerGroup } from "../../../shared/contracts/remedies";
-import { ApiError, api, queryString } from "../../app/api-client";
+import { api, queryString } from "../../app/api-client";
 import type { Notice, RootCauseCategory } from "../../app/wire";
 import type {
   AuthorityLimit,
@@ -16,20 +16,15 @@ export const executiveCaseKey = (caseId: string) => ["executive-case", caseId] a
 export const remediesKey = (caseId: string) => ["case-remedies", caseId] as const;
 
 /**
- * The executive side of a case, or null for an ordinary case. Read again whenever the case moves on (its version),
- * since solving, reopening and owner changes move the executive stage too.
+ * The executive side of a case on the executive line (the case says whether it is, so an ordinary case asks
+ * nothing). Read again whenever the case moves on (its version), since solving, reopening and owner changes move
+ * the executive stage too.
  */
-export const useExecutiveCase = (caseId: string, version: number) =>
+export const useExecutiveCase = (caseId: string, version: number, onLine: boolean) =>
   useQuery({
     queryKey: [...executiveCaseKey(caseId), version],
-    queryFn: async (): Promise<ExecutiveCase | null> => {
-      try {
-        return await api<ExecutiveCase>(`/executive/cases/${caseId}`);
-      } catch (err) {
-        if (err instanceof ApiError && err.status === 404) return null;
-        throw err;
-      }
-    },
+    queryFn: async (): Promise<ExecutiveCase> => await api<ExecutiveCase>(`/executive/cases/${caseId}`),
+    enabled: onLine,
     placeholderData: keepPreviousData,
     retry: false,
   });

@@ -323,7 +323,7 @@ const useReadAlertsOf = (caseId: string, executiveId: string | undefined) => {
 };
 
 export const ExecutiveSection = ({ c, reportError }: { c: CaseDetail; reportError: string | undefined }) => {
-  const query = useExecutiveCase(c.id, c.version);
+  const query = useExecutiveCase(c.id, c.version, c.executiveLine);
   useReadAlertsOf(c.id, query.data?.executive.id);
   const [redelegating, setRedelegating] = useState(false);
   const [editingReport, setEditingReport] = useState(false);
