@@ -20,7 +20,7 @@ import { rootCausesRoutes } from "./domains/accountability/root-causes.routes";
 import { costOfFailureProcessor, rootCauseGuard } from "./domains/accountability/root-causes.service";
 import { auditRoutes } from "./domains/audit/audit.routes";
 import { authRoutes } from "./domains/auth/auth.routes";
-import { authenticate } from "./domains/auth/auth.service";
+import { authenticate, endSessionsOnDeactivation, signOut } from "./domains/auth/auth.service";
 import { brandingRoutes } from "./domains/branding/branding.routes";
 import { closeSolvedCasesJob } from "./domains/cases/cases.jobs";
 import { casesRoutes } from "./domains/cases/cases.routes";
@@ -139,6 +139,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     caseGuards: new CaseGuards(),
     deactivation: new DeactivationSteps(),
     executiveLine,
+    signOut,
     log,
   };
   app.decorate("ctx", ctx);
@@ -169,6 +170,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   ctx.deactivation.register(executiveLineDeactivationStep);
   ctx.deactivation.register(teamLeadHandover);
   ctx.deactivation.register(caseHandover(ctx));
+  ctx.deactivation.register(endSessionsOnDeactivation);
   events.register(costOfFailureProcessor);
   jobs.register(upstreamReportJob(ctx));
   events.register(executiveLineProcessor(ctx));

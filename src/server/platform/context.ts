@@ -8,6 +8,7 @@ import type { EventDispatcher } from "./events";
 import type { ExecutiveLine } from "./executive-line";
 import type { Jobs } from "./jobs";
 import type { PresenceBoard, RealtimeBus } from "./realtime";
+import type { SignOut } from "./sign-out";
 
 /** What every service function receives: the database and the platform parts, never HTTP. */
 export interface ServiceContext {
@@ -24,6 +25,8 @@ export interface ServiceContext {
   deactivation: DeactivationSteps;
   /** The executive line, as the email channel reaches it. */
   executiveLine: ExecutiveLine;
+  /** Ends an employee's sessions, as the users domain reaches the auth domain. */
+  signOut: SignOut;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { apiTokens, loginAttempts, passwordResets, sessions } from "../../db/schema/index";
 
@@ -16,8 +16,11 @@ export const deleteSession = async (db: DbOrTx, tokenHash: string): Promise<void
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 };
 
-export const deleteSessionsOf = async (db: DbOrTx, userId: string): Promise<void> => {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+/** Ends the user's sessions, all of them or all but the one whose hash is `except`. */
+export const deleteSessionsOf = async (db: DbOrTx, userId: string, except?: string): Promise<void> => {
+  await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), except ? ne(sessions.tokenHash, except) : undefined));
 };
 
 export const deleteExpiredSessions = async (db: DbOrTx, now: Date): Promise<void> => {
@@ -63,6 +66,16 @@ export const findToken = async (db: DbOrTx, id: string): Promise<ApiTokenRow | u
 
 export const revokeToken = async (db: DbOrTx, id: string, now: Date): Promise<ApiTokenRow | undefined> =>
   (await db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning())[0];
+
+/** Revokes every live token of the user; answers the ids revoked. */
+export const revokeTokensOf = async (db: DbOrTx, userId: string, now: Date): Promise<string[]> =>
+  (
+    await db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id })
+  ).map((r) => r.id);
 
 export type CredentialOwner = {
   credentialId: string;

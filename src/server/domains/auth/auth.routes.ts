@@ -9,10 +9,16 @@ import {
   zSession,
 } from "../../../shared/contracts/auth";
 import { zIdParams, zOk } from "../../../shared/contracts/common";
-import { zApiToken, zCreateApiTokenInput, zCreatedApiToken } from "../../../shared/contracts/people";
+import {
+  zApiToken,
+  zChangePasswordInput,
+  zCreateApiTokenInput,
+  zCreatedApiToken,
+} from "../../../shared/contracts/people";
 import { CSRF_COOKIE, requireActor, SESSION_COOKIE } from "../../platform/http";
 import { getUser } from "../users/users.service";
 import {
+  changeOwnPassword,
   confirmPasswordReset,
   createApiToken,
   listApiTokens,
@@ -103,6 +109,23 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
     async (req) => {
       const actor = requireActor(req);
       return { user: await getUser(app.ctx, actor, actor.id), csrfToken: req.csrfToken ?? "" };
+    },
+  );
+  r.post(
+    "/api/v1/me/password",
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description:
+          "Changes the caller's password. Needs the current password; ends every other session of the caller (this one stays signed in).",
+        body: zChangePasswordInput,
+        response: { 200: zOk },
+      },
+    },
+    async (req) => {
+      await changeOwnPassword(app.ctx, requireActor(req), req.body, req.cookies[SESSION_COOKIE]);
+      return { ok: true as const };
     },
   );
   r.get(

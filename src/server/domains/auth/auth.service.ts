@@ -1,15 +1,23 @@
 import type { z } from "zod";
-import type { TUser, zApiToken, zCreateApiTokenInput } from "../../../shared/contracts/people";
+import type { TChangePasswordInput, TUser, zApiToken, zCreateApiTokenInput } from "../../../shared/contracts/people";
 import type { ApiTokenScope } from "../../../shared/domain";
-import type { Actor } from "../../platform/actor";
+import { type Actor, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
+import type { DeactivationStep } from "../../platform/deactivation";
 import { AppError, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
-import type { Authentication, RefusedCredential } from "../../platform/http";
+import { type Authentication, type RefusedCredential, tokenAllows } from "../../platform/http";
 import { ensureVisible } from "../../platform/policy";
 import { randomToken, sha256 } from "../../platform/secrets";
+import type { SignOut } from "../../platform/sign-out";
 import { enqueueSystemMail, systemMailAvailable } from "../email/system-mail.service";
-import { findActiveUserByEmail, presentUser, setOwnPassword, verifyCredentials } from "../users/users.service";
+import {
+  findActiveUserByEmail,
+  isCurrentPassword,
+  presentUser,
+  setOwnPassword,
+  verifyCredentials,
+} from "../users/users.service";
 import { apiTokensPolicy } from "./auth.policy";
 import * as repo from "./auth.repository";
 
@@ -107,7 +115,8 @@ export const createApiToken = async (
   if (input.scopes.includes("admin") && actor.role !== "admin") {
     throw new AppError("FORBIDDEN", "Only admins create tokens with the admin scope", "scopes");
   }
-  if (actor.scopes && !input.scopes.every((s) => actor.scopes?.includes(s))) {
+  const own = actor.scopes;
+  if (own && !input.scopes.every((s) => tokenAllows(own, s))) {
     throw new AppError("FORBIDDEN", "A token cannot create a token with more scopes than its own", "scopes");
   }
   const secret = randomToken();
@@ -207,7 +216,10 @@ export const requestPasswordReset = async (ctx: ServiceContext, email: string, i
   });
 };
 
-/** Sets the new password for the link's owner and signs them out everywhere; the link is spent. */
+/**
+ * Sets the new password for the link's owner, signs them out everywhere and revokes their API tokens (whoever
+ * could read their mail may have made some); the link is spent.
+ */
 export const confirmPasswordReset = async (
   ctx: ServiceContext,
   input: { token: string; password: string },
@@ -216,9 +228,53 @@ export const confirmPasswordReset = async (
     const userId = await repo.consumePasswordReset(tx, sha256(input.token), new Date());
     if (!userId || !(await setOwnPassword(tx, userId, input.password))) return false;
     await repo.deleteSessionsOf(tx, userId);
+    const revoked = await repo.revokeTokensOf(tx, userId, new Date());
+    await recordEvents(
+      tx,
+      SYSTEM,
+      revoked.map((tokenId) => ({
+        type: "api_token.revoked",
+        aggregateType: "user",
+        aggregateId: userId,
+        payload: { before: { tokenId, revokedAt: null }, after: { tokenId, reason: "password reset by email" } },
+      })),
+    );
     return true;
   });
   if (!done) {
     throw new AppError("VALIDATION_FAILED", "This reset link is invalid, used or expired; ask for a new one", "token");
   }
+};
+
+/**
+ * The caller changes their own password: the current one is required (a session left open on a shared computer
+ * must not be enough), and every other session of theirs ends; the one making the change stays signed in.
+ */
+export const changeOwnPassword = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  input: TChangePasswordInput,
+  currentSessionToken: string | undefined,
+): Promise<void> => {
+  if (!(await isCurrentPassword(ctx.db, actor.id, input.currentPassword))) {
+    throw new AppError("VALIDATION_FAILED", "That is not your current password", "currentPassword");
+  }
+  await inTransaction(ctx, async (tx) => {
+    if (!(await setOwnPassword(tx, actor.id, input.newPassword))) throw notFound("User");
+    await repo.deleteSessionsOf(tx, actor.id, currentSessionToken ? sha256(currentSessionToken) : undefined);
+  });
+};
+
+/** How the users domain ends an employee's sessions (an admin set their password). */
+export const signOut: SignOut = {
+  everywhere: async (tx, userId) => await repo.deleteSessionsOf(tx, userId),
+};
+
+/** On deactivation: the leaver's sessions end with it (their API tokens stop working with their account). */
+export const endSessionsOnDeactivation: DeactivationStep = {
+  name: "auth.sessions",
+  apply: async (tx, _actor, leaver) => {
+    await repo.deleteSessionsOf(tx, leaver.id);
+    return {};
+  },
 };

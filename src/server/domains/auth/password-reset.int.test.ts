@@ -95,6 +95,16 @@ describe("password reset by emailed link", () => {
     expect(sink.received.some((m) => m.envelope.to.includes(known.user.email))).toBe(true);
   });
 
+  it("revokes the employee's API tokens: whoever read the mailbox may have made some", async () => {
+    const u = await makeUser(t.app, { role: "agent", password: PASSWORD });
+    expect((await u.call({ method: "GET", url: "/api/v1/me/tokens" })).statusCode).toBe(200);
+    await requestReset(u.user.email);
+    expect((await confirm(tokenOf(await linkMailedTo(u.user.email)), "after the reset now")).statusCode).toBe(200);
+    const refused = await u.call({ method: "GET", url: "/api/v1/me/tokens" });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json().error.message).toMatch(/revoked/);
+  });
+
   it("a newer link voids the older one, and an expired link is refused", async () => {
     const u = await makeUser(t.app, { role: "agent", password: PASSWORD });
     await requestReset(u.user.email);
