@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../../test/app";
 import { makeUser, type TestUser } from "../../../../test/factories";
@@ -162,5 +163,28 @@ describe("password change and sessions", () => {
       sql`SELECT count(*)::int AS n FROM sessions WHERE user_id = ${u.user.id}`,
     );
     expect(left.rows[0]?.n).toBe(0);
+  });
+});
+
+describe("names refuse line breaks and bidi controls", () => {
+  it("answers 400 naming the field for an employee's or a contact's name", async () => {
+    const u = await makeUser(t.app, { role: "agent" });
+    const bad = fc.constantFrom("\r\n", "\n", "\u202e", "\u2066", "\u200f", "\u061c");
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 20 }), bad, async (rest, control) => {
+        const name = `Mallory${control}${rest}`;
+        const own = await u.call({ method: "PATCH", url: "/api/v1/me", payload: { name } });
+        expect(own.statusCode).toBe(400);
+        expect(own.json().error.field).toBe("name");
+        const contact = await u.call({
+          method: "POST",
+          url: "/api/v1/contacts",
+          payload: { name, emails: [`${crypto.randomUUID()}@c.test`] },
+        });
+        expect(contact.statusCode).toBe(400);
+        expect(contact.json().error.field).toBe("name");
+      }),
+      { numRuns: 12 },
+    );
   });
 });
