@@ -36,6 +36,7 @@ import { closeEmail } from "./domains/email/email.channels";
 import { emailJobs } from "./domains/email/email.jobs";
 import { emailRoutes } from "./domains/email/email.routes";
 import { outboundMailProcessor } from "./domains/email/outbound.processor";
+import { enqueueSystemMail, systemMailAvailable } from "./domains/email/system-mail.service";
 import { executiveAlertsProcessor } from "./domains/executive/alerts.processor";
 import { cancelVerificationPromiseJob } from "./domains/executive/executive.jobs";
 import { executiveRoutes } from "./domains/executive/executive.routes";
@@ -61,6 +62,7 @@ import { teamLeadHandover } from "./domains/teams/teams.service";
 import { usersRoutes } from "./domains/users/users.routes";
 import { viewsRoutes } from "./domains/views/views.routes";
 import { webformRoutes } from "./domains/webform/webform.routes";
+import { AfterResponse, installAfterResponse } from "./platform/after-response";
 import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
 import { CaseGuards } from "./platform/case-guards";
@@ -140,6 +142,11 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     deactivation: new DeactivationSteps(),
     executiveLine,
     signOut,
+    systemMail: {
+      available: async () => await systemMailAvailable(ctx),
+      enqueue: async (tx, mail) => await enqueueSystemMail(ctx, tx, mail),
+    },
+    afterResponse: new AfterResponse(log),
     log,
   };
   app.decorate("ctx", ctx);
@@ -195,6 +202,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     }),
   );
   installCustomerAuthentication(app, async (token) => await authenticateCustomer(ctx, token));
+  installAfterResponse(app, ctx.afterResponse);
   app.addHook("onSend", async (_req, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
@@ -277,6 +285,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   }
 
   app.addHook("onClose", async () => {
+    await ctx.afterResponse.settled();
     await jobs.stop();
     await events.close();
     await realtime.close();

@@ -210,6 +210,7 @@ const MATRIX: Record<string, Entry> = {
         remoteAddress: `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1`,
       });
       expect(sent.statusCode).toBe(202);
+      await t.app.ctx.afterResponse.settled();
       const mail = await t.app.ctx.db.execute<{ body_text: string }>(
         sql`SELECT body_text FROM outbound_messages WHERE ${u.user.email} = ANY("to") AND purpose = 'password_reset'`,
       );
@@ -321,6 +322,17 @@ const MATRIX: Record<string, Entry> = {
   "GET /api/v1/contacts/:id": {
     prepare: async () => ({ url: `/api/v1/contacts/${(await caseOfAgent()).requester.id}` }),
     expect: { default: staff },
+  },
+  "POST /api/v1/contact-email-confirmations": {
+    prepare: async () => {
+      const token = uniq("confirm-token");
+      const contactId = (await makeContact(t.app)).id;
+      await t.app.ctx.db.execute(sql`
+        INSERT INTO contact_email_confirmations (contact_id, email, emails, token_hash, expires_at)
+        VALUES (${contactId}, ${`${uniq()}@confirmed.test`}, '{}'::text[], ${sha256(token)}, now() + interval '1 hour')`);
+      return { payload: { token } };
+    },
+    expect: everyone,
   },
   "PATCH /api/v1/contacts/:id": {
     prepare: async () => ({

@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { Db, Tx } from "../db/connection";
+import type { AfterResponse } from "./after-response";
 import type { BlobStore } from "./blob-store";
 import type { CaseGuards } from "./case-guards";
 import type { DeactivationSteps } from "./deactivation";
@@ -9,6 +10,7 @@ import type { ExecutiveLine } from "./executive-line";
 import type { Jobs } from "./jobs";
 import type { PresenceBoard, RealtimeBus } from "./realtime";
 import type { SignOut } from "./sign-out";
+import type { SystemMailer } from "./system-mail";
 
 /** What every service function receives: the database and the platform parts, never HTTP. */
 export interface ServiceContext {
@@ -27,6 +29,10 @@ export interface ServiceContext {
   executiveLine: ExecutiveLine;
   /** Ends an employee's sessions, as the users domain reaches the auth domain. */
   signOut: SignOut;
+  /** System mail, as domains the email domain depends on reach it. */
+  systemMail: SystemMailer;
+  /** Work requests leave for after their answer (constant-time answers). */
+  afterResponse: AfterResponse;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -15,6 +15,7 @@ import {
   zCreateApiTokenInput,
   zCreatedApiToken,
 } from "../../../shared/contracts/people";
+import { afterResponse } from "../../platform/after-response";
 import { CSRF_COOKIE, requireActor, SESSION_COOKIE } from "../../platform/http";
 import { getUser } from "../users/users.service";
 import {
@@ -82,7 +83,8 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       },
     },
     async (req, reply) => {
-      await requestPasswordReset(app.ctx, req.body.email, req.ip);
+      const { work } = await requestPasswordReset(app.ctx, req.body.email, req.ip);
+      afterResponse(req, work);
       return reply.status(202).send({ message: PASSWORD_RESET_SENT });
     },
   );

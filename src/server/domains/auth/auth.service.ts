@@ -174,10 +174,15 @@ export const PASSWORD_RESET_SENT =
   "If an active account uses this address, we emailed it a link to choose a new password. The link works once, for 60 minutes.";
 
 /**
- * Emails a single-use reset link to an active employee. The answer never tells whether the
- * address belongs to anyone; more than a few links an hour for one person are silently not sent.
+ * Refuses a reset request outright only for reasons that say nothing about the address (mail not set up, too many
+ * requests from the network); answers `work`, which the caller runs after answering, so known and unknown
+ * addresses take the same time.
  */
-export const requestPasswordReset = async (ctx: ServiceContext, email: string, ip: string): Promise<void> => {
+export const requestPasswordReset = async (
+  ctx: ServiceContext,
+  email: string,
+  ip: string,
+): Promise<{ work: () => Promise<void> }> => {
   if (!(await systemMailAvailable(ctx))) {
     throw new AppError(
       "UNAVAILABLE",
@@ -188,6 +193,15 @@ export const requestPasswordReset = async (ctx: ServiceContext, email: string, i
   if ((await repo.countResetsSince(ctx.db, { ip }, since)) >= RESETS_PER_IP_PER_HOUR) {
     throw new AppError("RATE_LIMITED", "Too many reset requests from your network; try again in an hour");
   }
+  return { work: async () => await mailPasswordReset(ctx, email, ip) };
+};
+
+/**
+ * Emails a single-use reset link to an active employee (a newer link voids the older ones); more than a few links
+ * an hour for one person are silently not sent.
+ */
+const mailPasswordReset = async (ctx: ServiceContext, email: string, ip: string): Promise<void> => {
+  const since = new Date(Date.now() - HOUR_MS);
   const user = await findActiveUserByEmail(ctx.db, email);
   if (!user || (await repo.countResetsSince(ctx.db, { userId: user.id }, since)) >= RESETS_PER_USER_PER_HOUR) return;
   const token = randomToken();

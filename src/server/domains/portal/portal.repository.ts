@@ -4,7 +4,12 @@ import { portalMagicLinks, portalSessions } from "../../db/schema/index";
 
 export type MagicLinkRow = typeof portalMagicLinks.$inferSelect;
 
+/** A new link makes the contact's earlier unused links useless. */
 export const insertMagicLink = async (db: DbOrTx, values: typeof portalMagicLinks.$inferInsert): Promise<void> => {
+  await db
+    .update(portalMagicLinks)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(portalMagicLinks.contactId, values.contactId), isNull(portalMagicLinks.usedAt)));
   await db.insert(portalMagicLinks).values(values);
 };
 

@@ -82,11 +82,15 @@ export const authenticateCustomer = async (
 };
 
 /**
- * Emails a single-use sign-in link to a contact. The answer is the same for known and unknown
- * addresses; beyond the per-contact hourly limit links are silently not sent, beyond the per-IP
- * limit the request is refused (which says nothing about the address).
+ * Refuses a sign-in link request outright only for reasons that say nothing about the address (mail not set up,
+ * too many requests from the network); answers `work`, which the caller runs after answering, so known and unknown
+ * addresses take the same time.
  */
-export const requestMagicLink = async (ctx: ServiceContext, input: TMagicLinkRequest, ip: string): Promise<void> => {
+export const requestMagicLink = async (
+  ctx: ServiceContext,
+  input: TMagicLinkRequest,
+  ip: string,
+): Promise<{ work: () => Promise<void> }> => {
   if (!outboundMailConfigured(ctx)) {
     throw new AppError("FORBIDDEN", "Signing in by email is not set up here; reply to our emails instead");
   }
@@ -94,6 +98,15 @@ export const requestMagicLink = async (ctx: ServiceContext, input: TMagicLinkReq
   if ((await repo.countLinksSince(ctx.db, { ip }, since)) >= ctx.config.portal.linksPerHour * 10) {
     throw new AppError("RATE_LIMITED", "Too many sign-in requests from your network; try again in an hour");
   }
+  return { work: async () => await mailMagicLink(ctx, input, ip) };
+};
+
+/**
+ * Emails a single-use sign-in link to a contact; it voids their earlier unused links. Beyond the per-contact hourly
+ * limit links are silently not sent.
+ */
+const mailMagicLink = async (ctx: ServiceContext, input: TMagicLinkRequest, ip: string): Promise<void> => {
+  const since = new Date(Date.now() - HOUR_MS);
   const contact = await findContactByEmail(ctx.db, input.email);
   if (
     !contact ||
