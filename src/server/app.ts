@@ -80,6 +80,7 @@ import {
   validatorCompiler,
 } from "./platform/http";
 import { defineJob, Jobs } from "./platform/jobs";
+import { installRateLimits } from "./platform/rate-limit";
 import { InProcessBus, PostgresBus, PresenceBoard, type RealtimeBus, realtimeProcessor } from "./platform/realtime";
 
 export interface BuildOptions {
@@ -111,7 +112,14 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: false,
+    /* A hop count trusts the nearest `n` proxies, whatever their addresses; a list trusts only those. */
+    trustProxy:
+      typeof config.trustProxy === "number"
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
   });
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
@@ -194,6 +202,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   enforceRouteAccessDeclared(app);
   installErrorHandler(app);
   await app.register(fastifyCookie);
+  await installRateLimits(app, config);
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxAttachmentBytes, files: 1, fields: 10 } });
   installAuthentication(app, async (req) =>
     authenticate(ctx, {

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, ne, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { apiTokens, loginAttempts, passwordResets, sessions } from "../../db/schema/index";
 
@@ -31,21 +31,23 @@ export const recordLoginAttempt = async (db: DbOrTx, email: string, ip: string, 
   await db.insert(loginAttempts).values({ email, ip, succeeded: succeeded ? 1 : 0 });
 };
 
+/** Failed sign-ins for this account from this address since `since`: how many and the latest. */
 export const recentFailures = async (db: DbOrTx, email: string, ip: string, since: Date) => {
   const [row] = await db
     .select({
-      byEmail: sql<number>`count(*) FILTER (WHERE ${loginAttempts.email} = ${email})::int`,
-      byIp: sql<number>`count(*) FILTER (WHERE ${loginAttempts.ip} = ${ip})::int`,
+      count: sql<number>`count(*)::int`,
+      last: sql<string | null>`max(${loginAttempts.createdAt})`,
     })
     .from(loginAttempts)
     .where(
       and(
         eq(loginAttempts.succeeded, 0),
         gt(loginAttempts.createdAt, since),
-        or(eq(loginAttempts.email, email), eq(loginAttempts.ip, ip)),
+        eq(loginAttempts.email, email),
+        eq(loginAttempts.ip, ip),
       ),
     );
-  return { byEmail: row?.byEmail ?? 0, byIp: row?.byIp ?? 0 };
+  return { count: row?.count ?? 0, last: row?.last ? new Date(row.last) : null };
 };
 
 export const insertToken = async (db: DbOrTx, values: typeof apiTokens.$inferInsert): Promise<ApiTokenRow> => {
@@ -114,19 +116,6 @@ export const findSessionOwner = async (
       FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
       WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now.toISOString()}::timestamptz`)
   ).rows[0];
-
-export const countResetsSince = async (db: DbOrTx, by: { userId: string } | { ip: string }, since: Date) => {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(passwordResets)
-    .where(
-      and(
-        "userId" in by ? eq(passwordResets.userId, by.userId) : eq(passwordResets.ip, by.ip),
-        gt(passwordResets.createdAt, since),
-      ),
-    );
-  return row?.n ?? 0;
-};
 
 /** A new link makes the user's earlier unused links useless. */
 export const insertPasswordReset = async (db: DbOrTx, values: typeof passwordResets.$inferInsert): Promise<void> => {

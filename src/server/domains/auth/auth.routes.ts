@@ -40,6 +40,7 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       schema: { tags, security: [], body: zLoginInput, response: { 200: zSession } },
     },
     async (req, reply) => {
+      await app.limiters.loginPerIp(req, reply, req.ip);
       const result = await login(app.ctx, req.body, req.ip);
       reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         path: "/",
@@ -83,6 +84,8 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       },
     },
     async (req, reply) => {
+      await app.limiters.passwordResetPerIp(req, reply, req.ip);
+      await app.limiters.passwordResetPerAddress(req, reply, req.body.email);
       const { work } = await requestPasswordReset(app.ctx, req.body.email, req.ip);
       afterResponse(req, work);
       return reply.status(202).send({ message: PASSWORD_RESET_SENT });

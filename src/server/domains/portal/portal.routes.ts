@@ -61,6 +61,8 @@ export const portalRoutes = async (app: FastifyInstance): Promise<void> => {
       },
     },
     async (req, reply) => {
+      await app.limiters.magicLinkPerIp(req, reply, req.ip);
+      await app.limiters.magicLinkPerAddress(req, reply, req.body.email);
       const { work } = await requestMagicLink(app.ctx, req.body, req.ip);
       afterResponse(req, work);
       return reply.status(202).send({ message: MAGIC_LINK_SENT });
