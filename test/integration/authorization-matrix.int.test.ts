@@ -197,7 +197,10 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: "ok", anonymous: "ok" },
   },
   "POST /api/v1/auth/password-reset": {
-    prepare: async () => ({ payload: { email: `${uniq()}@nobody.test` } }),
+    prepare: async () => ({
+      payload: { email: `${uniq()}@nobody.test` },
+      remoteAddress: `10.76.${Math.floor(Math.random() * 250)}.1`,
+    }),
     expect: { default: "ok", anonymous: "ok" },
   },
   "POST /api/v1/auth/password-reset/confirm": {
