@@ -35,7 +35,7 @@ export const ContactPage = () => {
       <Group justify="space-between">
         <Stack gap={0}>
           <Text size="xs" c="dimmed">
-            <Anchor size="xs" renderRoot={(props) => <Link {...props} to="/contacts" />}>
+            <Anchor size="xs" underline="always" renderRoot={(props) => <Link {...props} to="/contacts" />}>
               Contacts
             </Anchor>{" "}
             / contact
