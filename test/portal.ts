@@ -19,7 +19,9 @@ export interface Customer {
 }
 
 /** Sends the mail that is due now, as the delivery job would. */
+/** Sends the queued mail, once the work requests left for after their answers (sign-in links) has run. */
 export const sendDueMail = async (app: FastifyInstance): Promise<void> => {
+  await app.ctx.afterResponse.settled();
   await app.ctx.events.drain();
   for (const id of await dueOutbound(app.ctx, 100)) await deliverOutbound(app.ctx, id);
 };

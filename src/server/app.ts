@@ -18,7 +18,7 @@ import { rootCausesRoutes } from "./domains/accountability/root-causes.routes";
 import { costOfFailureProcessor, rootCauseGuard } from "./domains/accountability/root-causes.service";
 import { auditRoutes } from "./domains/audit/audit.routes";
 import { authRoutes } from "./domains/auth/auth.routes";
-import { authenticate } from "./domains/auth/auth.service";
+import { authenticate, endSessionsOnDeactivation, signOut } from "./domains/auth/auth.service";
 import { brandingRoutes } from "./domains/branding/branding.routes";
 import { closeSolvedCasesJob } from "./domains/cases/cases.jobs";
 import { casesRoutes } from "./domains/cases/cases.routes";
@@ -34,6 +34,7 @@ import { closeEmail } from "./domains/email/email.channels";
 import { emailJobs } from "./domains/email/email.jobs";
 import { emailRoutes } from "./domains/email/email.routes";
 import { outboundMailProcessor } from "./domains/email/outbound.processor";
+import { enqueueSystemMail, systemMailAvailable } from "./domains/email/system-mail.service";
 import { executiveAlertsProcessor } from "./domains/executive/alerts.processor";
 import { cancelVerificationPromiseJob } from "./domains/executive/executive.jobs";
 import { executiveRoutes } from "./domains/executive/executive.routes";
@@ -59,6 +60,7 @@ import { teamLeadHandover } from "./domains/teams/teams.service";
 import { usersRoutes } from "./domains/users/users.routes";
 import { viewsRoutes } from "./domains/views/views.routes";
 import { webformRoutes } from "./domains/webform/webform.routes";
+import { AfterResponse, installAfterResponse } from "./platform/after-response";
 import { auditProcessor } from "./platform/audit";
 import { databaseBlobStore } from "./platform/blob-store";
 import { CaseGuards } from "./platform/case-guards";
@@ -76,6 +78,7 @@ import {
   validatorCompiler,
 } from "./platform/http";
 import { defineJob, Jobs } from "./platform/jobs";
+import { installRateLimits } from "./platform/rate-limit";
 import { InProcessBus, PostgresBus, PresenceBoard, type RealtimeBus, realtimeProcessor } from "./platform/realtime";
 import { installSecurityHeaders } from "./platform/security-headers";
 import { serveWebApp } from "./platform/web-app";
@@ -109,7 +112,14 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   const app = Fastify({
     logger: logger ? { level: config.logLevel } : false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: false,
+    /* A hop count trusts the nearest `n` proxies, whatever their addresses; a list trusts only those. */
+    trustProxy:
+      typeof config.trustProxy === "number"
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
     ajv: { customOptions: { removeAdditional: false } },
   });
   const log = (msg: string, err?: unknown) => app.log.error({ err }, msg);
@@ -139,6 +149,12 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
     caseGuards: new CaseGuards(),
     deactivation: new DeactivationSteps(),
     executiveLine,
+    signOut,
+    systemMail: {
+      available: async () => await systemMailAvailable(ctx),
+      enqueue: async (tx, mail) => await enqueueSystemMail(ctx, tx, mail),
+    },
+    afterResponse: new AfterResponse(log),
     log,
   };
   app.decorate("ctx", ctx);
@@ -169,6 +185,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   ctx.deactivation.register(executiveLineDeactivationStep);
   ctx.deactivation.register(teamLeadHandover);
   ctx.deactivation.register(caseHandover(ctx));
+  ctx.deactivation.register(endSessionsOnDeactivation);
   events.register(costOfFailureProcessor);
   jobs.register(upstreamReportJob(ctx));
   events.register(executiveLineProcessor(ctx));
@@ -185,6 +202,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   enforceRouteAccessDeclared(app);
   installErrorHandler(app);
   await app.register(fastifyCookie);
+  await installRateLimits(app, config);
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxAttachmentBytes, files: 1, fields: 10 } });
   installAuthentication(app, async (req) =>
     authenticate(ctx, {
@@ -194,6 +212,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   );
   installCustomerAuthentication(app, async (token) => await authenticateCustomer(ctx, token));
   await installSecurityHeaders(app, config);
+  installAfterResponse(app, ctx.afterResponse);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -264,6 +283,7 @@ export const buildApp = async ({ config, database, logger = false }: BuildOption
   if (existsSync(join(WEB_DIST, "index.html"))) await serveWebApp(app, WEB_DIST);
 
   app.addHook("onClose", async () => {
+    await ctx.afterResponse.settled();
     await jobs.stop();
     await events.close();
     await realtime.close();

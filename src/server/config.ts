@@ -53,6 +53,27 @@ const zEnv = z.object({
         .filter((s) => s.length > 0),
     )
     .refine((list) => list.every(isAddressRange), "comma-separated IP addresses or CIDR ranges"),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits, sign-in delays, audit): empty
+   * (default) trusts none, a number trusts that many hops, a list trusts those addresses or CIDR ranges.
+   */
+  EXTRAMILE_TRUST_PROXY: z
+    .string()
+    .default("")
+    .transform((v) => v.trim())
+    .refine(
+      (v) =>
+        v === "" ||
+        /^\d{1,2}$/.test(v) ||
+        v
+          .split(",")
+          .map((s) => s.trim())
+          .every((s) => s.length > 0 && isAddressRange(s)),
+      "a hop count (e.g. 1) or comma-separated IP addresses or CIDR ranges (e.g. 10.0.0.0/8)",
+    )
+    .transform((v): false | number | string[] =>
+      v === "" ? false : /^\d+$/.test(v) ? Number(v) : v.split(",").map((s) => s.trim()),
+    ),
   EXTRAMILE_VERIFICATION_BUSINESS_DAYS: z.coerce.number().int().min(1).max(60).default(3),
   EXTRAMILE_VERIFICATION_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   EXTRAMILE_REPEAT_FAILURE_THRESHOLD: z.coerce.number().int().min(2).max(1000).default(3),
@@ -89,6 +110,8 @@ export interface Config {
   maxAttachmentBytes: number;
   solvedCloseDays: number;
   loginMaxFailures: number;
+  /** X-Forwarded-For trust: false (none), a hop count, or the proxies' addresses/CIDR ranges. */
+  trustProxy: false | number | string[];
   jobs: boolean;
   /** Minutes before a promise is due that its owner is reminded. */
   commitmentReminderMinutes: number;
@@ -163,6 +186,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     maxAttachmentBytes: Math.round(e.EXTRAMILE_MAX_ATTACHMENT_MB * 1024 * 1024),
     solvedCloseDays: e.EXTRAMILE_SOLVED_CLOSE_DAYS,
     loginMaxFailures: e.EXTRAMILE_LOGIN_MAX_FAILURES,
+    trustProxy: e.EXTRAMILE_TRUST_PROXY,
     jobs: e.EXTRAMILE_JOBS,
     commitmentReminderMinutes: e.EXTRAMILE_COMMITMENT_REMINDER_MINUTES,
     cracks: {

@@ -86,11 +86,48 @@ describe("sessions", () => {
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
     expect(unknown.json()).toEqual(wrong.json());
-    await login(u.user.email, "not it", "10.0.0.4");
-    await login(u.user.email, "not it", "10.0.0.5");
-    const limited = await login(u.user.email, "a long enough secret", "10.0.0.6");
-    expect(limited.statusCode).toBe(429);
-    expect(limited.json().error.code).toBe("RATE_LIMITED");
+  });
+
+  it("slows down guesses for one account from one address, without locking the owner out", async () => {
+    const u = await makeUser(t.app, { role: "admin", password: "a long enough secret" });
+    for (let i = 0; i < 3; i++) expect((await login(u.user.email, "guess", "10.0.1.66")).statusCode).toBe(401);
+    const slowed = await login(u.user.email, "a long enough secret", "10.0.1.66");
+    expect(slowed.statusCode).toBe(429);
+    expect(slowed.json().error.code).toBe("RATE_LIMITED");
+    const owner = await login(u.user.email, "a long enough secret", "10.0.2.7");
+    expect(owner.statusCode).toBe(200);
+    /* Unknown addresses are slowed the same way. */
+    const nobody = `${uniq()}@nowhere.test`;
+    for (let i = 0; i < 3; i++) expect((await login(nobody, "guess", "10.0.1.67")).statusCode).toBe(401);
+    expect((await login(nobody, "guess", "10.0.1.67")).statusCode).toBe(429);
+    /* The wait is a delay, not a lock: once it has passed, the next try is heard. */
+    await t.app.ctx.db.execute(
+      sql`UPDATE login_attempts SET created_at = created_at - interval '2 minutes' WHERE email = ${u.user.email}`,
+    );
+    expect((await login(u.user.email, "a long enough secret", "10.0.1.66")).statusCode).toBe(200);
+  });
+
+  it("limits sign-in attempts per client address, the address EXTRAMILE_TRUST_PROXY resolves", async () => {
+    const proxied = await startTestApp({ loginMaxFailures: 1, trustProxy: ["10.250.0.0/16"] });
+    try {
+      const attempt = (client: string, from = "10.250.0.1") =>
+        proxied.app.inject({
+          method: "POST",
+          url: "/api/v1/auth/login",
+          payload: { email: `${uniq()}@nowhere.test`, password: "x" },
+          remoteAddress: from,
+          headers: { "x-forwarded-for": client },
+        });
+      for (let i = 0; i < 10; i++) expect((await attempt("203.0.113.9")).statusCode).toBe(401);
+      expect((await attempt("203.0.113.9")).statusCode).toBe(429);
+      /* Another customer behind the same load balancer is not affected. */
+      expect((await attempt("203.0.113.10")).statusCode).toBe(401);
+      /* An untrusted sender cannot pick its address: the header is ignored and the socket address counts. */
+      for (let i = 0; i < 10; i++) await attempt(`198.51.100.${i}`, "192.0.2.1");
+      expect((await attempt("198.51.100.200", "192.0.2.1")).statusCode).toBe(429);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("stores passwords as salted scrypt hashes, never in clear", async () => {

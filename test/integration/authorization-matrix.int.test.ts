@@ -106,8 +106,28 @@ const everyone = { default: "ok", anonymous: "ok", customer: "ok" } as const;
 type Prepared = Omit<InjectOptions, "headers"> & { headers?: Record<string, string> };
 interface Entry {
   prepare: () => Promise<Prepared>;
+  /** What each caller gets with a token that has the scope the route needs (and through the portal/anonymously). */
   expect: Partial<Record<Role, Outcome>> & { default: Outcome };
+  /** The token scope the route needs beyond read (GET) and write (other methods): user administration etc. */
+  scope?: "admin";
 }
+
+type Scope = "read" | "write" | "admin";
+/** Every token an employee can hold: each non-empty combination of scopes (a demoted admin may keep "admin"). */
+const SCOPE_SETS: Scope[][] = [
+  ["read"],
+  ["write"],
+  ["admin"],
+  ["read", "write"],
+  ["read", "admin"],
+  ["write", "admin"],
+  ["read", "write", "admin"],
+];
+type StaffRole = Exclude<Role, "anonymous" | "customer">;
+const STAFF_ROLES = ROLES.filter((r): r is StaffRole => r !== "anonymous" && r !== "customer");
+/** tokens[role][scopes.join("+")]: a live token of that matrix employee with exactly those scopes. */
+const tokens = {} as Record<StaffRole, Record<string, string>>;
+const MATRIX_PASSWORD = "matrix passphrase";
 
 const caseOfAgent = async () => await makeCase(t.app, who.agent.user.id);
 const staff: Outcome = "ok";
@@ -177,7 +197,10 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: "ok", anonymous: "ok" },
   },
   "POST /api/v1/auth/password-reset": {
-    prepare: async () => ({ payload: { email: `${uniq()}@nobody.test` } }),
+    prepare: async () => ({
+      payload: { email: `${uniq()}@nobody.test` },
+      remoteAddress: `10.76.${Math.floor(Math.random() * 250)}.1`,
+    }),
     expect: { default: "ok", anonymous: "ok" },
   },
   "POST /api/v1/auth/password-reset/confirm": {
@@ -187,8 +210,10 @@ const MATRIX: Record<string, Entry> = {
         method: "POST",
         url: "/api/v1/auth/password-reset",
         payload: { email: u.user.email },
+        remoteAddress: `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.1`,
       });
       expect(sent.statusCode).toBe(202);
+      await t.app.ctx.afterResponse.settled();
       const mail = await t.app.ctx.db.execute<{ body_text: string }>(
         sql`SELECT body_text FROM outbound_messages WHERE ${u.user.email} = ANY("to") AND purpose = 'password_reset'`,
       );
@@ -199,6 +224,12 @@ const MATRIX: Record<string, Entry> = {
   },
   "POST /api/v1/auth/logout": { prepare: async () => ({}), expect: { default: staff } },
   "GET /api/v1/auth/session": { prepare: async () => ({}), expect: { default: staff } },
+  "GET /api/v1/me": { prepare: async () => ({}), expect: { default: staff } },
+  "PATCH /api/v1/me": { prepare: async () => ({ payload: { timeZone: "UTC" } }), expect: { default: staff } },
+  "POST /api/v1/me/password": {
+    prepare: async () => ({ payload: { currentPassword: MATRIX_PASSWORD, newPassword: MATRIX_PASSWORD } }),
+    expect: { default: staff },
+  },
   "GET /api/v1/me/tokens": { prepare: async () => ({}), expect: { default: staff } },
   "POST /api/v1/me/tokens": {
     prepare: async () => ({ payload: { name: "ci", scopes: ["read"] } }),
@@ -215,6 +246,7 @@ const MATRIX: Record<string, Entry> = {
   },
   "GET /api/v1/users": { prepare: async () => ({}), expect: { default: staff } },
   "POST /api/v1/users": {
+    scope: "admin",
     prepare: async () => ({ payload: { email: `${uniq()}@staff.test`, name: "New Hire", role: "employee" } }),
     expect: adminOnly,
   },
@@ -223,16 +255,23 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/users/:id": {
-    prepare: async () => ({ url: `/api/v1/users/${(await makeUser(t.app)).user.id}`, payload: { name: "Renamed" } }),
+    prepare: async () => ({ url: `/api/v1/users/${(await makeUser(t.app)).user.id}`, payload: { role: "admin" } }),
     expect: adminOnly,
+    scope: "admin",
   },
   "POST /api/v1/users/:id/deactivate": {
     prepare: async () => ({ url: `/api/v1/users/${(await makeUser(t.app)).user.id}/deactivate`, payload: {} }),
     expect: adminOnly,
+    scope: "admin",
   },
   "GET /api/v1/departments": { prepare: async () => ({}), expect: { default: staff } },
-  "POST /api/v1/departments": { prepare: async () => ({ payload: { name: uniq("d") } }), expect: adminOnly },
+  "POST /api/v1/departments": {
+    scope: "admin",
+    prepare: async () => ({ payload: { name: uniq("d") } }),
+    expect: adminOnly,
+  },
   "PATCH /api/v1/departments/:id": {
+    scope: "admin",
     prepare: async () => ({
       url: `/api/v1/departments/${(await makeDepartment(t.app)).id}`,
       headers: { "if-match": '"1"' },
@@ -296,6 +335,17 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({ url: `/api/v1/contacts/${(await caseOfAgent()).requester.id}` }),
     expect: { default: staff },
   },
+  "POST /api/v1/contact-email-confirmations": {
+    prepare: async () => {
+      const token = uniq("confirm-token");
+      const contactId = (await makeContact(t.app)).id;
+      await t.app.ctx.db.execute(sql`
+        INSERT INTO contact_email_confirmations (contact_id, email, emails, token_hash, expires_at)
+        VALUES (${contactId}, ${`${uniq()}@confirmed.test`}, '{}'::text[], ${sha256(token)}, now() + interval '1 hour')`);
+      return { payload: { token } };
+    },
+    expect: everyone,
+  },
   "PATCH /api/v1/contacts/:id": {
     prepare: async () => ({
       url: `/api/v1/contacts/${(await caseOfAgent()).requester.id}`,
@@ -306,10 +356,12 @@ const MATRIX: Record<string, Entry> = {
   },
   "GET /api/v1/custom-fields": { prepare: async () => ({}), expect: { default: staff } },
   "POST /api/v1/custom-fields": {
+    scope: "admin",
     prepare: async () => ({ payload: { key: `f_${uniq("").replace(/-/g, "")}`, label: "Serial", type: "text" } }),
     expect: adminOnly,
   },
   "PATCH /api/v1/custom-fields/:id": {
+    scope: "admin",
     prepare: async () => {
       const res = await who.admin.call({
         method: "POST",
@@ -448,16 +500,30 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/presence`, payload: { state: "viewing" } }),
     expect: visibleToAllButOtherDepartment,
   },
-  "GET /api/v1/audit": { prepare: async () => ({}), expect: adminOnly },
-  "GET /api/v1/email-settings": { prepare: async () => ({}), expect: adminOnly },
-  "GET /api/v1/support-addresses": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/audit": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
+  "GET /api/v1/email-settings": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
+  "GET /api/v1/support-addresses": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "POST /api/v1/support-addresses": {
+    scope: "admin",
     prepare: async () => ({
       payload: { address: `help@${uniq("d")}.test`, name: "Help", teamId: (await makeTeam(t.app)).id },
     }),
     expect: adminOnly,
   },
   "PATCH /api/v1/support-addresses/:id": {
+    scope: "admin",
     prepare: async () => ({
       url: `/api/v1/support-addresses/${(await supportAddress()).id}`,
       payload: { name: "Renamed" },
@@ -465,11 +531,17 @@ const MATRIX: Record<string, Entry> = {
     expect: adminOnly,
   },
   "DELETE /api/v1/support-addresses/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/support-addresses/${(await supportAddress()).id}` }),
     expect: adminOnly,
   },
-  "GET /api/v1/mailboxes": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/mailboxes": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "POST /api/v1/mailboxes": {
+    scope: "admin",
     prepare: async () => ({
       payload: {
         name: "Inbox",
@@ -483,28 +555,42 @@ const MATRIX: Record<string, Entry> = {
     expect: adminOnly,
   },
   "GET /api/v1/mailboxes/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/mailboxes/${(await mailbox()).id}` }),
     expect: adminOnly,
   },
   "PATCH /api/v1/mailboxes/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/mailboxes/${(await mailbox()).id}`, payload: { pollIntervalSeconds: 120 } }),
     expect: adminOnly,
   },
   "DELETE /api/v1/mailboxes/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/mailboxes/${(await mailbox()).id}` }),
     expect: adminOnly,
   },
-  "GET /api/v1/inbound-emails": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/inbound-emails": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "GET /api/v1/inbound-emails/:id/raw": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/inbound-emails/${await quarantinedEmail()}/raw` }),
     expect: adminOnly,
   },
   "POST /api/v1/inbound-emails/:id/retry": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/inbound-emails/${await quarantinedEmail()}/retry` }),
     expect: adminOnly,
   },
-  "GET /api/v1/outbound-emails": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/outbound-emails": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "POST /api/v1/outbound-emails/:id/retry": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/outbound-emails/${await failedOutbound()}/retry` }),
     expect: adminOnly,
   },
@@ -528,6 +614,7 @@ const MATRIX: Record<string, Entry> = {
   },
   "GET /api/v1/sla/calendars": { prepare: async () => ({}), expect: { default: staff } },
   "POST /api/v1/sla/calendars": {
+    scope: "admin",
     prepare: async () => ({ payload: { name: uniq("cal"), timeZone: "UTC", alwaysOpen: true } }),
     expect: adminOnly,
   },
@@ -536,6 +623,7 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/sla/calendars/:id": {
+    scope: "admin",
     prepare: async () => ({
       url: `/api/v1/sla/calendars/${(await slaCalendar()).id}`,
       headers: { "if-match": '"1"' },
@@ -544,11 +632,13 @@ const MATRIX: Record<string, Entry> = {
     expect: adminOnly,
   },
   "DELETE /api/v1/sla/calendars/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/sla/calendars/${(await slaCalendar()).id}` }),
     expect: adminOnly,
   },
   "GET /api/v1/sla/policies": { prepare: async () => ({}), expect: { default: staff } },
   "POST /api/v1/sla/policies": {
+    scope: "admin",
     prepare: async () => ({
       payload: {
         name: uniq("policy"),
@@ -564,6 +654,7 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: staff },
   },
   "PATCH /api/v1/sla/policies/:id": {
+    scope: "admin",
     prepare: async () => ({
       url: `/api/v1/sla/policies/${(await slaPolicy()).id}`,
       headers: { "if-match": '"1"' },
@@ -572,6 +663,7 @@ const MATRIX: Record<string, Entry> = {
     expect: adminOnly,
   },
   "DELETE /api/v1/sla/policies/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/sla/policies/${(await slaPolicy()).id}` }),
     expect: adminOnly,
   },
@@ -667,12 +759,18 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: { default: "denied", executive: "ok", otherDepartment: "hidden" },
   },
-  "GET /api/v1/executive/letter-settings": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/executive/letter-settings": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "PATCH /api/v1/executive/letter-settings": {
+    scope: "admin",
     prepare: async () => ({ payload: { message: "I read every letter myself." } }),
     expect: adminOnly,
   },
   "POST /api/v1/executive/handovers": {
+    scope: "admin",
     prepare: async () => ({
       payload: {
         fromExecutiveId: (await makeUser(t.app, { role: "executive" })).user.id,
@@ -767,7 +865,11 @@ const MATRIX: Record<string, Entry> = {
     expect: { default: "ok", anonymous: "ok" },
   },
   "GET /api/v1/survey-settings": { prepare: async () => ({}), expect: { default: staff } },
-  "PATCH /api/v1/survey-settings": { prepare: async () => ({ payload: { csatDelayHours: 24 } }), expect: adminOnly },
+  "PATCH /api/v1/survey-settings": {
+    scope: "admin",
+    prepare: async () => ({ payload: { csatDelayHours: 24 } }),
+    expect: adminOnly,
+  },
   "GET /api/v1/cases/:id/csat": {
     prepare: async () => ({ url: `/api/v1/cases/${(await caseOfAgent()).id}/csat` }),
     expect: visibleToAllButOtherDepartment,
@@ -803,14 +905,20 @@ const MATRIX: Record<string, Entry> = {
     prepare: async () => ({}),
     expect: { default: "denied", admin: "ok", supervisor: "ok", executive: "ok" },
   },
-  "GET /api/v1/authority-limits": { prepare: async () => ({}), expect: adminOnly },
+  "GET /api/v1/authority-limits": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "POST /api/v1/authority-limits": {
+    scope: "admin",
     prepare: async () => ({
       payload: { userId: (await makeUser(t.app)).user.id, perRemedyMinor: 1000, per30DaysMinor: 5000 },
     }),
     expect: adminOnly,
   },
   "PATCH /api/v1/authority-limits/:id": {
+    scope: "admin",
     prepare: async () => ({
       url: `/api/v1/authority-limits/${await authorityLimit()}`,
       headers: { "if-match": '"1"' },
@@ -819,15 +927,18 @@ const MATRIX: Record<string, Entry> = {
     expect: adminOnly,
   },
   "DELETE /api/v1/authority-limits/:id": {
+    scope: "admin",
     prepare: async () => ({ url: `/api/v1/authority-limits/${await authorityLimit()}` }),
     expect: adminOnly,
   },
   "GET /api/v1/root-cause-categories": { prepare: async () => ({}), expect: { default: staff } },
   "POST /api/v1/root-cause-categories": {
+    scope: "admin",
     prepare: async () => ({ payload: { name: uniq("Packaging") } }),
     expect: adminOnly,
   },
   "PATCH /api/v1/root-cause-categories/:id": {
+    scope: "admin",
     prepare: async () => ({
       url: `/api/v1/root-cause-categories/${await rootCauseCategory()}`,
       headers: { "if-match": '"1"' },
@@ -882,9 +993,21 @@ const MATRIX: Record<string, Entry> = {
     expect: visibleToAllButOtherDepartment,
   },
   "GET /api/v1/branding": { prepare: async () => ({}), expect: everyone },
-  "PATCH /api/v1/branding": { prepare: async () => ({ payload: { companyName: "Acme" } }), expect: adminOnly },
-  "PUT /api/v1/branding/logo": { prepare: async () => logoUpload(), expect: adminOnly },
-  "DELETE /api/v1/branding/logo": { prepare: async () => ({}), expect: adminOnly },
+  "PATCH /api/v1/branding": {
+    scope: "admin",
+    prepare: async () => ({ payload: { companyName: "Acme" } }),
+    expect: adminOnly,
+  },
+  "PUT /api/v1/branding/logo": {
+    scope: "admin",
+    prepare: async () => logoUpload(),
+    expect: adminOnly,
+  },
+  "DELETE /api/v1/branding/logo": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
   "GET /api/v1/branding/logo": {
     prepare: async () => {
       await uploadLogo(t.app.ctx, SYSTEM, PNG_1PX);
@@ -959,8 +1082,16 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: everyone,
   },
-  "GET /api/v1/webform/settings": { prepare: async () => ({}), expect: adminOnly },
-  "PATCH /api/v1/webform/settings": { prepare: async () => ({ payload: { customFieldKeys: [] } }), expect: adminOnly },
+  "GET /api/v1/webform/settings": {
+    scope: "admin",
+    prepare: async () => ({}),
+    expect: adminOnly,
+  },
+  "PATCH /api/v1/webform/settings": {
+    scope: "admin",
+    prepare: async () => ({ payload: { customFieldKeys: [] } }),
+    expect: adminOnly,
+  },
 };
 
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -1213,6 +1344,16 @@ const streamStatus = async (token: string | null): Promise<number> => {
   return res.status;
 };
 
+/** A live token of this employee with exactly these scopes, written as the API would store it. */
+const mintToken = async (userId: string, scopes: Scope[]): Promise<string> => {
+  const token = `em_${uniq("matrix").replace(/-/g, "")}${scopes.join("")}`;
+  await t.app.ctx.db.execute(sql`
+    INSERT INTO api_tokens (user_id, name, prefix, token_hash, scopes, expires_at)
+    VALUES (${userId}, ${scopes.join("+")}, ${token.slice(0, 11)}, ${sha256(token)},
+      ${`{${scopes.join(",")}}`}::text[], now() + interval '1 day')`);
+  return token;
+};
+
 beforeAll(async () => {
   /* Outbound mail "configured" towards a closed port: mail is queued (jobs are off), never sent. */
   const mail = outboundMailTo(9, "desk@matrix.test");
@@ -1221,12 +1362,17 @@ beforeAll(async () => {
   await t.app.listen({ port: 0, host: "127.0.0.1" });
   const deptA = await makeDepartment(t.app, "service");
   const deptB = await makeDepartment(t.app, "operations");
-  who.admin = await makeUser(t.app, { role: "admin" });
-  who.supervisor = await makeUser(t.app, { role: "supervisor", departmentId: deptA.id });
-  who.agent = await makeUser(t.app, { role: "agent", departmentId: deptA.id });
-  who.employee = await makeUser(t.app, { role: "employee", departmentId: deptA.id });
-  who.otherDepartment = await makeUser(t.app, { role: "employee", departmentId: deptB.id });
-  who.executive = await makeUser(t.app, { role: "executive" });
+  const password = MATRIX_PASSWORD;
+  who.admin = await makeUser(t.app, { role: "admin", password });
+  who.supervisor = await makeUser(t.app, { role: "supervisor", departmentId: deptA.id, password });
+  who.agent = await makeUser(t.app, { role: "agent", departmentId: deptA.id, password });
+  who.employee = await makeUser(t.app, { role: "employee", departmentId: deptA.id, password });
+  who.otherDepartment = await makeUser(t.app, { role: "employee", departmentId: deptB.id, password });
+  who.executive = await makeUser(t.app, { role: "executive", password });
+  for (const role of STAFF_ROLES) {
+    tokens[role] = {};
+    for (const scopes of SCOPE_SETS) tokens[role][scopes.join("+")] = await mintToken(who[role].user.id, scopes);
+  }
   customer.contactId = (await makeContact(t.app)).id;
   await openCase(t.app.ctx, SYSTEM, {
     subject: "printer",
@@ -1243,10 +1389,44 @@ beforeAll(async () => {
 });
 afterAll(async () => await t.close());
 
+/** A route that answers without signing in (sign-in, survey links): employee credentials change nothing. */
+const isPublic = (entry: Entry) => (entry.expect.anonymous ?? "unauthenticated") !== "unauthenticated";
+
+/** What a caller should get: the route's answer for the role, unless the token lacks the scope the route needs. */
+const expectedFor = (entry: Entry, method: string, role: Role, scopes: Scope[] | null): Outcome => {
+  if (role === "anonymous") return entry.expect.anonymous ?? "unauthenticated";
+  if (role === "customer") return entry.expect.customer ?? entry.expect.anonymous ?? "unauthenticated";
+  const answer = entry.expect[role] ?? entry.expect.default;
+  if (!scopes || isPublic(entry) || answer === "unauthenticated") return answer;
+  const needed: Scope = entry.scope ?? (method === "GET" ? "read" : "write");
+  const allowed = scopes.includes(needed) || (needed === "read" && scopes.includes("write"));
+  return allowed ? answer : "denied";
+};
+
+/** The callers of one row: anonymous, the portal customer, and every employee role with every token. */
+const callers = (): { role: Role; scopes: Scope[] | null }[] => [
+  { role: "anonymous", scopes: null },
+  { role: "customer", scopes: null },
+  ...STAFF_ROLES.flatMap((role) => SCOPE_SETS.map((scopes) => ({ role, scopes }))),
+];
+
+const labelOf = (c: { role: Role; scopes: Scope[] | null }) =>
+  c.scopes ? `${c.role} [${c.scopes.join("+")}]` : c.role;
+
 describe("authorization matrix", () => {
   it("covers every API route, and nothing else", () => {
     const routes = t.app.apiRoutes.map((r) => `${r.method} ${r.url}`).sort();
     expect(routes).toEqual(Object.keys(MATRIX).sort());
+  });
+
+  it("asks for the admin scope on every write only admins may make", () => {
+    const adminOnlyWrites = Object.entries(MATRIX)
+      .filter(([key, e]) => !key.startsWith("GET ") && !isPublic(e))
+      .filter(([, e]) => (e.expect.admin ?? e.expect.default) === "ok")
+      .filter(([, e]) => STAFF_ROLES.every((r) => r === "admin" || (e.expect[r] ?? e.expect.default) !== "ok"))
+      .filter(([, e]) => e.scope !== "admin")
+      .map(([key]) => key);
+    expect(adminOnlyWrites).toEqual([]);
   });
 
   for (const [key, entry] of Object.entries(MATRIX)) {
@@ -1254,26 +1434,31 @@ describe("authorization matrix", () => {
     it(`${key}`, async () => {
       const observed: Record<string, string> = {};
       const expected: Record<string, string> = {};
-      for (const role of ROLES) {
-        expected[role] =
-          role === "anonymous"
-            ? (entry.expect.anonymous ?? "unauthenticated")
-            : role === "customer"
-              ? (entry.expect.customer ?? entry.expect.anonymous ?? "unauthenticated")
-              : (entry.expect[role] ?? entry.expect.default);
+      /*
+       * A refused call changes nothing, and a GET changes nothing either: those share one prepared request. A
+       * write expected to succeed may spend what it was prepared with (a link, a user to deactivate): it gets its own.
+       */
+      let shared: Prepared | null = null;
+      for (const caller of callers()) {
+        const { role, scopes } = caller;
+        const label = labelOf(caller);
+        const outcome = expectedFor(entry, method, role, scopes);
+        expected[label] = outcome;
         if (path === "/api/v1/stream") {
-          const token = role === "anonymous" || role === "customer" ? null : who[role].token;
-          observed[role] = statusOutcome(await streamStatus(token));
+          const token = role === "anonymous" || role === "customer" ? null : tokens[role][scopes?.join("+") ?? ""];
+          observed[label] = statusOutcome(await streamStatus(token ?? null));
           continue;
         }
         if (role === "customer") await restoreCustomerSession();
-        const prepared = await entry.prepare();
+        const fresh = role === "anonymous" || role === "customer" || (outcome === "ok" && method !== "GET");
+        if (!fresh && !shared) shared = await entry.prepare();
+        const prepared = fresh || !shared ? await entry.prepare() : shared;
         const credentials =
           role === "anonymous"
             ? {}
             : role === "customer"
               ? { cookies: { [PORTAL_COOKIE]: customer.cookie }, csrf: { "x-csrf-token": customer.csrfToken } }
-              : { auth: { authorization: `Bearer ${who[role].token}` } };
+              : { auth: { authorization: `Bearer ${tokens[role][scopes?.join("+") ?? ""]}` } };
         const res = await t.app.inject({
           method: method as InjectOptions["method"],
           url: path,
@@ -1285,7 +1470,7 @@ describe("authorization matrix", () => {
             ...("csrf" in credentials ? credentials.csrf : {}),
           },
         } as InjectOptions);
-        observed[role] = statusOutcome(res.statusCode);
+        observed[label] = statusOutcome(res.statusCode);
       }
       expect(observed).toEqual(expected);
     });

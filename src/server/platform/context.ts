@@ -1,5 +1,6 @@
 import type { Config } from "../config";
 import type { Db, Tx } from "../db/connection";
+import type { AfterResponse } from "./after-response";
 import type { BlobStore } from "./blob-store";
 import type { CaseGuards } from "./case-guards";
 import type { DeactivationSteps } from "./deactivation";
@@ -8,6 +9,8 @@ import type { EventDispatcher } from "./events";
 import type { ExecutiveLine } from "./executive-line";
 import type { Jobs } from "./jobs";
 import type { PresenceBoard, RealtimeBus } from "./realtime";
+import type { SignOut } from "./sign-out";
+import type { SystemMailer } from "./system-mail";
 
 /** What every service function receives: the database and the platform parts, never HTTP. */
 export interface ServiceContext {
@@ -24,6 +27,12 @@ export interface ServiceContext {
   deactivation: DeactivationSteps;
   /** The executive line, as the email channel reaches it. */
   executiveLine: ExecutiveLine;
+  /** Ends an employee's sessions, as the users domain reaches the auth domain. */
+  signOut: SignOut;
+  /** System mail, as domains the email domain depends on reach it. */
+  systemMail: SystemMailer;
+  /** Work requests leave for after their answer (constant-time answers). */
+  afterResponse: AfterResponse;
   log: (msg: string, err?: unknown) => void;
 }
 

@@ -60,6 +60,10 @@ export const requireActor = (req: FastifyRequest): Actor => {
   );
 };
 
+/** Whether a token with these scopes may do what needs `needed` (write includes read; admin is asked for by name). */
+export const tokenAllows = (scopes: readonly ApiTokenScope[], needed: ApiTokenScope): boolean =>
+  scopes.includes(needed) || (needed === "read" && scopes.includes("write"));
+
 const isSafeMethod = (method: string): boolean => method === "GET" || method === "HEAD" || method === "OPTIONS";
 
 export interface ApiRoute {
@@ -107,9 +111,8 @@ export const installAuthentication = (app: FastifyInstance, authenticate: Authen
     const actor = requireActor(req);
     if (req.authVia === "token") {
       const needed: ApiTokenScope = config.scope ?? (isSafeMethod(req.method) ? "read" : "write");
-      const scopes = actor.scopes ?? [];
-      const ok = scopes.includes(needed) || (needed === "read" && scopes.includes("write"));
-      if (!ok) throw new AppError("FORBIDDEN", `This API token lacks the "${needed}" scope`);
+      if (!tokenAllows(actor.scopes ?? [], needed))
+        throw new AppError("FORBIDDEN", `This API token lacks the "${needed}" scope`);
     } else if (!isSafeMethod(req.method)) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== "string" || !req.csrfToken || !safeEqual(sent, req.csrfToken)) {

@@ -32,7 +32,22 @@ export const zEmail = z
   .max(320)
   .transform((s) => s.toLowerCase());
 
-export const zName = z.string().trim().min(1).max(200);
+/**
+ * Line breaks and other control characters (they forge lines in mail headers and logs), and the bidirectional
+ * formatting characters that make a name read differently from what it is ("Trojan Source"). NUL has its own check.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+export const NAME_FORBIDDEN = /[\u0001-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+export const zName = z
+  .string()
+  .refine(
+    (s) => !NAME_FORBIDDEN.test(s),
+    "must not contain line breaks, control or bidirectional formatting characters",
+  )
+  .trim()
+  .min(1)
+  .max(200);
 
 export const zCsvList = <T extends z.ZodType<string>>(item: T) =>
   z.preprocess((v) => (typeof v === "string" ? v.split(",").filter((s) => s.length > 0) : v), z.array(item).max(20));

@@ -43,6 +43,8 @@ export const zContact = z.object({
   organizationId: zId.nullable(),
   /** Sees all of the organization's cases in the customer portal. */
   organizationManager: z.boolean(),
+  /** A new address waiting for the customer to confirm it from that mailbox; until then `emails` apply. */
+  pendingEmail: z.string().nullable(),
   createdAt: zTimestamp,
   updatedAt: zTimestamp,
   version: z.number().int(),
@@ -77,3 +79,6 @@ export const zCustomerListQuery = z.strictObject({
   organizationId: zId.optional(),
   ...zPageQuery,
 });
+
+export const zConfirmContactEmailInput = z.strictObject({ token: z.string().min(1).max(200) });
+export const zContactEmailConfirmed = z.object({ email: z.string() });

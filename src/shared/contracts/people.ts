@@ -47,6 +47,19 @@ export const zUpdateUserInput = z.strictObject({
 });
 export type TUpdateUserInput = z.output<typeof zUpdateUserInput>;
 
+/** What employees change on their own account (roles, departments and passwords set by others are admin work). */
+export const zUpdateMeInput = z.strictObject({
+  name: zName.optional(),
+  timeZone: zTimeZone.optional(),
+});
+export type TUpdateMeInput = z.output<typeof zUpdateMeInput>;
+
+export const zChangePasswordInput = z.strictObject({
+  currentPassword: z.string().min(1, "Enter your current password").max(200),
+  newPassword: z.string().min(10, "Use at least 10 characters").max(200),
+});
+export type TChangePasswordInput = z.output<typeof zChangePasswordInput>;
+
 export const zDeactivateUserInput = z.strictObject({
   reassignToId: zId.optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { zEmail, zId, zTimestamp } from "./common";
+import { NAME_FORBIDDEN, zEmail, zId, zTimestamp } from "./common";
 
 export const WEBFORM_LIMITS = {
   name: 200,
@@ -17,7 +17,12 @@ export const WEBFORM_HONEYPOT = "website";
  * Custom fields arrive as `cf.<key>` and are checked against the case's custom field definitions.
  */
 export const zWebformFields = z.object({
-  name: z.string().trim().min(1, "Tell us your name").max(WEBFORM_LIMITS.name),
+  name: z
+    .string()
+    .refine((s) => !NAME_FORBIDDEN.test(s), "Write your name on one line, without formatting characters")
+    .trim()
+    .min(1, "Tell us your name")
+    .max(WEBFORM_LIMITS.name),
   email: zEmail,
   subject: z.string().trim().min(1, "Give your request a subject").max(WEBFORM_LIMITS.subject),
   description: z.string().trim().min(1, "Describe your request").max(WEBFORM_LIMITS.description),

@@ -173,6 +173,12 @@ const apiTokensRoute = createRoute({
   component: lazyRouteComponent(() => import("../features/admin/api-tokens-page"), "ApiTokensPage"),
 });
 
+const myAccountRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/settings/account",
+  component: lazyRouteComponent(() => import("../features/auth/my-account-page"), "MyAccountPage"),
+});
+
 const executiveRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/executive",
@@ -282,6 +288,7 @@ const routeTree = rootRoute.addChildren([
     customFieldsRoute,
     customerPagesRoute,
     apiTokensRoute,
+    myAccountRoute,
     executiveRoute,
     remedyReviewsRoute,
     remedyLedgerRoute,

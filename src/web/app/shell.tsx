@@ -46,6 +46,7 @@ import {
   IconReportMoney,
   IconSearch,
   IconSun,
+  IconUserCircle,
   IconUsers,
   IconUsersGroup,
 } from "@tabler/icons-react";
@@ -247,6 +248,9 @@ export const Shell = () => {
                   <br />
                   {session.user.email}
                 </Menu.Label>
+                <Menu.Item component={Link} to="/settings/account" leftSection={<IconUserCircle size={16} />}>
+                  My account
+                </Menu.Item>
                 <Menu.Item component={Link} to="/settings/api-tokens" leftSection={<IconKey size={16} />}>
                   API tokens
                 </Menu.Item>

@@ -7,6 +7,7 @@ import { readableOnWhite, textOn } from "../../shared/branding";
 import { portalApi, setPortalCsrf } from "./portal-api";
 import { CasePage } from "./portal-case-page";
 import { CasesPage } from "./portal-cases-page";
+import { ConfirmEmailPage } from "./portal-confirm-email-page";
 import { ExecutivePage } from "./portal-executive-page";
 import { DEFAULT_BRANDING, useBranding, usePortalSession } from "./portal-hooks";
 import { PortalRouter, useLinkProps, usePortalNav } from "./portal-router";
@@ -73,6 +74,8 @@ const Page = () => {
       return <CasesPage />;
     case "sign-in":
       return <SignInPage caseId={route.caseId} />;
+    case "confirm-email":
+      return <ConfirmEmailPage />;
     case "case":
       return <CasePage caseId={route.caseId} />;
     case "executive":

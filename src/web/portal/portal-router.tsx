@@ -5,12 +5,14 @@ export type PortalRoute =
   | { page: "cases" }
   | { page: "executive" }
   | { page: "sign-in"; caseId: string | null }
+  | { page: "confirm-email" }
   | { page: "case"; caseId: string }
   | { page: "not-found" };
 
 export const parseRoute = (pathname: string, search: string): PortalRoute => {
   if (pathname === "/portal" || pathname === "/portal/") return { page: "cases" };
   if (pathname === "/portal/executive") return { page: "executive" };
+  if (pathname === "/portal/confirm-email") return { page: "confirm-email" };
   if (pathname === "/portal/sign-in") return { page: "sign-in", caseId: new URLSearchParams(search).get("case") };
   const m = /^\/portal\/cases\/([0-9a-f-]{36})$/.exec(pathname);
   return m?.[1] ? { page: "case", caseId: m[1] } : { page: "not-found" };

@@ -54,3 +54,29 @@ export const contactEmails = pgTable(
     uniqueIndex("contact_emails_position_key").on(t.contactId, t.position),
   ],
 );
+
+/**
+ * An address an employee put on a contact, waiting for the customer to confirm it from that mailbox. Until then
+ * the contact keeps its old addresses (portal sign-in, replies); confirming applies `emails`, the list the
+ * employee asked for. A newer request for the contact replaces the older one.
+ */
+export const contactEmailConfirmations = pgTable(
+  "contact_email_confirmations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    /** The contact's addresses once confirmed, in order (the new one included). */
+    emails: text("emails").array().notNull(),
+    tokenHash: text("token_hash").notNull(),
+    requestedById: uuid("requested_by_id").references(() => users.id),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("contact_email_confirmations_token_key").on(t.tokenHash),
+    uniqueIndex("contact_email_confirmations_contact_key").on(t.contactId),
+  ],
+);

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, ne, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { apiTokens, loginAttempts, passwordResets, sessions } from "../../db/schema/index";
 
@@ -16,8 +16,11 @@ export const deleteSession = async (db: DbOrTx, tokenHash: string): Promise<void
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 };
 
-export const deleteSessionsOf = async (db: DbOrTx, userId: string): Promise<void> => {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+/** Ends the user's sessions, all of them or all but the one whose hash is `except`. */
+export const deleteSessionsOf = async (db: DbOrTx, userId: string, except?: string): Promise<void> => {
+  await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), except ? ne(sessions.tokenHash, except) : undefined));
 };
 
 export const deleteExpiredSessions = async (db: DbOrTx, now: Date): Promise<void> => {
@@ -28,21 +31,23 @@ export const recordLoginAttempt = async (db: DbOrTx, email: string, ip: string, 
   await db.insert(loginAttempts).values({ email, ip, succeeded: succeeded ? 1 : 0 });
 };
 
+/** Failed sign-ins for this account from this address since `since`: how many and the latest. */
 export const recentFailures = async (db: DbOrTx, email: string, ip: string, since: Date) => {
   const [row] = await db
     .select({
-      byEmail: sql<number>`count(*) FILTER (WHERE ${loginAttempts.email} = ${email})::int`,
-      byIp: sql<number>`count(*) FILTER (WHERE ${loginAttempts.ip} = ${ip})::int`,
+      count: sql<number>`count(*)::int`,
+      last: sql<string | null>`max(${loginAttempts.createdAt})`,
     })
     .from(loginAttempts)
     .where(
       and(
         eq(loginAttempts.succeeded, 0),
         gt(loginAttempts.createdAt, since),
-        or(eq(loginAttempts.email, email), eq(loginAttempts.ip, ip)),
+        eq(loginAttempts.email, email),
+        eq(loginAttempts.ip, ip),
       ),
     );
-  return { byEmail: row?.byEmail ?? 0, byIp: row?.byIp ?? 0 };
+  return { count: row?.count ?? 0, last: row?.last ? new Date(row.last) : null };
 };
 
 export const insertToken = async (db: DbOrTx, values: typeof apiTokens.$inferInsert): Promise<ApiTokenRow> => {
@@ -63,6 +68,16 @@ export const findToken = async (db: DbOrTx, id: string): Promise<ApiTokenRow | u
 
 export const revokeToken = async (db: DbOrTx, id: string, now: Date): Promise<ApiTokenRow | undefined> =>
   (await db.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id)).returning())[0];
+
+/** Revokes every live token of the user; answers the ids revoked. */
+export const revokeTokensOf = async (db: DbOrTx, userId: string, now: Date): Promise<string[]> =>
+  (
+    await db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+      .returning({ id: apiTokens.id })
+  ).map((r) => r.id);
 
 export type CredentialOwner = {
   credentialId: string;
@@ -101,19 +116,6 @@ export const findSessionOwner = async (
       FROM sessions s JOIN users u ON u.id = s.user_id AND u.active
       WHERE s.token_hash = ${tokenHash} AND s.expires_at > ${now.toISOString()}::timestamptz`)
   ).rows[0];
-
-export const countResetsSince = async (db: DbOrTx, by: { userId: string } | { ip: string }, since: Date) => {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(passwordResets)
-    .where(
-      and(
-        "userId" in by ? eq(passwordResets.userId, by.userId) : eq(passwordResets.ip, by.ip),
-        gt(passwordResets.createdAt, since),
-      ),
-    );
-  return row?.n ?? 0;
-};
 
 /** A new link makes the user's earlier unused links useless. */
 export const insertPasswordReset = async (db: DbOrTx, values: typeof passwordResets.$inferInsert): Promise<void> => {

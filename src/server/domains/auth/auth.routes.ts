@@ -9,10 +9,17 @@ import {
   zSession,
 } from "../../../shared/contracts/auth";
 import { zIdParams, zOk } from "../../../shared/contracts/common";
-import { zApiToken, zCreateApiTokenInput, zCreatedApiToken } from "../../../shared/contracts/people";
+import {
+  zApiToken,
+  zChangePasswordInput,
+  zCreateApiTokenInput,
+  zCreatedApiToken,
+} from "../../../shared/contracts/people";
+import { afterResponse } from "../../platform/after-response";
 import { CSRF_COOKIE, requireActor, SESSION_COOKIE } from "../../platform/http";
 import { getUser } from "../users/users.service";
 import {
+  changeOwnPassword,
   confirmPasswordReset,
   createApiToken,
   listApiTokens,
@@ -33,6 +40,7 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       schema: { tags, security: [], body: zLoginInput, response: { 200: zSession } },
     },
     async (req, reply) => {
+      await app.limiters.loginPerIp(req, reply, req.ip);
       const result = await login(app.ctx, req.body, req.ip);
       reply.setCookie(SESSION_COOKIE, result.sessionToken, {
         path: "/",
@@ -76,7 +84,10 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
       },
     },
     async (req, reply) => {
-      await requestPasswordReset(app.ctx, req.body.email, req.ip);
+      await app.limiters.passwordResetPerIp(req, reply, req.ip);
+      await app.limiters.passwordResetPerAddress(req, reply, req.body.email);
+      const { work } = await requestPasswordReset(app.ctx, req.body.email, req.ip);
+      afterResponse(req, work);
       return reply.status(202).send({ message: PASSWORD_RESET_SENT });
     },
   );
@@ -103,6 +114,23 @@ export const authRoutes = async (app: FastifyInstance): Promise<void> => {
     async (req) => {
       const actor = requireActor(req);
       return { user: await getUser(app.ctx, actor, actor.id), csrfToken: req.csrfToken ?? "" };
+    },
+  );
+  r.post(
+    "/api/v1/me/password",
+    {
+      config: { access: "user" },
+      schema: {
+        tags,
+        description:
+          "Changes the caller's password. Needs the current password; ends every other session of the caller (this one stays signed in).",
+        body: zChangePasswordInput,
+        response: { 200: zOk },
+      },
+    },
+    async (req) => {
+      await changeOwnPassword(app.ctx, requireActor(req), req.body, req.cookies[SESSION_COOKIE]);
+      return { ok: true as const };
     },
   );
   r.get(

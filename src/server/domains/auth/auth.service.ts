@@ -1,15 +1,23 @@
 import type { z } from "zod";
-import type { TUser, zApiToken, zCreateApiTokenInput } from "../../../shared/contracts/people";
+import type { TChangePasswordInput, TUser, zApiToken, zCreateApiTokenInput } from "../../../shared/contracts/people";
 import type { ApiTokenScope } from "../../../shared/domain";
-import type { Actor } from "../../platform/actor";
+import { type Actor, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
+import type { DeactivationStep } from "../../platform/deactivation";
 import { AppError, notFound } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
-import type { Authentication, RefusedCredential } from "../../platform/http";
+import { type Authentication, type RefusedCredential, tokenAllows } from "../../platform/http";
 import { ensureVisible } from "../../platform/policy";
 import { randomToken, sha256 } from "../../platform/secrets";
+import type { SignOut } from "../../platform/sign-out";
 import { enqueueSystemMail, systemMailAvailable } from "../email/system-mail.service";
-import { findActiveUserByEmail, presentUser, setOwnPassword, verifyCredentials } from "../users/users.service";
+import {
+  findActiveUserByEmail,
+  isCurrentPassword,
+  presentUser,
+  setOwnPassword,
+  verifyCredentials,
+} from "../users/users.service";
 import { apiTokensPolicy } from "./auth.policy";
 import * as repo from "./auth.repository";
 
@@ -23,6 +31,16 @@ export interface LoginResult {
   user: TUser;
 }
 
+const MAX_DELAY_MS = 60_000;
+
+/**
+ * How long the next sign-in for one account from one address waits after `failures` failed ones: nothing for the
+ * first `free`, then 1 s doubling up to a minute. Per account and address, never a lock: the account's owner at
+ * another address is not slowed, and whoever guesses can never keep them out.
+ */
+export const signInDelayMs = (failures: number, free: number): number =>
+  failures < free ? 0 : Math.min(MAX_DELAY_MS, 1000 * 2 ** Math.min(failures - free, 16));
+
 export const login = async (
   ctx: ServiceContext,
   input: { email: string; password: string },
@@ -30,8 +48,13 @@ export const login = async (
 ): Promise<LoginResult> => {
   const now = new Date();
   const failures = await repo.recentFailures(ctx.db, input.email, ip, new Date(now.getTime() - FAILURE_WINDOW_MS));
-  if (failures.byEmail >= ctx.config.loginMaxFailures || failures.byIp >= ctx.config.loginMaxFailures * 5) {
-    throw new AppError("RATE_LIMITED", "Too many failed sign-ins; wait 15 minutes and try again");
+  const wait = signInDelayMs(failures.count, ctx.config.loginMaxFailures);
+  if (failures.last && now.getTime() - failures.last.getTime() < wait) {
+    const seconds = Math.ceil((wait - (now.getTime() - failures.last.getTime())) / 1000);
+    throw new AppError(
+      "RATE_LIMITED",
+      `Too many failed sign-ins for this account from your network; wait ${seconds} s`,
+    );
   }
   const user = await verifyCredentials(ctx.db, input.email, input.password);
   await repo.recordLoginAttempt(ctx.db, input.email, ip, user !== null);
@@ -107,7 +130,8 @@ export const createApiToken = async (
   if (input.scopes.includes("admin") && actor.role !== "admin") {
     throw new AppError("FORBIDDEN", "Only admins create tokens with the admin scope", "scopes");
   }
-  if (actor.scopes && !input.scopes.every((s) => actor.scopes?.includes(s))) {
+  const own = actor.scopes;
+  if (own && !input.scopes.every((s) => tokenAllows(own, s))) {
     throw new AppError("FORBIDDEN", "A token cannot create a token with more scopes than its own", "scopes");
   }
   const secret = randomToken();
@@ -157,30 +181,33 @@ export const revokeApiToken = async (ctx: ServiceContext, actor: Actor, id: stri
   });
 
 const RESET_LINK_MINUTES = 60;
-const RESETS_PER_USER_PER_HOUR = 3;
-const RESETS_PER_IP_PER_HOUR = 30;
-const HOUR_MS = 3_600_000;
 
 export const PASSWORD_RESET_SENT =
   "If an active account uses this address, we emailed it a link to choose a new password. The link works once, for 60 minutes.";
 
 /**
- * Emails a single-use reset link to an active employee. The answer never tells whether the
- * address belongs to anyone; more than a few links an hour for one person are silently not sent.
+ * Refuses a reset request outright only where mail is not set up (the route limits requests per network and per
+ * address, known or not); answers `work`, which the caller runs after answering, so known and unknown addresses
+ * take the same time.
  */
-export const requestPasswordReset = async (ctx: ServiceContext, email: string, ip: string): Promise<void> => {
+export const requestPasswordReset = async (
+  ctx: ServiceContext,
+  email: string,
+  ip: string,
+): Promise<{ work: () => Promise<void> }> => {
   if (!(await systemMailAvailable(ctx))) {
     throw new AppError(
       "UNAVAILABLE",
       "Password reset by email is not set up here; ask an administrator for a new password",
     );
   }
-  const since = new Date(Date.now() - HOUR_MS);
-  if ((await repo.countResetsSince(ctx.db, { ip }, since)) >= RESETS_PER_IP_PER_HOUR) {
-    throw new AppError("RATE_LIMITED", "Too many reset requests from your network; try again in an hour");
-  }
+  return { work: async () => await mailPasswordReset(ctx, email, ip) };
+};
+
+/** Emails a single-use reset link to an active employee (a newer link voids the older ones). */
+const mailPasswordReset = async (ctx: ServiceContext, email: string, ip: string): Promise<void> => {
   const user = await findActiveUserByEmail(ctx.db, email);
-  if (!user || (await repo.countResetsSince(ctx.db, { userId: user.id }, since)) >= RESETS_PER_USER_PER_HOUR) return;
+  if (!user) return;
   const token = randomToken();
   const link = new URL(`/reset-password?token=${encodeURIComponent(token)}`, ctx.config.publicUrl).toString();
   await inTransaction(ctx, async (tx) => {
@@ -207,7 +234,10 @@ export const requestPasswordReset = async (ctx: ServiceContext, email: string, i
   });
 };
 
-/** Sets the new password for the link's owner and signs them out everywhere; the link is spent. */
+/**
+ * Sets the new password for the link's owner, signs them out everywhere and revokes their API tokens (whoever
+ * could read their mail may have made some); the link is spent.
+ */
 export const confirmPasswordReset = async (
   ctx: ServiceContext,
   input: { token: string; password: string },
@@ -216,9 +246,53 @@ export const confirmPasswordReset = async (
     const userId = await repo.consumePasswordReset(tx, sha256(input.token), new Date());
     if (!userId || !(await setOwnPassword(tx, userId, input.password))) return false;
     await repo.deleteSessionsOf(tx, userId);
+    const revoked = await repo.revokeTokensOf(tx, userId, new Date());
+    await recordEvents(
+      tx,
+      SYSTEM,
+      revoked.map((tokenId) => ({
+        type: "api_token.revoked",
+        aggregateType: "user",
+        aggregateId: userId,
+        payload: { before: { tokenId, revokedAt: null }, after: { tokenId, reason: "password reset by email" } },
+      })),
+    );
     return true;
   });
   if (!done) {
     throw new AppError("VALIDATION_FAILED", "This reset link is invalid, used or expired; ask for a new one", "token");
   }
+};
+
+/**
+ * The caller changes their own password: the current one is required (a session left open on a shared computer
+ * must not be enough), and every other session of theirs ends; the one making the change stays signed in.
+ */
+export const changeOwnPassword = async (
+  ctx: ServiceContext,
+  actor: Actor,
+  input: TChangePasswordInput,
+  currentSessionToken: string | undefined,
+): Promise<void> => {
+  if (!(await isCurrentPassword(ctx.db, actor.id, input.currentPassword))) {
+    throw new AppError("VALIDATION_FAILED", "That is not your current password", "currentPassword");
+  }
+  await inTransaction(ctx, async (tx) => {
+    if (!(await setOwnPassword(tx, actor.id, input.newPassword))) throw notFound("User");
+    await repo.deleteSessionsOf(tx, actor.id, currentSessionToken ? sha256(currentSessionToken) : undefined);
+  });
+};
+
+/** How the users domain ends an employee's sessions (an admin set their password). */
+export const signOut: SignOut = {
+  everywhere: async (tx, userId) => await repo.deleteSessionsOf(tx, userId),
+};
+
+/** On deactivation: the leaver's sessions end with it (their API tokens stop working with their account). */
+export const endSessionsOnDeactivation: DeactivationStep = {
+  name: "auth.sessions",
+  apply: async (tx, _actor, leaver) => {
+    await repo.deleteSessionsOf(tx, leaver.id);
+    return {};
+  },
 };

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, getTableColumns, gt, ilike, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
-import { contactEmails, contacts, organizations } from "../../db/schema/index";
+import { contactEmailConfirmations, contactEmails, contacts, organizations } from "../../db/schema/index";
 import { nextVersion } from "../../platform/concurrency";
 
-export type ContactRow = typeof contacts.$inferSelect & { emails: string[] };
+export type ContactRow = typeof contacts.$inferSelect & { emails: string[]; pendingEmail: string | null };
 
 /** A contact with its addresses (first is primary), read in the same statement. */
 const contactWithEmails = {
@@ -12,6 +12,9 @@ const contactWithEmails = {
   emails: sql<
     string[]
   >`ARRAY(SELECT ce.email FROM ${contactEmails} ce WHERE ce.contact_id = ${contacts.id} ORDER BY ce.position)`,
+  /* Spelled out: drizzle leaves a lone table's columns unqualified, and "id" would be the confirmation's own. */
+  pendingEmail: sql<string | null>`(SELECT cc.email FROM ${contactEmailConfirmations} cc
+    WHERE cc.contact_id = contacts.id AND cc.expires_at > now())`,
 };
 
 export const findById = async (db: DbOrTx, id: string): Promise<ContactRow | undefined> =>
@@ -117,7 +120,7 @@ export const insertMany = async (
   return withIds.map((c) => {
     const row = rows.get(c.values.id);
     if (!row) throw new Error("contact insert returned nothing");
-    return { ...row, emails: c.emails };
+    return { ...row, emails: c.emails, pendingEmail: null };
   });
 };
 
@@ -140,3 +143,32 @@ export const replaceEmails = async (db: DbOrTx, contactId: string, emails: strin
 
 export const organizationExists = async (db: DbOrTx, id: string): Promise<boolean> =>
   (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, id))).length > 0;
+
+/** The account owner of the organization, if it has one. */
+export const accountOwnerOf = async (db: DbOrTx, organizationId: string | null): Promise<string | null> =>
+  organizationId === null
+    ? null
+    : ((
+        await db
+          .select({ ownerId: organizations.accountOwnerId })
+          .from(organizations)
+          .where(eq(organizations.id, organizationId))
+      )[0]?.ownerId ?? null);
+
+/** Records an address waiting for confirmation; a contact has at most one, the newest. */
+export const saveEmailConfirmation = async (
+  db: DbOrTx,
+  values: typeof contactEmailConfirmations.$inferInsert,
+): Promise<void> => {
+  await db.delete(contactEmailConfirmations).where(eq(contactEmailConfirmations.contactId, values.contactId));
+  await db.insert(contactEmailConfirmations).values(values);
+};
+
+/** Spends a live confirmation link: at most one caller gets its row. */
+export const consumeEmailConfirmation = async (db: DbOrTx, tokenHash: string, now: Date) =>
+  (
+    await db
+      .delete(contactEmailConfirmations)
+      .where(and(eq(contactEmailConfirmations.tokenHash, tokenHash), gt(contactEmailConfirmations.expiresAt, now)))
+      .returning()
+  )[0];

@@ -2,14 +2,16 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { zIdParams, zPage } from "../../../shared/contracts/common";
 import {
+  zConfirmContactEmailInput,
   zContact,
+  zContactEmailConfirmed,
   zCreateContactInput,
   zCustomerListQuery,
   zUpdateContactInput,
 } from "../../../shared/contracts/customers";
 import { etagOf, ifMatchDescription, versionFromIfMatch, zIfMatchHeaders } from "../../platform/concurrency";
 import { requireActor } from "../../platform/http";
-import { createContact, getContact, listContacts, updateContact } from "./contacts.service";
+import { confirmContactEmail, createContact, getContact, listContacts, updateContact } from "./contacts.service";
 
 export const contactsRoutes = async (app: FastifyInstance): Promise<void> => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -56,5 +58,20 @@ export const contactsRoutes = async (app: FastifyInstance): Promise<void> => {
       const updated = await updateContact(app.ctx, requireActor(req), req.params.id, version, req.body);
       return reply.header("etag", etagOf(updated.version)).send(updated);
     },
+  );
+  r.post(
+    "/api/v1/contact-email-confirmations",
+    {
+      config: { access: "public" },
+      schema: {
+        tags,
+        security: [],
+        description:
+          "A customer confirms a new address with the token mailed to it; from then on it is one of the contact's addresses (portal sign-in, replies).",
+        body: zConfirmContactEmailInput,
+        response: { 200: zContactEmailConfirmed },
+      },
+    },
+    async (req) => await confirmContactEmail(app.ctx, req.body.token),
   );
 };

@@ -1,12 +1,13 @@
 import type { TContact, TCreateContactInput, TUpdateContactInput } from "../../../shared/contracts/customers";
 import type { DbOrTx, Tx } from "../../db/connection";
-import type { AnyActor } from "../../platform/actor";
+import { type AnyActor, actorId, SYSTEM } from "../../platform/actor";
 import { ensureVersion } from "../../platform/concurrency";
 import { inTransaction, type ServiceContext } from "../../platform/context";
 import { AppError, invalid, notFound } from "../../platform/errors";
 import { changePayload, type DomainEvent, recordEvents } from "../../platform/events";
 import { cursorSchema, cursorValues, decodeCursor, encodeCursor } from "../../platform/pagination";
 import { ensureAllowed } from "../../platform/policy";
+import { randomToken, sha256 } from "../../platform/secrets";
 import { organizationForEmail, organizationsForEmails } from "../organizations/organizations.service";
 import { contactsPolicy } from "./contacts.policy";
 import * as repo from "./contacts.repository";
@@ -18,6 +19,7 @@ export const presentContact = (c: repo.ContactRow): TContact => ({
   phones: c.phones,
   organizationId: c.organizationId,
   organizationManager: c.organizationManager,
+  pendingEmail: c.pendingEmail,
   createdAt: c.createdAt,
   updatedAt: c.updatedAt,
   version: c.version,
@@ -56,11 +58,28 @@ export const findContact = async (db: DbOrTx, id: string): Promise<TContact | nu
   return row ? presentContact(row) : null;
 };
 
+const ACCESS_REFUSED =
+  "Only the account owner, supervisors and admins change a customer's addresses, organization or portal rights";
+
+/** Refuses (403 naming `field`) a change of who the customer is or what they see, unless the policy allows it. */
+const ensureMayChangeAccess = async (
+  db: DbOrTx,
+  actor: AnyActor,
+  organizationIds: (string | null)[],
+  field: string,
+): Promise<void> => {
+  for (const organizationId of new Set(organizationIds)) {
+    const access = { accountOwnerId: await repo.accountOwnerOf(db, organizationId) };
+    if (!contactsPolicy.can(actor, "changeAccess", access)) throw new AppError("FORBIDDEN", ACCESS_REFUSED, field);
+  }
+};
+
 const insertContact = async (tx: Tx, actor: AnyActor, input: TCreateContactInput): Promise<repo.ContactRow> => {
   const emails = [...new Set(input.emails)];
   await ensureEmailsFree(tx, emails, null);
   let organizationId = input.organizationId ?? null;
   await ensureOrganization(tx, organizationId);
+  if (input.organizationManager) await ensureMayChangeAccess(tx, actor, [organizationId], "organizationManager");
   if (organizationId === null && input.organizationId === undefined && emails[0]) {
     organizationId = (await organizationForEmail(tx, emails[0]))?.id ?? null;
   }
@@ -177,6 +196,16 @@ export const createContact = async (
   return presentContact(await inTransaction(ctx, (tx) => insertContact(tx, actor, input)));
 };
 
+const CONFIRM_EMAIL_HOURS = 72;
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Edits a contact. Name and phones: any employee. Addresses, organization and the organization-manager right decide
+ * where the customer's mail goes and what they see in the portal: the policy's `changeAccess`. A new address is
+ * not used until the customer confirms it from that mailbox (a mailed link): the change waits, the old addresses
+ * keep working, and the contact shows the pending address.
+ */
 export const updateContact = async (
   ctx: ServiceContext,
   actor: AnyActor,
@@ -191,16 +220,89 @@ export const updateContact = async (
     ensureVersion("contact", before, expectedVersion);
     await ensureOrganization(tx, input.organizationId);
     const { emails, ...fields } = input;
-    if (emails) {
-      const unique = [...new Set(emails)];
+    const unique = emails ? [...new Set(emails)] : null;
+    const movesOrganization = input.organizationId !== undefined && input.organizationId !== before.organizationId;
+    const changed = [
+      ...(unique && !sameList(unique, before.emails) ? ["emails"] : []),
+      ...(movesOrganization ? ["organizationId"] : []),
+      ...(input.organizationManager !== undefined && input.organizationManager !== before.organizationManager
+        ? ["organizationManager"]
+        : []),
+    ];
+    if (changed[0]) {
+      const organizations = [before.organizationId, ...(movesOrganization ? [input.organizationId ?? null] : [])];
+      await ensureMayChangeAccess(tx, actor, organizations, changed[0]);
+    }
+    if (unique && changed.includes("emails")) {
+      const added = unique.filter((e) => !before.emails.includes(e));
       await ensureEmailsFree(tx, unique, id);
-      await repo.replaceEmails(tx, id, unique);
+      if (added.length > 1) throw invalid("emails", "Add one new address at a time: its mailbox confirms it first");
+      if (added[0]) await askToConfirmEmail(ctx, tx, actor, before, added[0], unique);
+      else await repo.replaceEmails(tx, id, unique);
     }
     await repo.update(tx, id, fields);
     const after = await repo.findById(tx, id);
     if (!after) throw notFound("Contact");
     await recordEvents(tx, actor, [event("contact.updated", before, after)]);
     return presentContact(after);
+  });
+
+const askToConfirmEmail = async (
+  ctx: ServiceContext,
+  tx: Tx,
+  actor: AnyActor,
+  contact: repo.ContactRow,
+  email: string,
+  emails: string[],
+): Promise<void> => {
+  if (!(await ctx.systemMail.available())) {
+    throw new AppError("UNAVAILABLE", "A new address is confirmed by email, and outbound mail is not set up", "emails");
+  }
+  const token = randomToken();
+  await repo.saveEmailConfirmation(tx, {
+    contactId: contact.id,
+    email,
+    emails,
+    tokenHash: sha256(token),
+    requestedById: actorId(actor),
+    expiresAt: new Date(Date.now() + CONFIRM_EMAIL_HOURS * 3_600_000),
+  });
+  const link = new URL(`/portal/confirm-email#token=${encodeURIComponent(token)}`, ctx.config.publicUrl).toString();
+  await ctx.systemMail.enqueue(tx, {
+    purpose: "contact_email_confirmation",
+    to: email,
+    subject: "Confirm your email address",
+    text: [
+      `Hello ${contact.name},`,
+      "",
+      "we were asked to use this address to reach you about your requests. If that is right, confirm it here:",
+      "",
+      link,
+      "",
+      `The link works once, for ${CONFIRM_EMAIL_HOURS} hours. If you did not expect this, ignore this mail: nothing changes.`,
+    ].join("\n"),
+  });
+};
+
+/**
+ * The customer confirms a new address from its mailbox: the contact's addresses become the list the employee asked
+ * for (those of them still on the contact, and the new one). The link is spent.
+ */
+export const confirmContactEmail = async (ctx: ServiceContext, token: string): Promise<{ email: string }> =>
+  await inTransaction(ctx, async (tx) => {
+    const pending = await repo.consumeEmailConfirmation(tx, sha256(token), new Date());
+    const before = pending ? await repo.findById(tx, pending.contactId) : undefined;
+    if (!pending || !before) {
+      throw new AppError("VALIDATION_FAILED", "This confirmation link is invalid, used or expired", "token");
+    }
+    const emails = pending.emails.filter((e) => e === pending.email || before.emails.includes(e));
+    await ensureEmailsFree(tx, emails, before.id);
+    await repo.replaceEmails(tx, before.id, emails);
+    await repo.update(tx, before.id, {});
+    const after = await repo.findById(tx, before.id);
+    if (!after) throw notFound("Contact");
+    await recordEvents(tx, SYSTEM, [event("contact.updated", before, after)]);
+    return { email: pending.email };
   });
 
 /** The contact an email address belongs to, if any. */

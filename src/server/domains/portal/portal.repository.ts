@@ -1,28 +1,16 @@
-import { and, eq, gt, gte, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { portalMagicLinks, portalSessions } from "../../db/schema/index";
 
 export type MagicLinkRow = typeof portalMagicLinks.$inferSelect;
 
+/** A new link makes the contact's earlier unused links useless. */
 export const insertMagicLink = async (db: DbOrTx, values: typeof portalMagicLinks.$inferInsert): Promise<void> => {
+  await db
+    .update(portalMagicLinks)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(portalMagicLinks.contactId, values.contactId), isNull(portalMagicLinks.usedAt)));
   await db.insert(portalMagicLinks).values(values);
-};
-
-export const countLinksSince = async (
-  db: DbOrTx,
-  by: { contactId: string } | { ip: string },
-  since: Date,
-): Promise<number> => {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(portalMagicLinks)
-    .where(
-      and(
-        "contactId" in by ? eq(portalMagicLinks.contactId, by.contactId) : eq(portalMagicLinks.ip, by.ip),
-        gte(portalMagicLinks.createdAt, since),
-      ),
-    );
-  return row?.n ?? 0;
 };
 
 /** Marks an unused, unexpired link used and returns it; null when there is none (a replay finds none). */

@@ -15,6 +15,7 @@ import {
   zPortalSession,
   zPortalSignIn,
 } from "../../../shared/contracts/portal";
+import { afterResponse } from "../../platform/after-response";
 import { PORTAL_COOKIE, requireCustomer } from "../../platform/http";
 import { parseFields, readMultipart } from "../../platform/multipart";
 import {
@@ -60,7 +61,10 @@ export const portalRoutes = async (app: FastifyInstance): Promise<void> => {
       },
     },
     async (req, reply) => {
-      await requestMagicLink(app.ctx, req.body, req.ip);
+      await app.limiters.magicLinkPerIp(req, reply, req.ip);
+      await app.limiters.magicLinkPerAddress(req, reply, req.body.email);
+      const { work } = await requestMagicLink(app.ctx, req.body, req.ip);
+      afterResponse(req, work);
       return reply.status(202).send({ message: MAGIC_LINK_SENT });
     },
   );

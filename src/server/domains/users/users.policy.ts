@@ -7,6 +7,7 @@ export interface UserResource {
 
 const isAdmin = hasRole("admin");
 
+/** User administration is admins' work; everyone edits their own name and preferences on /me. */
 export const usersPolicy = definePolicy<"read" | "create" | "update" | "updateSelf" | "deactivate", UserResource>({
   read: () => true,
   create: (actor) => isAdmin(actor),

@@ -1,4 +1,4 @@
-import type { TCreateUserInput, TUpdateUserInput, TUser } from "../../../shared/contracts/people";
+import type { TCreateUserInput, TUpdateMeInput, TUpdateUserInput, TUser } from "../../../shared/contracts/people";
 import type { ApiTokenScope } from "../../../shared/domain";
 import type { DbOrTx, Tx } from "../../db/connection";
 import { type Actor, type AnyActor, SYSTEM } from "../../platform/actor";
@@ -63,6 +63,7 @@ export const createUser = async (ctx: ServiceContext, actor: AnyActor, input: TC
   });
 };
 
+/** User administration (admins only): name, role, department, time zone, and a new password that signs them out. */
 export const updateUser = async (
   ctx: ServiceContext,
   actor: AnyActor,
@@ -70,14 +71,9 @@ export const updateUser = async (
   input: TUpdateUserInput,
 ): Promise<TUser> =>
   await inTransaction(ctx, async (tx) => {
-    const before = await repo.findById(tx, id);
+    const before = await repo.lockById(tx, id);
     if (!before) throw notFound("User");
-    const isAdminEdit = usersPolicy.can(actor, "update", before);
-    const isSelfEdit = usersPolicy.can(actor, "updateSelf", before);
-    ensureAllowed(isAdminEdit || isSelfEdit, "Only admins edit other employees");
-    if (!isAdminEdit && (input.role !== undefined || input.departmentId !== undefined)) {
-      throw new AppError("FORBIDDEN", "Only admins change roles and departments", input.role ? "role" : "departmentId");
-    }
+    ensureAllowed(usersPolicy.can(actor, "update", before), "Only admins edit employees; your own account is /me");
     if (input.role && input.role !== "admin" && before.role === "admin" && (await repo.countActiveAdmins(tx)) <= 1) {
       throw new AppError("INVARIANT_VIOLATED", "The last active admin keeps the admin role", "role");
     }
@@ -89,9 +85,24 @@ export const updateUser = async (
       ...(input.password !== undefined ? { passwordHash: await hashPassword(input.password) } : {}),
     });
     if (!after) throw notFound("User");
+    if (input.password !== undefined) await ctx.signOut.everywhere(tx, id);
     await recordEvents(tx, actor, [
       userEvent(input.password !== undefined ? "user.password_changed" : "user.updated", before, after),
     ]);
+    return presentUser(after);
+  });
+
+/** The caller's own name and preferences. */
+export const updateOwnProfile = async (ctx: ServiceContext, actor: Actor, input: TUpdateMeInput): Promise<TUser> =>
+  await inTransaction(ctx, async (tx) => {
+    const before = await repo.findById(tx, actor.id);
+    if (!before || !usersPolicy.can(actor, "updateSelf", before)) throw notFound("User");
+    const after = await repo.update(tx, actor.id, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.timeZone !== undefined ? { timeZone: input.timeZone } : {}),
+    });
+    if (!after) throw notFound("User");
+    await recordEvents(tx, actor, [userEvent("user.updated", before, after)]);
     return presentUser(after);
   });
 
@@ -147,7 +158,13 @@ export const verifyCredentials = async (db: DbOrTx, email: string, password: str
   return ok && user?.active ? user : null;
 };
 
-/** Sets a password on the employee's own behalf (they followed a reset link); false when they are no longer active. */
+/** Whether this is the active employee's current password. */
+export const isCurrentPassword = async (db: DbOrTx, userId: string, password: string): Promise<boolean> => {
+  const user = await repo.findById(db, userId);
+  return !!user?.active && (await verifyPassword(password, user.passwordHash));
+};
+
+/** Sets a password on the employee's own behalf (they followed a reset link, or changed it on /me); false when they are no longer active. */
 export const setOwnPassword = async (tx: Tx, userId: string, password: string): Promise<boolean> => {
   const before = await repo.findById(tx, userId);
   if (!before?.active) return false;

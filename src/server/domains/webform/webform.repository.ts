@@ -1,21 +1,8 @@
-import { and, eq, gte, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/connection";
 import { webformSettings, webformSubmissions } from "../../db/schema/index";
 
 export type WebformSettingsRow = typeof webformSettings.$inferSelect;
-
-export const countSince = async (db: DbOrTx, by: { ip: string } | { email: string }, since: Date): Promise<number> => {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(webformSubmissions)
-    .where(
-      and(
-        "ip" in by ? eq(webformSubmissions.ip, by.ip) : eq(webformSubmissions.email, by.email),
-        gte(webformSubmissions.createdAt, since),
-      ),
-    );
-  return row?.n ?? 0;
-};
 
 export const recordSubmission = async (
   db: DbOrTx,

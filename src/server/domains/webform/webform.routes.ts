@@ -76,11 +76,13 @@ export const webformRoutes = async (app: FastifyInstance): Promise<void> => {
       const embed = req.query.embed === "1";
       let values: Record<string, string> = {};
       try {
+        await app.limiters.webformPerIp(req, reply, req.ip);
         const { fields, files } = req.isMultipart()
           ? await readMultipart(req, { files: WEBFORM_LIMITS.files, fileBytes: webformFileBytes(app.ctx) })
           : { fields: (req.body ?? {}) as Record<string, string>, files: [] };
         values = fields;
         const input = parseFields(zWebformFields, req.isMultipart() ? fromForm(fields) : fields);
+        await app.limiters.webformPerAddress(req, reply, input.email);
         const receipt = await submitWebform(app.ctx, input, files, req.ip);
         if (!wantsHtml(req)) return reply.status(201).send(receipt);
         const query = new URLSearchParams({

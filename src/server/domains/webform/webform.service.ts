@@ -8,7 +8,7 @@ import type {
 import type { Tx } from "../../db/connection";
 import { type AnyActor, actorId, SYSTEM } from "../../platform/actor";
 import { inTransaction, type ServiceContext } from "../../platform/context";
-import { AppError, invalid, invariant } from "../../platform/errors";
+import { invalid, invariant } from "../../platform/errors";
 import { recordEvents } from "../../platform/events";
 import { escapeHtml } from "../../platform/html";
 import type { UploadedFile } from "../../platform/multipart";
@@ -29,8 +29,6 @@ import { listTeams, teamLeadOf } from "../teams/teams.service";
 import { firstActiveAdminId } from "../users/users.service";
 import { webformPolicy } from "./webform.policy";
 import * as repo from "./webform.repository";
-
-const HOUR_MS = 3_600_000;
 
 export const WEBFORM_RECEIVED = "Thank you: we received your request and will answer by email.";
 
@@ -182,7 +180,7 @@ const executiveLetter = async (
 /**
  * A web form submission becomes a case (channel web_form) from the contact with that email address,
  * found or created, with the description and files as its first message. A filled-in honeypot is
- * answered like a success and creates nothing; too many submissions per IP or address are refused.
+ * answered like a success and creates nothing (the route limits submissions per IP and per address).
  */
 export const submitWebform = async (
   ctx: ServiceContext,
@@ -190,17 +188,6 @@ export const submitWebform = async (
   files: UploadedFile[],
   ip: string,
 ): Promise<TWebformReceipt> => {
-  const since = new Date(Date.now() - HOUR_MS);
-  if ((await repo.countSince(ctx.db, { ip }, since)) >= ctx.config.webform.perIpPerHour) {
-    throw new AppError("RATE_LIMITED", "Too many requests from your network; please try again in an hour");
-  }
-  if ((await repo.countSince(ctx.db, { email: input.email }, since)) >= ctx.config.webform.perEmailPerHour) {
-    throw new AppError(
-      "RATE_LIMITED",
-      "Too many requests for this email address; please try again in an hour",
-      "email",
-    );
-  }
   if (input.website) {
     await repo.recordSubmission(ctx.db, { ip, email: input.email, caseId: null });
     return { caseNumber: null, message: WEBFORM_RECEIVED };

@@ -156,7 +156,7 @@ const ResetPasswordModal = ({ user, onClose }: { user: User; onClose: () => void
           ) : null}
           <PasswordInput
             label="New password"
-            description="At least 10 characters. Their other sessions stay signed in until they expire."
+            description="At least 10 characters. Setting it signs them out everywhere: they sign in again with the new password."
             required
             minLength={10}
             value={password}

@@ -97,7 +97,7 @@ export const ResetPasswordPage = () => {
   };
 
   return (
-    <AuthCard subtitle="Choose a new password. You will be signed out everywhere else.">
+    <AuthCard subtitle="Choose a new password. You will be signed out everywhere, and your API tokens will be revoked: make new ones after signing in.">
       {token ? (
         <form onSubmit={(e) => void submit(e)} aria-label="Choose a new password">
           <Stack>

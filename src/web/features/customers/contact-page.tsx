@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconEdit } from "@tabler/icons-react";
 import { Link, useParams } from "@tanstack/react-router";
@@ -36,9 +36,15 @@ const EditContact = ({
   const edit = useVersionedSave<Contact>({
     version: contact.version,
     refresh,
-    onSaved: () => {
+    onSaved: (saved) => {
       onDone();
-      notifications.show({ color: "green", message: "Contact saved." });
+      notifications.show({
+        color: "green",
+        message:
+          saved.pendingEmail && saved.pendingEmail !== contact.pendingEmail
+            ? `Contact saved. We emailed ${saved.pendingEmail} a link to confirm it; the current addresses stay in use until then.`
+            : "Contact saved.",
+      });
     },
   });
   return (
@@ -100,6 +106,19 @@ export const ContactPage = () => {
                 None
               </Text>
             )}
+            {c.pendingEmail ? (
+              <Stack gap={2} mt={4} data-testid="pending-email">
+                <Group gap={6}>
+                  <Text size="sm">{c.pendingEmail}</Text>
+                  <Badge size="sm" color="yellow" variant="light">
+                    Awaiting confirmation
+                  </Badge>
+                </Group>
+                <Text size="xs" c="dimmed">
+                  Used for replies and portal sign-in once the customer confirms it from the link we emailed there.
+                </Text>
+              </Stack>
+            ) : null}
           </Field>
           <Field label="Phones">
             {c.phones.length ? (
