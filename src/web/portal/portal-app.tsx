@@ -1,4 +1,5 @@
 import "@mantine/core/styles.css";
+import "../ui/contrast.css";
 import { Anchor, Box, Button, Container, colorsTuple, Group, Image, MantineProvider, Text } from "@mantine/core";
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { StrictMode } from "react";

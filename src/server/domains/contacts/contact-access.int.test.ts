@@ -31,8 +31,17 @@ const accountContact = async () => {
   return await makeContact(t.app, { organizationId: org.id });
 };
 
-const patch = (who: TestUser, id: string, payload: Record<string, unknown>) =>
-  who.call({ method: "PATCH", url: `/api/v1/contacts/${id}`, payload });
+/** An edit of the contact as it stands now (If-Match its current version): these tests are about who may edit. */
+const patch = async (who: TestUser, id: string, payload: Record<string, unknown>) => {
+  const current = await t.app.ctx.db.execute<{ version: number }>(sql`SELECT version FROM contacts WHERE id = ${id}`);
+  const version = current.rows[0]?.version ?? 0;
+  return await who.call({
+    method: "PATCH",
+    url: `/api/v1/contacts/${id}`,
+    headers: { "if-match": `"${version}"` },
+    payload,
+  });
+};
 
 const mailedToken = async (to: string): Promise<string> => {
   const rows = await t.app.ctx.db.execute<{ body_text: string }>(
