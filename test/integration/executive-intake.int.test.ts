@@ -44,7 +44,9 @@ let agent: TestUser;
 beforeAll(async () => {
   sink = await startSmtpSink();
   dovecot = await startDovecot();
-  t = await startTestApp(outboundMailTo(sink.port, "line@desk.example"));
+  const mail = outboundMailTo(sink.port, "line@desk.example");
+  /* The IMAP server of the test runs on 127.0.0.1, which mailboxes may only name when allowed. */
+  t = await startTestApp({ email: { ...mail.email, allowPrivateHosts: ["127.0.0.1"] } });
   smtp = await startSmtpReceiver(t.app.ctx, { host: "127.0.0.1", port: 0, maxMessageBytes: 1024 * 1024 });
   admin = await makeUser(t.app, { role: "admin" });
   agent = await makeUser(t.app, { role: "agent" });
