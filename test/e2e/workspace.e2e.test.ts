@@ -173,6 +173,8 @@ describe("agent workspace", () => {
     const handover = page.getByRole("dialog", { name: /^Hand case #\d+ to / });
     await handover.waitFor();
     expect(await handover.getByRole("checkbox", { name: "Keep following this case" }).isChecked()).toBe(true);
+    // Contrast is measured once the dialog has faded in: mid-transition its text is still translucent.
+    await expect.poll(() => handover.evaluate((el) => getComputedStyle(el).opacity)).toBe("1");
     expect(await seriousA11yViolations(page)).toEqual([]);
     await handover.getByRole("textbox", { name: "Next step" }).fill("Otto: check the gasket batch");
     await handover.getByRole("button", { name: "Hand over" }).click();
