@@ -113,6 +113,20 @@ describe("agent workspace", () => {
     }
     await expect.poll(() => page.locator("tbody tr").first().textContent()).toMatch(/overdue/);
     expect(await seriousA11yViolations(page)).toEqual([]);
+
+    // The subject keeps a readable width at every desktop width; next step and SLA join only where they fit.
+    const subjectWidth = async () =>
+      await table.getByRole("columnheader", { name: "Subject" }).evaluate((th) => th.getBoundingClientRect().width);
+    for (const [width, wide] of [
+      [1280, false],
+      [1440, false],
+      [1920, true],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await expect.poll(subjectWidth).toBeGreaterThanOrEqual(200);
+      expect(await table.getByRole("columnheader", { name: "Next step" }).isVisible(), `${width} px`).toBe(wide);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
     await screenshot(page, "inbox");
   });
 

@@ -14,7 +14,8 @@ interface Column {
   label: string;
   width?: number | string;
   sort?: SortState["column"];
-  visibleFrom?: "lg" | "xl";
+  /** "wide": only from 1680 px, where the subject keeps a readable width beside every column. */
+  visibleFrom?: "lg" | "wide";
 }
 
 const COLUMNS: Column[] = [
@@ -24,9 +25,9 @@ const COLUMNS: Column[] = [
   { key: "status", label: "Status", width: 94 },
   { key: "priority", label: "Priority", width: 80, sort: "priority" },
   { key: "owner", label: "Owner", width: 120 },
-  { key: "next", label: "Next step", width: 170, visibleFrom: "xl" },
+  { key: "next", label: "Next step", width: 170, visibleFrom: "wide" },
   { key: "due", label: "Due", width: 124, sort: "next_step_due_at" },
-  { key: "sla", label: "SLA", width: 180, visibleFrom: "xl" },
+  { key: "sla", label: "SLA", width: 180, visibleFrom: "wide" },
 ];
 
 export const CaseTable = ({
@@ -64,7 +65,8 @@ export const CaseTable = ({
               <Table.Th
                 key={col.key}
                 w={col.width}
-                {...(col.visibleFrom ? { visibleFrom: col.visibleFrom } : {})}
+                {...(col.visibleFrom === "lg" ? { visibleFrom: "lg" } : {})}
+                {...(col.visibleFrom === "wide" ? { className: "wide-only" } : {})}
                 aria-sort={active ? (current.descending ? "descending" : "ascending") : undefined}
               >
                 {col.sort ? (
@@ -132,7 +134,7 @@ export const CaseTable = ({
                 {c.owner?.name ?? "Nobody"}
               </Text>
             </Table.Td>
-            <Table.Td visibleFrom="xl" title={c.nextStep ?? ""}>
+            <Table.Td className="wide-only" title={c.nextStep ?? ""}>
               <Text size="sm" span c="dimmed">
                 {c.nextStep ?? "—"}
               </Text>
@@ -146,7 +148,7 @@ export const CaseTable = ({
                 <DueText due={c.nextStepDueAt} />
               )}
             </Table.Td>
-            <Table.Td visibleFrom="xl">
+            <Table.Td className="wide-only">
               <SlaCell sla={sla.data?.get(c.id)} />
             </Table.Td>
           </Table.Tr>
