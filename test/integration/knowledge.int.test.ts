@@ -94,6 +94,29 @@ describe("help center", () => {
     expect(live.json().items).toEqual([]);
   });
 
+  it("gives a new article the address of the title it is published with, then keeps that address", async () => {
+    const cat = await category();
+    const created = await article(cat.id, { title: "Untitled article", bodyHtml: "" });
+    expect(created.slug).toMatch(/^untitled-article/);
+    const title = `Change your invoice address ${word()}`;
+    const edit = async (version: number, payload: Record<string, unknown>) =>
+      await agent.call({
+        method: "PATCH",
+        url: `/api/v1/kb/articles/${created.id}`,
+        headers: { "if-match": `"${version}"` },
+        payload,
+      });
+    const titled = await edit((created as unknown as { version: number }).version, {
+      title,
+      bodyHtml: "<p>Open Billing, then Addresses.</p>",
+    });
+    expect(titled.statusCode).toBe(200);
+    expect(titled.json().slug).toBe(title.toLowerCase().replaceAll(" ", "-"));
+    const published = await publish(created.id);
+    const renamed = await edit(published.version, { title: `${title} (2027)` });
+    expect(renamed.json().slug).toBe(titled.json().slug);
+  });
+
   it("ranks a match in the title above one in the body, and understands phrases and exclusions", async () => {
     const cat = await category();
     const term = word();

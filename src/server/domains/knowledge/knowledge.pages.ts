@@ -31,7 +31,7 @@ export const homePage = (
   renderPublicPage({
     brand: p.brand,
     title: "Help center",
-    description: `Answers and guides from ${p.brand.companyName} support: search the help center or browse by topic.`,
+    description: `Answers and guides from ${p.brand.companyName}: search the help center or browse by topic.`,
     canonical: abs(p, "/help"),
     body: `<h1>How can we help?</h1>
 ${searchForm()}

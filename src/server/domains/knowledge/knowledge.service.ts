@@ -253,9 +253,17 @@ export const updateKbArticle = async (
     if (input.slug && (await repo.slugTaken(tx, input.slug, id))) {
       throw new AppError("CONFLICT", `The address ${input.slug} is taken`, "slug");
     }
+    // Until it is first published, an article whose address came from its title follows the title ("Untitled
+    // article" must not stay its address); once customers may have linked to it, the address stays.
+    const followsTitle =
+      !input.slug &&
+      input.title !== undefined &&
+      before.publishedVersion === 0 &&
+      before.slug.startsWith(slugify(before.draftTitle));
+    const slug = input.slug ?? (followsTitle ? await uniqueSlug(tx, slugify(input.title ?? ""), id) : undefined);
     const row = await repo.updateArticle(tx, id, {
       ...(input.categoryId ? { categoryId: input.categoryId } : {}),
-      ...(input.slug ? { slug: input.slug } : {}),
+      ...(slug ? { slug: slug.slice(0, 120) } : {}),
       ...(input.title !== undefined ? { draftTitle: input.title } : {}),
       ...(input.summary !== undefined ? { draftSummary: input.summary } : {}),
       ...(input.bodyHtml !== undefined ? { draftBodyHtml: sanitizeUserHtml(input.bodyHtml) } : {}),
