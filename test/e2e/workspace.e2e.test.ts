@@ -225,6 +225,12 @@ describe("agent workspace", () => {
     await page.getByText("An open case always has a next step").waitFor();
     await page.getByRole("button", { name: "Undo" }).click();
 
+    // Ava follows the case she handed over, so she can take it back in one click.
+    await page.getByRole("button", { name: "Take" }).click();
+    await page.getByText(/Case #\d+ is yours now\./).waitFor();
+    await page.getByText(`owned by ${people.ava.name}`).waitFor();
+    await expect.poll(() => page.getByRole("button", { name: "Take" }).count()).toBe(0);
+
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, "case");
   });

@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Button, Grid, Group, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconCheck, IconEye } from "@tabler/icons-react";
+import { IconCheck, IconEye, IconHandGrab } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, useParams, useSearch } from "@tanstack/react-router";
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -173,6 +173,12 @@ const CaseView = ({
   };
 
   const solvable = c.abilities.update && c.status !== "solved" && c.status !== "closed";
+  const takeable = c.abilities.assign && c.status !== "closed" && c.owner?.id !== session.user.id;
+  const take = () => {
+    void save({ ownerId: session.user.id }).then(
+      (ok) => ok && notifications.show({ color: "green", message: `Case #${c.number} is yours now.` }),
+    );
+  };
   const solve = useCallback(() => {
     void save({ status: "solved" }).then(
       (ok) => ok && notifications.show({ color: "green", message: `Case #${c.number} solved.` }),
@@ -272,6 +278,11 @@ const CaseView = ({
             >
               {presence}
             </Badge>
+          ) : null}
+          {takeable ? (
+            <Button variant="default" leftSection={<IconHandGrab size={16} />} onClick={take}>
+              Take
+            </Button>
           ) : null}
           {solvable ? (
             <Tooltip label="Solve (e)">
