@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { CaseSort } from "../../../shared/contracts/cases";
 import type { CasePriority, CaseStatus, CaseType } from "../../../shared/domain";
@@ -535,28 +535,30 @@ export const listForCustomer = async (
     .orderBy(sql`${cases.updatedAt} DESC, ${cases.id} DESC`)
     .limit(limit);
 
-/** The recorded changes of a case (status, owner and field changes), oldest first, with who made each. */
+/** The newest `limit` recorded changes of a case (status, owner and field changes), oldest first, with who made each. */
 export const changeEventsOf = async (db: DbOrTx, caseId: string, limit: number) =>
-  await db
-    .select({
-      id: events.id,
-      type: events.type,
-      actorId: events.actorId,
-      actorName: users.name,
-      payload: events.payload,
-      createdAt: events.createdAt,
-    })
-    .from(events)
-    .leftJoin(users, eq(users.id, events.actorId))
-    .where(
-      and(
-        eq(events.caseId, caseId),
-        eq(events.aggregateType, "case"),
-        inArray(events.type, ["case.status_changed", "case.owner_changed", "case.updated"]),
-      ),
-    )
-    .orderBy(asc(events.id))
-    .limit(limit);
+  (
+    await db
+      .select({
+        id: events.id,
+        type: events.type,
+        actorId: events.actorId,
+        actorName: users.name,
+        payload: events.payload,
+        createdAt: events.createdAt,
+      })
+      .from(events)
+      .leftJoin(users, eq(users.id, events.actorId))
+      .where(
+        and(
+          eq(events.caseId, caseId),
+          eq(events.aggregateType, "case"),
+          inArray(events.type, ["case.status_changed", "case.owner_changed", "case.updated"]),
+        ),
+      )
+      .orderBy(desc(events.id))
+      .limit(limit)
+  ).reverse();
 
 /** Display names for the ids a case's history mentions. */
 export const namesFor = async (

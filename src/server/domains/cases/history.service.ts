@@ -1,6 +1,5 @@
 import { CASE_HISTORY_FIELDS, type CaseHistoryField, type TCaseHistoryEntry } from "../../../shared/contracts/cases";
-import type { AnyActor } from "../../platform/actor";
-import { SYSTEM } from "../../platform/actor";
+import { type AnyActor, SYSTEM } from "../../platform/actor";
 import type { ServiceContext } from "../../platform/context";
 import { visibleCaseView } from "./cases.access";
 import * as repo from "./cases.repository";

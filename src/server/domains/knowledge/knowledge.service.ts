@@ -255,12 +255,10 @@ export const updateKbArticle = async (
     }
     // Until it is first published, an article whose address came from its title follows the title ("Untitled
     // article" must not stay its address); once customers may have linked to it, the address stays.
+    const newTitle = input.title;
     const followsTitle =
-      !input.slug &&
-      input.title !== undefined &&
-      before.publishedVersion === 0 &&
-      before.slug.startsWith(slugify(before.draftTitle));
-    const slug = input.slug ?? (followsTitle ? await uniqueSlug(tx, slugify(input.title ?? ""), id) : undefined);
+      newTitle !== undefined && before.publishedVersion === 0 && before.slug.startsWith(slugify(before.draftTitle));
+    const slug = input.slug ?? (followsTitle ? await uniqueSlug(tx, slugify(newTitle), id) : undefined);
     const row = await repo.updateArticle(tx, id, {
       ...(input.categoryId ? { categoryId: input.categoryId } : {}),
       ...(slug ? { slug: slug.slice(0, 120) } : {}),
